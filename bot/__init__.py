@@ -1,0 +1,1 @@
+"""The web and worker shell around the conversation: Flask, LINE, jobs, images, CLI."""

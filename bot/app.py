@@ -1,0 +1,47 @@
+"""The Flask app factory: webhook, media, health, and (in demo mode only) the simulator."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from bot import media, webhook
+from bot.config import Settings, load_settings
+from bot.services import Services, build, install
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
+    """Build the web app. Settings come from the environment unless given."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if services is None:
+        services = build(settings or load_settings())
+    install(services)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = webhook.MAX_BODY
+    app.extensions["loyalty"] = services
+    app.register_blueprint(webhook.bp)
+    app.register_blueprint(media.bp)
+    if services.settings.demo:
+        from bot.simulator import bp as simulator_bp
+
+        app.register_blueprint(simulator_bp)
+
+    @app.get("/healthz")
+    def healthz() -> tuple[Response, int]:
+        try:
+            with services.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:
+            return jsonify(status="database unavailable"), 503
+        return jsonify(status="ok"), 200
+
+    @app.errorhandler(HTTPException)
+    def plain_error(error: HTTPException) -> tuple[Response, int]:
+        return jsonify(error=error.name, detail=error.description), error.code or 500
+
+    return app

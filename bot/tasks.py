@@ -1,0 +1,96 @@
+"""Background jobs: deliver queued pushes, send SMS, refresh profiles. No Flask here."""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.exceptions import RetryTask
+
+from bot.line import LineError
+from bot.queue import huey
+from bot.services import current
+from handlers.i18n import language_for
+from handlers.router import Job
+from storage import members, outbox
+from storage.db import transaction
+
+log = logging.getLogger(__name__)
+
+BACKOFF_SECONDS = (2, 5, 15, 60, 300, 900, 1800)
+
+
+def deliver(outbox_id: int) -> str:
+    """Send one queued push; returns 'sent', 'duplicate', 'skipped', 'retry' or 'failed'.
+
+    The claim and the result are two short transactions, so no database lock is held while
+    LINE is being called. Two workers sending the same row use the same retry key, and LINE
+    answers the second with 409, which counts as delivered.
+    """
+    services = current()
+    with transaction(services.engine) as session:
+        row = outbox.claim_for_delivery(session, outbox_id)
+        if row is None:
+            return "skipped"
+        to, messages, retry_key, attempts = row.to, row.messages, row.retry_key, row.attempts
+    try:
+        fresh = services.line.push(to, messages, retry_key)
+    except LineError as error:
+        with transaction(services.engine) as session:
+            row = session.get(outbox.OutboxMessage, outbox_id)
+            assert row is not None
+            outbox.mark_failed(session, row, str(error), final=not error.retryable)
+            if row.status == "failed":
+                log.error("push %s failed for good: %s", outbox_id, error)
+                return "failed"
+        delay = error.retry_after or BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1]
+        raise RetryTask(delay=delay) from None
+    with transaction(services.engine) as session:
+        row = session.get(outbox.OutboxMessage, outbox_id)
+        assert row is not None
+        outbox.mark_sent(session, row)
+    return "sent" if fresh else "duplicate"
+
+
+@huey.task()
+def deliver_push(outbox_id: int) -> str:
+    return deliver(outbox_id)
+
+
+@huey.task(retries=3, retry_delay=30)
+def send_sms(phone: str, body: str) -> None:
+    current().sms.send(phone, body)
+
+
+@huey.task()
+def refresh_profile(line_user_id: str) -> None:
+    """Learn a user's name and language from LINE (for users we first met mid-chat)."""
+    services = current()
+    profile = services.line.profile(line_user_id)
+    if profile is None:
+        return
+    with transaction(services.engine) as session:
+        members.upsert_line_user(
+            session,
+            line_user_id=line_user_id,
+            display_name=profile.display_name,
+            language=language_for(profile.language),
+        )
+
+
+@huey.periodic_task(crontab(minute="*"))
+def resend_stale_pushes() -> None:
+    """Re-enqueue pushes whose job was lost (a worker died, a queue was flushed)."""
+    with transaction(current().engine) as session:
+        stale = outbox.stale_pending(session)
+    for outbox_id in stale:
+        deliver_push(outbox_id)
+
+
+TASKS = {"deliver_push": deliver_push, "send_sms": send_sms, "refresh_profile": refresh_profile}
+
+
+def enqueue(jobs: list[Job]) -> None:
+    """Hand jobs collected during an event to the queue (after its transaction committed)."""
+    for job in jobs:
+        TASKS[job.name](**job.kwargs)

@@ -1,0 +1,115 @@
+"""POST /callback: verify LINE's signature, parse, and hand each event to the conversation."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, current_app, request
+from linebot.v3 import WebhookParser
+from linebot.v3.exceptions import InvalidSignatureError
+from linebot.v3.webhooks import (
+    FollowEvent,
+    ImageMessageContent,
+    MessageEvent,
+    PostbackEvent,
+    TextMessageContent,
+    UnfollowEvent,
+    UserSource,
+)
+from sqlalchemy.exc import OperationalError
+
+from bot.line import LineError
+from bot.messages import text
+from bot.services import Services
+from bot.tasks import enqueue
+from handlers.dispatch import handle_event
+from handlers.i18n import t
+from handlers.router import Event
+
+log = logging.getLogger(__name__)
+bp = Blueprint("webhook", __name__)
+
+MAX_BODY = 1024 * 1024
+
+
+def to_event(raw: object, services: Services) -> Event:
+    """The conversation's view of one SDK event (profile looked up on follow)."""
+    event_id = getattr(raw, "webhook_event_id", None) or ""
+    source = getattr(raw, "source", None)
+    user_id = source.user_id if isinstance(source, UserSource) else None
+    reply_token = getattr(raw, "reply_token", None)
+    base = {"event_id": event_id, "user_id": user_id, "reply_token": reply_token}
+    if user_id is None:
+        return Event(kind="other", **base)
+    if isinstance(raw, MessageEvent) and isinstance(raw.message, TextMessageContent):
+        return Event(kind="text", text=raw.message.text, **base)
+    if isinstance(raw, MessageEvent) and isinstance(raw.message, ImageMessageContent):
+        return Event(kind="image", message_id=raw.message.id, **base)
+    if isinstance(raw, PostbackEvent):
+        return Event(kind="postback", postback=raw.postback.data, **base)
+    if isinstance(raw, FollowEvent):
+        profile = services.line.profile(user_id)
+        return Event(
+            kind="follow",
+            profile_language=profile.language if profile else None,
+            display_name=profile.display_name if profile else None,
+            **base,
+        )
+    if isinstance(raw, UnfollowEvent):
+        return Event(kind="unfollow", **base)
+    return Event(kind="other", **base)
+
+
+@bp.post("/callback")
+def callback() -> Response:
+    services: Services = current_app.extensions["loyalty"]
+    if (request.content_length or 0) > MAX_BODY:
+        abort(413)
+    signature = request.headers.get("X-Line-Signature")
+    if not signature:
+        abort(400, "missing X-Line-Signature")
+    body = request.get_data(as_text=True)
+    parser = WebhookParser(services.settings.channel_secret)
+    try:
+        events = parser.parse(body, signature)
+    except InvalidSignatureError:
+        abort(400, "invalid signature")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        abort(400, "malformed webhook body")
+    for raw in events:
+        process(services, raw)
+    return Response("OK", mimetype="text/plain")
+
+
+def process(services: Services, raw: object) -> None:
+    """Handle one event; a database outage answers 503 so LINE delivers the batch again."""
+    event = to_event(raw, services)
+    if not event.event_id:
+        return
+    try:
+        outcome = handle_event(services.engine, services.shop, event)
+    except OperationalError:
+        log.exception("database unavailable while handling %s", event.event_id)
+        abort(503)
+    except Exception:
+        log.exception("event %s failed; nothing was changed", event.event_id)
+        _apologise(services, event)
+        return
+    if outcome.duplicate:
+        log.info("event %s already processed", event.event_id)
+        return
+    if outcome.messages and event.reply_token:
+        try:
+            services.line.reply(event.reply_token, outcome.messages[:5])
+        except LineError as error:
+            log.warning("reply to %s failed: %s", event.event_id, error)
+    enqueue(outcome.jobs)
+
+
+def _apologise(services: Services, event: Event) -> None:
+    if not event.reply_token:
+        return
+    try:
+        services.line.reply(event.reply_token, [text(t("th", "error_sorry"))])
+    except LineError:
+        log.warning("could not apologise for %s", event.event_id)

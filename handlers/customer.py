@@ -1,0 +1,273 @@
+"""The customer's conversation: follow, consent, register by phone, points, card, help."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from linebot.v3.messaging import Message
+
+from bot.messages import Choice, member_card, postback_data, text
+from handlers.i18n import LANGUAGES, language_for, t
+from handlers.router import Context, router
+from storage import clock, dialogs, ledger, members, phones, verification
+from storage.models import EntryKind, LineUser, Member, Role
+
+NOTICE_VERSION = "1"
+
+
+def _menu(ctx: Context) -> list[Choice]:
+    """The quick replies that say what a customer can do next."""
+    if ctx.member is None:
+        return [
+            Choice(ctx.t("qr_register"), ctx.t("cmd_register")),
+            Choice(ctx.t("qr_help"), ctx.t("cmd_help")),
+        ]
+    return [
+        Choice(ctx.t("qr_points"), ctx.t("cmd_points")),
+        Choice(ctx.t("qr_card"), ctx.t("cmd_card")),
+        Choice(ctx.t("qr_help"), ctx.t("cmd_help")),
+    ]
+
+
+def _consent_choices(ctx: Context) -> list[Choice]:
+    return [
+        Choice(ctx.t("consent_all"), data=postback_data("consent", choice="all")),
+        Choice(ctx.t("consent_service"), data=postback_data("consent", choice="service")),
+        Choice(ctx.t("consent_no"), data=postback_data("consent", choice="no")),
+    ]
+
+
+def _privacy_notice(ctx: Context) -> Message:
+    return text(ctx.t("privacy_notice", shop=ctx.shop.name), _consent_choices(ctx))
+
+
+def _ask_phone(ctx: Context) -> Message:
+    dialogs.start_dialog(ctx.session, ctx.user.line_user_id, "register", "phone")
+    return text(ctx.t("ask_phone"), [Choice(ctx.t("qr_cancel"), ctx.t("cmd_cancel"))])
+
+
+@router.on("follow")
+def welcome(ctx: Context) -> list[Message]:
+    """A new friend: greet, show the privacy notice, then ask for a phone number."""
+    if ctx.event.profile_language:
+        ctx.user.language = language_for(ctx.event.profile_language)
+    if ctx.member is not None:
+        return [
+            text(ctx.t("welcome_back", shop=ctx.shop.name, points=ctx.member.points), _menu(ctx))
+        ]
+    greeting = text(ctx.t("welcome", shop=ctx.shop.name))
+    if ctx.user.service_consent_version == NOTICE_VERSION:
+        return [greeting, _ask_phone(ctx)]
+    return [greeting, _privacy_notice(ctx)]
+
+
+@router.on("unfollow")
+def goodbye(ctx: Context) -> list[Message]:
+    """Blocked or unfollowed: no reply is possible, and no more pushes go out."""
+    ctx.user.following = False
+    dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
+    return []
+
+
+@router.postback("consent")
+def record_consent(ctx: Context) -> list[Message]:
+    """The customer answered the privacy notice."""
+    choice = ctx.data.get("choice")
+    if choice not in ("all", "service"):
+        return [
+            text(ctx.t("consent_declined"), [Choice(ctx.t("qr_register"), ctx.t("cmd_register"))])
+        ]
+    ctx.user.service_consent_version = NOTICE_VERSION
+    ctx.user.marketing_consent = choice == "all"
+    ctx.user.consent_at = clock.now()
+    if ctx.member is not None:
+        return [text(ctx.t("consent_saved"), _menu(ctx))]
+    return [text(ctx.t("consent_thanks")), _ask_phone(ctx)]
+
+
+@router.command("register", "สมัคร", "สมัครสมาชิก")
+def register(ctx: Context) -> list[Message]:
+    """Start registration: the notice first if not yet accepted, then the phone number."""
+    if ctx.member is not None:
+        return [text(ctx.t("already_member", code=ctx.member.code), _menu(ctx))]
+    if ctx.user.service_consent_version != NOTICE_VERSION:
+        return [_privacy_notice(ctx)]
+    return [_ask_phone(ctx)]
+
+
+@router.step("register", "phone")
+def take_phone(ctx: Context) -> list[Message] | None:
+    """The customer typed their phone number (anything else goes to the commands)."""
+    if not phones.looks_like_phone(ctx.text, min_digits=3):
+        return None
+    return register_phone(ctx, ctx.text)
+
+
+def register_phone(ctx: Context, typed: str) -> list[Message]:
+    """Link the customer to the member holding `typed`, creating it if new."""
+    if ctx.member is not None:
+        dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
+        return [text(ctx.t("already_member", code=ctx.member.code), _menu(ctx))]
+    if ctx.user.service_consent_version != NOTICE_VERSION:
+        return [_privacy_notice(ctx)]
+    phone = phones.to_e164(typed)
+    if phone is None:
+        dialogs.start_dialog(ctx.session, ctx.user.line_user_id, "register", "phone")
+        return [text(ctx.t("bad_phone"), [Choice(ctx.t("qr_cancel"), ctx.t("cmd_cancel"))])]
+    member = members.find_member_by_phone(ctx.session, phone)
+    if member is None:
+        return _linked(ctx, members.create_member(ctx.session, phone=phone), new=True)
+    if members.line_user_of(ctx.session, member) is not None:
+        dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
+        return [text(ctx.t("phone_taken"))]
+    if not members.has_history(ctx.session, member):
+        return _linked(ctx, member, new=True)
+    return _send_code(ctx, phone)
+
+
+def _send_code(ctx: Context, phone: str) -> list[Message]:
+    code = verification.issue_code(ctx.session, line_user_id=ctx.user.line_user_id, phone=phone)
+    if code is None:
+        dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
+        return [text(ctx.t("otp_too_many"))]
+    ctx.send_sms(phone, ctx.t("otp_sms", code=code, shop=ctx.shop.name))
+    dialogs.start_dialog(ctx.session, ctx.user.line_user_id, "register", "code", {"phone": phone})
+    choices = [
+        Choice(ctx.t("qr_resend"), ctx.t("cmd_resend")),
+        Choice(ctx.t("qr_cancel"), ctx.t("cmd_cancel")),
+    ]
+    return [text(ctx.t("otp_sent", phone=phones.masked(phone)), choices)]
+
+
+@router.step("register", "code")
+def take_code(ctx: Context) -> list[Message] | None:
+    """The customer typed the SMS code (or asked for another)."""
+    assert ctx.dialog is not None
+    phone = ctx.dialog.data["phone"]
+    if ctx.text in (ctx.t("cmd_resend"), "resend", "ส่งใหม่"):
+        return _send_code(ctx, phone)
+    code = ctx.text.replace(" ", "")
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    result = verification.check_code(
+        ctx.session, line_user_id=ctx.user.line_user_id, phone=phone, code=code
+    )
+    if result == verification.Check.WRONG:
+        return [text(ctx.t("otp_wrong"), [Choice(ctx.t("qr_resend"), ctx.t("cmd_resend"))])]
+    if result != verification.Check.OK:
+        dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
+        return [text(ctx.t(f"otp_{result.value}"))]
+    member = members.find_member_by_phone(ctx.session, phone)
+    if member is None or members.line_user_of(ctx.session, member) is not None:
+        dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
+        return [text(ctx.t("phone_taken"))]
+    return _linked(ctx, member, new=False)
+
+
+def _linked(ctx: Context, member: Member, *, new: bool) -> list[Message]:
+    members.link(ctx.session, ctx.user, member)
+    dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
+    key = "registered" if member.points == 0 else "registered_with_points"
+    return [
+        text(ctx.t(key, code=member.code, points=member.points, shop=ctx.shop.name), _menu(ctx)),
+        card_message(ctx, member),
+    ]
+
+
+@router.command("points", "แต้ม", "คะแนน", "balance")
+def show_points(ctx: Context) -> list[Message]:
+    """Balance, points earned this month and the last five changes."""
+    member = ctx.member
+    if member is None:
+        return [text(ctx.t("not_member"), _menu(ctx))]
+    month_start = _month_start(ctx)
+    lines = [
+        ctx.t("points_balance", points=member.points),
+        ctx.t("points_month", points=ledger.earned_since(ctx.session, member, month_start)),
+    ]
+    entries = ledger.recent_entries(ctx.session, member, 5)
+    if entries:
+        lines.append(ctx.t("points_recent"))
+        for entry in entries:
+            when = entry.created_at.astimezone(ctx.shop.tz).strftime("%d/%m %H:%M")
+            kind = ctx.t(f"kind_{EntryKind(entry.kind).value}")
+            lines.append(f"{when}  {kind}  {entry.points:+d}")
+    return [text("\n".join(lines), _menu(ctx))]
+
+
+def _month_start(ctx: Context) -> datetime:
+    local = clock.now().astimezone(ctx.shop.tz)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def card_url(ctx: Context, member: Member) -> str:
+    return f"{ctx.shop.base_url}/media/card/{member.card_token}.png"
+
+
+def card_message(ctx: Context, member: Member) -> Message:
+    """The member card with the QR that opens the award command for a cashier."""
+    rows = [(ctx.t("card_points"), f"{member.points:,}")]
+    if member.phone:
+        rows.append((ctx.t("card_phone"), phones.masked(member.phone)))
+    return member_card(
+        alt_text=ctx.t("card_alt", shop=ctx.shop.name, points=member.points),
+        shop_name=ctx.shop.name,
+        title=ctx.t("card_title"),
+        qr_url=card_url(ctx, member),
+        code=member.code,
+        rows=rows,
+        hint=ctx.t("card_hint"),
+    )
+
+
+@router.command("card", "บัตร", "บัตรสมาชิก", "member card")
+def show_card(ctx: Context) -> list[Message]:
+    """The member card (Flex) with its QR."""
+    if ctx.member is None:
+        return [text(ctx.t("not_member"), _menu(ctx))]
+    return [card_message(ctx, ctx.member)]
+
+
+@router.command("help", "ช่วยเหลือ", "วิธีใช้", "menu", "เมนู", "?")
+def show_help(ctx: Context) -> list[Message]:
+    """What this person can do here, by role."""
+    parts = [ctx.t("help_customer")]
+    if ctx.role.rank >= Role.STAFF.rank:
+        parts.append(ctx.t("help_staff"))
+    if ctx.role == Role.OWNER:
+        parts.append(ctx.t("help_owner"))
+    return [text("\n\n".join(parts), _menu(ctx))]
+
+
+@router.command("language", "ภาษา", "lang")
+def set_language(ctx: Context) -> list[Message]:
+    """Switch between Thai and English."""
+    wanted = (ctx.args or [""])[0]
+    wanted = {"thai": "th", "ไทย": "th", "english": "en", "อังกฤษ": "en"}.get(wanted, wanted)
+    if wanted not in LANGUAGES:
+        choices = [Choice("ไทย", "language th"), Choice("English", "language en")]
+        return [text(ctx.t("language_which"), choices)]
+    ctx.user.language = wanted
+    return [text(ctx.t("language_set"), _menu(ctx))]
+
+
+@router.cancel("cancel", "ยกเลิก", "stop dialog")
+def cancel(ctx: Context) -> list[Message]:
+    """Leave whatever dialog is open."""
+    closed = dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
+    return [text(ctx.t("cancelled" if closed else "nothing_to_cancel"), _menu(ctx))]
+
+
+@router.fallback
+def not_understood(ctx: Context) -> list[Message]:
+    """Unknown text: a phone number from a newcomer registers; anything else gets a pointer."""
+    if ctx.event.kind == "text" and ctx.member is None and phones.looks_like_phone(ctx.text):
+        return register_phone(ctx, ctx.text)
+    return [text(ctx.t("unknown"), _menu(ctx))]
+
+
+def notify(ctx: Context, user: LineUser | None, key: str, **values: object) -> None:
+    """Push a short notice to a linked, following customer in their own language."""
+    if user is None or not user.following:
+        return
+    ctx.push(user, [text(t(user.language, key, shop=ctx.shop.name, **values))])

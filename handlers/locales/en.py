@@ -1,0 +1,146 @@
+"""English text."""
+
+TEXT: dict[str, str] = {
+    # commands typed by quick replies (must match a route)
+    "cmd_points": "points",
+    "cmd_card": "card",
+    "cmd_help": "help",
+    "cmd_cancel": "cancel",
+    "cmd_resend": "resend",
+    "cmd_register": "register",
+    # quick-reply labels (at most 20 characters)
+    "qr_register": "Register",
+    "qr_help": "Help",
+    "qr_points": "My points",
+    "qr_card": "Member card",
+    "qr_cancel": "Cancel",
+    "qr_resend": "Send a new code",
+    "qr_award": "Award points",
+    "qr_invite": "Invite staff",
+    "yes": "yes",
+    "no": "no",
+    # welcome and consent
+    "welcome": "Welcome to {shop}! Collect points every time you shop and swap them for rewards.",
+    "welcome_back": "Welcome back to {shop}! You have {points} points.",
+    "privacy_notice": (
+        "Before you join, how we use your data:\n"
+        "• We keep your phone number, your LINE name and your points and purchases at {shop}.\n"
+        "• We use them to run your membership and, if you agree, to send you offers.\n"
+        '• You can stop offers any time (type "stop"), or ask for your data or its deletion.\n'
+        "Do you agree?"
+    ),
+    "consent_all": "Agree, send offers",
+    "consent_service": "Agree, no offers",
+    "consent_no": "Not now",
+    "consent_thanks": "Thank you!",
+    "consent_saved": "Your choice is saved.",
+    "consent_declined": (
+        "No problem. We need your agreement to keep points for you. "
+        "Tap Register whenever you are ready."
+    ),
+    # registration
+    "ask_phone": "Please type your mobile phone number, e.g. 081-234-5678.",
+    "bad_phone": (
+        "That does not look like a phone number. Please type it like 081-234-5678 or +66812345678."
+    ),
+    "phone_taken": (
+        "This phone number is already registered to another LINE account. "
+        "If it is yours, please ask our staff for help."
+    ),
+    "otp_sent": (
+        "This number already has points with us. To make sure it is yours, we sent a 6-digit "
+        "code by SMS to {phone}. Please type the code here."
+    ),
+    "otp_sms": "{shop}: your code is {code}. It is valid for 10 minutes.",
+    "otp_wrong": "That code is not right. Please check the SMS and try again.",
+    "otp_expired": "That code has expired. Type your phone number again to get a new one.",
+    "otp_locked": "Too many wrong codes. Type your phone number again to get a new one.",
+    "otp_too_many": "We have sent too many codes today. Please try again tomorrow.",
+    "already_member": "You are already a member (member code {code}).",
+    "registered": "You are now a member of {shop}! Your member code is {code}.",
+    "registered_with_points": (
+        "You are now a member of {shop}! Your member code is {code} and you already "
+        "have {points} points."
+    ),
+    "not_member": "You are not a member yet. Tap Register to join: it takes one minute.",
+    # points and card
+    "points_balance": "You have {points} points.",
+    "points_month": "Earned this month: {points} points.",
+    "points_recent": "Latest:",
+    "kind_earn": "purchase",
+    "kind_redeem": "reward",
+    "kind_adjust": "adjustment",
+    "kind_expire": "expired",
+    "kind_referral": "referral",
+    "kind_birthday": "birthday",
+    "kind_void": "cancelled",
+    "kind_refund": "refund",
+    "card_title": "Member card",
+    "card_points": "Points",
+    "card_phone": "Phone",
+    "card_alt": "{shop} member card: {points} points",
+    "card_hint": "Show this QR to the cashier to collect points.",
+    # help, language, cancel, unknown
+    "help_customer": (
+        "What you can type:\n"
+        "• points: your points\n"
+        "• card: your member card\n"
+        "• language th / language en\n"
+        "• cancel: stop what you are doing"
+    ),
+    "help_staff": (
+        "Staff:\n"
+        "• award <phone or member code> <baht>  (or + 0812345678 350)\n"
+        "• void <entry number>: cancel a mistaken award (your own, within 15 minutes)\n"
+        "• member <phone or code>: look a member up\n"
+        "Scan a member card with LINE's QR reader, tap send, then type the amount."
+    ),
+    "help_owner": (
+        "Owner:\n• staff invite: a code for a new staff member\n• staff list / staff remove <n>"
+    ),
+    "language_which": "Which language? ภาษาไหนคะ",
+    "language_set": "I will speak English with you from now on.",
+    "cancelled": "Cancelled.",
+    "nothing_to_cancel": "There is nothing to cancel.",
+    "unknown": "Sorry, I did not understand that. Tap one of the buttons below, or type help.",
+    "error_sorry": "Sorry, something went wrong on our side and nothing was changed. Please try again.",
+    "only_staff": "Sorry, only shop staff can do that.",
+    "only_owner": "Sorry, only the shop owner can do that.",
+    # staff
+    "join_usage": "To join as staff, type join followed by the code from the owner.",
+    "join_already": "You are already staff.",
+    "join_bad_code": "That invite code is wrong, used or expired. Please ask the owner for a new one.",
+    "join_done": "Welcome to the {shop} team! Type help to see what staff can do.",
+    "award_usage": "Type: award <phone or member code> <baht>, e.g. award 0812345678 350",
+    "award_bad_amount": "{amount} is not an amount in baht. Type it like 350 or 1250.50.",
+    "award_no_member": "No member found for {target}. Check the phone number or member code.",
+    "award_ask_amount": "Member {who}, {points} points. How much did they spend (baht)?",
+    "award_done": "Awarded {points} points for {amount} baht to {who}. Balance: {balance}. (entry #{entry})",
+    "award_done_counter": (
+        "Awarded {points} points for {amount} baht to {who}. Balance: {balance}. (entry #{entry}) "
+        "This customer is not on LINE yet: invite them to add the shop as a friend."
+    ),
+    "award_notice": "{shop}: you earned {points} points. You now have {balance} points.",
+    "void_usage": "Type: void <entry number>, e.g. void 123",
+    "void_not_found": "There is no award #{entry}.",
+    "void_not_yours": "Award #{entry} was made by someone else. Please ask the owner.",
+    "void_too_late": "Award #{entry} is more than 15 minutes old. Please ask the owner.",
+    "void_already_void": "Award #{entry} was already cancelled.",
+    "void_points_spent": "The member has already used points from award #{entry}, so it cannot be cancelled.",
+    "void_done": "Award #{entry} cancelled: {points} points taken back. Balance: {balance}.",
+    "void_notice": "{shop}: a mistaken award of {points} points was cancelled. You now have {balance} points.",
+    "lookup_usage": "Type: member <phone or member code>",
+    "lookup_result": "Member {who}\nPoints: {points}\nOn LINE: {line}",
+    # owner
+    "invite_created": (
+        "Invite code for a new staff member (valid 24 hours, once). "
+        "Forward the next message to them; they send it to this chat:"
+    ),
+    "staff_list_title": "Staff:",
+    "role_customer": "customer",
+    "role_staff": "staff",
+    "role_owner": "owner",
+    "staff_remove_usage": "Type: staff remove <number from staff list>",
+    "staff_remove_owner": "An owner cannot be removed from the chat. Use the loyalty command line.",
+    "staff_removed": "{name} is no longer staff.",
+}

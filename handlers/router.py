@@ -1,0 +1,243 @@
+"""Which handler answers an event, and the context it gets.
+
+Routes are tried in order: `cancel`, the user's open dialog, commands (longest alias
+first), then the fallback. A command names the least role that may use it; anyone
+below is told politely and nothing runs.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import Any
+
+from linebot.v3.messaging import Message
+from sqlmodel import Session
+
+from bot.messages import as_json, parse_postback
+from bot.messages import text as text_message
+from handlers.i18n import t
+from storage import dialogs, outbox
+from storage.models import Dialog, LineUser, Member, Role
+
+Handler = Callable[["Context"], list[Message]]
+StepHandler = Callable[["Context"], "list[Message] | None"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """What the conversation needs to know about one LINE webhook event."""
+
+    kind: str  # text | postback | follow | unfollow | image | other
+    event_id: str
+    user_id: str | None
+    reply_token: str | None = None
+    text: str = ""
+    postback: str = ""
+    message_id: str | None = None
+    profile_language: str | None = None
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Shop:
+    """The shop's settings as the conversation sees them."""
+
+    name: str
+    basic_id: str
+    base_url: str
+    baht_per_point: int
+    tz: tzinfo
+
+    @property
+    def oa_message_base(self) -> str:
+        return f"https://line.me/R/oaMessage/{self.basic_id}/?"
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work to do after the transaction commits (a push, an SMS)."""
+
+    name: str
+    kwargs: dict[str, Any]
+
+
+@dataclass
+class Context:
+    session: Session
+    event: Event
+    shop: Shop
+    user: LineUser
+    text: str = ""
+    args: list[str] = field(default_factory=list)
+    data: dict[str, str] = field(default_factory=dict)
+    dialog: Dialog | None = None
+    jobs: list[Job] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.user.language
+
+    @property
+    def role(self) -> Role:
+        return Role(self.user.role)
+
+    @property
+    def member(self) -> Member | None:
+        if self.user.member_id is None:
+            return None
+        return self.session.get(Member, self.user.member_id)
+
+    def t(self, key: str, **values: Any) -> str:
+        return t(self.lang, key, **values)
+
+    def push(self, to: LineUser, messages: list[Message], purpose: str = "notice") -> None:
+        """Queue a push to `to`, sent after this event's transaction commits."""
+        if not to.following:
+            return
+        row = outbox.queue_push(
+            self.session, to=to.line_user_id, messages=as_json(messages), purpose=purpose
+        )
+        self.jobs.append(Job("deliver_push", {"outbox_id": row.id}))
+
+    def send_sms(self, phone: str, body: str) -> None:
+        self.jobs.append(Job("send_sms", {"phone": phone, "body": body}))
+
+
+def normalise(text: str) -> str:
+    """NFKC, trimmed, case-folded, inner spaces collapsed: how every command is matched."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@dataclass(frozen=True)
+class Command:
+    aliases: tuple[str, ...]
+    handler: Handler
+    min_role: Role
+
+
+class Router:
+    def __init__(self) -> None:
+        self.commands: list[Command] = []
+        self.postbacks: dict[str, tuple[Handler, Role]] = {}
+        self.steps: dict[tuple[str, str], StepHandler] = {}
+        self.events: dict[str, Handler] = {}
+        self.fallback_handler: Handler | None = None
+        self.cancel_aliases: tuple[str, ...] = ()
+        self.cancel_handler: Handler | None = None
+
+    def command(
+        self, *aliases: str, min_role: Role = Role.CUSTOMER
+    ) -> Callable[[Handler], Handler]:
+        """Route text starting with one of `aliases` (a whole word or phrase) to the handler."""
+
+        def register(handler: Handler) -> Handler:
+            self.commands.append(Command(tuple(normalise(a) for a in aliases), handler, min_role))
+            return handler
+
+        return register
+
+    def postback(self, action: str, min_role: Role = Role.CUSTOMER) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.postbacks[action] = (handler, min_role)
+            return handler
+
+        return register
+
+    def step(self, dialog: str, step: str) -> Callable[[StepHandler], StepHandler]:
+        """A dialog step; it may return None to let commands have the text instead."""
+
+        def register(handler: StepHandler) -> StepHandler:
+            self.steps[(dialog, step)] = handler
+            return handler
+
+        return register
+
+    def on(self, kind: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.events[kind] = handler
+            return handler
+
+        return register
+
+    def cancel(self, *aliases: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.cancel_aliases = tuple(normalise(a) for a in aliases)
+            self.cancel_handler = handler
+            return handler
+
+        return register
+
+    def fallback(self, handler: Handler) -> Handler:
+        self.fallback_handler = handler
+        return handler
+
+    def match(self, text: str) -> tuple[Command, list[str]] | None:
+        """The command whose alias starts `text` (longest alias wins) and the words after it."""
+        best: tuple[Command, str] | None = None
+        for command in self.commands:
+            for alias in command.aliases:
+                if (text == alias or text.startswith(alias + " ")) and (
+                    best is None or len(alias) > len(best[1])
+                ):
+                    best = (command, alias)
+        if best is None:
+            return None
+        return best[0], text[len(best[1]) :].split()
+
+    def dispatch(self, ctx: Context) -> list[Message]:
+        """Answer one event."""
+        kind = ctx.event.kind
+        if kind == "text":
+            return self._text(ctx)
+        if kind == "postback":
+            return self._postback(ctx)
+        if kind == "image" and ctx.dialog is not None:
+            handled = self._step(ctx)
+            if handled is not None:
+                return handled
+        handler = self.events.get(kind)
+        return handler(ctx) if handler else []
+
+    def _text(self, ctx: Context) -> list[Message]:
+        ctx.text = normalise(ctx.event.text)
+        if self.cancel_handler and ctx.text in self.cancel_aliases:
+            return self.cancel_handler(ctx)
+        handled = self._step(ctx)
+        if handled is not None:
+            return handled
+        found = self.match(ctx.text)
+        if found is not None:
+            command, ctx.args = found
+            return self._guarded(ctx, command.handler, command.min_role)
+        assert self.fallback_handler is not None
+        return self.fallback_handler(ctx)
+
+    def _step(self, ctx: Context) -> list[Message] | None:
+        if ctx.dialog is None:
+            return None
+        step = self.steps.get((ctx.dialog.name, ctx.dialog.step))
+        if step is None:
+            dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
+            return None
+        return step(ctx)
+
+    def _postback(self, ctx: Context) -> list[Message]:
+        ctx.data = parse_postback(ctx.event.postback)
+        found = self.postbacks.get(ctx.data.get("action", ""))
+        if found is None:
+            assert self.fallback_handler is not None
+            return self.fallback_handler(ctx)
+        handler, min_role = found
+        return self._guarded(ctx, handler, min_role)
+
+    def _guarded(self, ctx: Context, handler: Handler, min_role: Role) -> list[Message]:
+        if ctx.role.rank < min_role.rank:
+            key = "only_owner" if min_role == Role.OWNER else "only_staff"
+            return [text_message(ctx.t(key))]
+        return handler(ctx)
+
+
+router = Router()

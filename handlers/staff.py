@@ -1,0 +1,185 @@
+"""The cashier's conversation: join, award points, void a mistake, look a member up."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from linebot.v3.messaging import Message
+
+from bot.messages import Choice, text
+from handlers.customer import notify
+from handlers.router import Context, router
+from storage import codes, dialogs, ledger, members, phones, staff
+from storage.members import MEMBER_CODE_PREFIX
+from storage.models import Member, Role
+
+MAX_AWARD_SATANG = 1_000_000 * 100
+_MEMBER_CODE = re.compile(rf"^{MEMBER_CODE_PREFIX}[{codes.ALPHABET}]{{6}}$", re.IGNORECASE)
+
+
+def to_satang(typed: str) -> int | None:
+    """`350`, `1,250.50`, `฿99` -> satang; None for anything else or over two decimals."""
+    cleaned = typed.replace(",", "").replace("฿", "").replace("บาท", "").strip()
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        return None
+    satang = int(amount * 100)
+    return satang if satang <= MAX_AWARD_SATANG else None
+
+
+def baht(satang: int) -> str:
+    return f"{satang / 100:,.2f}".removesuffix(".00")
+
+
+def find_member(ctx: Context, typed: str, *, create: bool) -> Member | None:
+    """A member by code or phone; with `create`, an unknown valid phone becomes a counter member."""
+    if _MEMBER_CODE.match(typed):
+        return members.find_member_by_code(ctx.session, typed)
+    phone = phones.to_e164(typed)
+    if phone is None:
+        return None
+    member = members.find_member_by_phone(ctx.session, phone)
+    if member is None and create:
+        member = members.create_member(ctx.session, phone=phone)
+    return member
+
+
+def _who(member: Member) -> str:
+    return f"{member.code} ({phones.masked(member.phone)})" if member.phone else member.code
+
+
+@router.command("join", "เข้าร่วม")
+def join_staff(ctx: Context) -> list[Message]:
+    """Someone with an invite code becomes staff."""
+    if not ctx.args:
+        return [text(ctx.t("join_usage"))]
+    if ctx.role.rank >= Role.STAFF.rank:
+        return [text(ctx.t("join_already"))]
+    if not staff.accept_invite(ctx.session, code=ctx.args[0], user=ctx.user):
+        return [text(ctx.t("join_bad_code"))]
+    return [text(ctx.t("join_done", shop=ctx.shop.name))]
+
+
+@router.command("award", "+", "ให้แต้ม", "เพิ่มแต้ม", min_role=Role.STAFF)
+def award(ctx: Context) -> list[Message]:
+    """`award <phone | member code> <baht>`: points for a purchase."""
+    if not ctx.args:
+        return [text(ctx.t("award_usage"))]
+    if len(ctx.args) == 1:
+        return _ask_amount(ctx, ctx.args[0])
+    target, amount_text = " ".join(ctx.args[:-1]), ctx.args[-1]
+    satang = to_satang(amount_text)
+    if satang is None:
+        return [text(ctx.t("award_bad_amount", amount=amount_text))]
+    member = find_member(ctx, target, create=True)
+    if member is None:
+        return [text(ctx.t("award_no_member", target=target))]
+    return _award(ctx, member, satang)
+
+
+def _ask_amount(ctx: Context, target: str) -> list[Message]:
+    """A scanned member card: `award M7K3QX9` with no amount yet."""
+    member = find_member(ctx, target, create=False)
+    if member is None:
+        return [text(ctx.t("award_no_member", target=target))]
+    dialogs.start_dialog(
+        ctx.session, ctx.user.line_user_id, "award", "amount", {"member_id": member.id}
+    )
+    return [
+        text(
+            ctx.t("award_ask_amount", who=_who(member), points=member.points),
+            [Choice(ctx.t("qr_cancel"), ctx.t("cmd_cancel"))],
+        )
+    ]
+
+
+@router.step("award", "amount")
+def take_amount(ctx: Context) -> list[Message] | None:
+    """The cashier typed the amount after scanning a card."""
+    satang = to_satang(ctx.text)
+    if satang is None:
+        if ctx.text[:1].isdigit():
+            return [text(ctx.t("award_bad_amount", amount=ctx.text))]
+        return None
+    assert ctx.dialog is not None
+    member = ctx.session.get(Member, ctx.dialog.data["member_id"])
+    dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
+    if member is None or ctx.role.rank < Role.STAFF.rank:
+        return [text(ctx.t("only_staff"))]
+    return _award(ctx, member, satang)
+
+
+def _award(ctx: Context, member: Member, satang: int) -> list[Message]:
+    result = ledger.award_purchase(
+        ctx.session,
+        member=member,
+        amount_satang=satang,
+        baht_per_point=ctx.shop.baht_per_point,
+        staff_user_id=ctx.user.line_user_id,
+        idempotency_key=f"award:{ctx.event.event_id}",
+    )
+    points = result.entry.points
+    customer = members.line_user_of(ctx.session, member)
+    if points > 0:
+        notify(ctx, customer, "award_notice", points=points, balance=result.balance)
+    key = "award_done" if customer is not None else "award_done_counter"
+    reply = ctx.t(
+        key,
+        points=points,
+        amount=baht(satang),
+        who=_who(member),
+        balance=result.balance,
+        entry=result.entry.id,
+    )
+    return [text(reply)]
+
+
+@router.command("void", "ยกเลิกแต้ม", min_role=Role.STAFF)
+def void(ctx: Context) -> list[Message]:
+    """`void <entry id>`: cancel a mistaken award with an opposite entry."""
+    if len(ctx.args) != 1 or not ctx.args[0].lstrip("#").isdigit():
+        return [text(ctx.t("void_usage"))]
+    entry_id = int(ctx.args[0].lstrip("#"))
+    try:
+        entry, member = ledger.void_entry(
+            ctx.session,
+            entry_id=entry_id,
+            actor=ctx.user.line_user_id,
+            may_void_any=ctx.role == Role.OWNER,
+        )
+    except ledger.VoidRefused as refused:
+        return [text(ctx.t(f"void_{refused.reason}", entry=entry_id))]
+    notify(
+        ctx,
+        members.line_user_of(ctx.session, member),
+        "void_notice",
+        points=-entry.points,
+        balance=member.points,
+    )
+    return [text(ctx.t("void_done", entry=entry_id, points=-entry.points, balance=member.points))]
+
+
+@router.command("member", "สมาชิก", "lookup", "ค้นหา", min_role=Role.STAFF)
+def look_up(ctx: Context) -> list[Message]:
+    """`member <phone | code>`: a member's balance and whether they use LINE."""
+    if not ctx.args:
+        return [text(ctx.t("lookup_usage"))]
+    member = find_member(ctx, " ".join(ctx.args), create=False)
+    if member is None:
+        return [text(ctx.t("award_no_member", target=" ".join(ctx.args)))]
+    linked = members.line_user_of(ctx.session, member) is not None
+    return [
+        text(
+            ctx.t(
+                "lookup_result",
+                who=_who(member),
+                points=member.points,
+                line=ctx.t("yes" if linked else "no"),
+            ),
+            [Choice(ctx.t("qr_award"), f"award {member.code}")],
+        )
+    ]

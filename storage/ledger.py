@@ -1,0 +1,197 @@
+"""Points: an append-only ledger whose sum is each member's balance.
+
+Every change goes through `post_entry`, which adds the entry and moves the member's
+balance with one conditional UPDATE, so two staff acting at once can neither lose a
+change nor push a balance below zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from storage import clock
+from storage.models import EntryKind, LedgerEntry, Member, Purchase
+
+VOID_WINDOW = timedelta(minutes=15)
+
+
+class NotEnoughPoints(Exception):
+    """The change would take the balance below zero; nothing was written."""
+
+
+class VoidRefused(Exception):
+    """The entry cannot be voided; `reason` says why (for the reply)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Award:
+    purchase: Purchase
+    entry: LedgerEntry
+    balance: int
+
+
+def post_entry(
+    session: Session,
+    *,
+    member: Member,
+    kind: EntryKind,
+    points: int,
+    actor: str,
+    idempotency_key: str,
+    purchase_id: int | None = None,
+    voids_entry_id: int | None = None,
+    note: str | None = None,
+) -> LedgerEntry:
+    """Append one entry and move the balance; an existing key returns the earlier entry."""
+    existing = session.exec(
+        select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
+    ).first()
+    if existing is not None:
+        return existing
+    moved = session.exec(  # type: ignore[call-overload]
+        update(Member)
+        .where(col(Member.id) == member.id, col(Member.points) + points >= 0)
+        .values(points=col(Member.points) + points)
+    )
+    if moved.rowcount != 1:
+        raise NotEnoughPoints(f"member {member.id} cannot take {points} points")
+    entry = LedgerEntry(
+        member_id=member.id,  # type: ignore[arg-type]
+        kind=kind,
+        points=points,
+        actor=actor,
+        idempotency_key=idempotency_key,
+        purchase_id=purchase_id,
+        voids_entry_id=voids_entry_id,
+        note=note,
+    )
+    session.add(entry)
+    session.flush()
+    session.refresh(member)
+    return entry
+
+
+def points_for(amount_satang: int, baht_per_point: int) -> int:
+    """Whole points for a purchase: floor(baht / baht_per_point)."""
+    return amount_satang // (baht_per_point * 100)
+
+
+def award_purchase(
+    session: Session,
+    *,
+    member: Member,
+    amount_satang: int,
+    baht_per_point: int,
+    staff_user_id: str | None,
+    idempotency_key: str,
+    channel: str = "counter",
+    occurred_at: datetime | None = None,
+) -> Award:
+    """Record a purchase and the points it earns, in the caller's transaction."""
+    if amount_satang <= 0:
+        raise ValueError("amount must be positive")
+    purchase = Purchase(
+        member_id=member.id,  # type: ignore[arg-type]
+        amount_satang=amount_satang,
+        occurred_at=occurred_at or clock.now(),
+        channel=channel,
+        staff_user_id=staff_user_id,
+    )
+    session.add(purchase)
+    session.flush()
+    entry = post_entry(
+        session,
+        member=member,
+        kind=EntryKind.EARN,
+        points=points_for(amount_satang, baht_per_point),
+        actor=staff_user_id or channel,
+        idempotency_key=idempotency_key,
+        purchase_id=purchase.id,
+    )
+    return Award(purchase=purchase, entry=entry, balance=member.points)
+
+
+def void_entry(
+    session: Session, *, entry_id: int, actor: str, may_void_any: bool
+) -> tuple[LedgerEntry, Member]:
+    """Cancel an award with a new, opposite entry. Raises VoidRefused with the reason."""
+    entry = session.get(LedgerEntry, entry_id)
+    if entry is None or entry.kind != EntryKind.EARN:
+        raise VoidRefused("not_found")
+    if not may_void_any:
+        if entry.actor != actor:
+            raise VoidRefused("not_yours")
+        if clock.now() - entry.created_at > VOID_WINDOW:
+            raise VoidRefused("too_late")
+    already = session.exec(
+        select(LedgerEntry).where(LedgerEntry.voids_entry_id == entry.id)
+    ).first()
+    if already is not None:
+        raise VoidRefused("already_void")
+    member = session.get(Member, entry.member_id)
+    assert member is not None
+    try:
+        void = post_entry(
+            session,
+            member=member,
+            kind=EntryKind.VOID,
+            points=-entry.points,
+            actor=actor,
+            idempotency_key=f"void:{entry.id}",
+            voids_entry_id=entry.id,
+        )
+    except NotEnoughPoints:
+        raise VoidRefused("points_spent") from None
+    if entry.purchase_id is not None:
+        purchase = session.get(Purchase, entry.purchase_id)
+        if purchase is not None:
+            purchase.voided_at = clock.now()
+            session.add(purchase)
+    session.flush()
+    return void, member
+
+
+def recent_entries(session: Session, member: Member, limit: int = 5) -> list[LedgerEntry]:
+    return list(
+        session.exec(
+            select(LedgerEntry)
+            .where(LedgerEntry.member_id == member.id)
+            .order_by(col(LedgerEntry.id).desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+def earned_since(session: Session, member: Member, since: datetime) -> int:
+    """Points earned (not redeemed, not voided) since `since`."""
+    voiding = aliased(LedgerEntry)
+    total = session.exec(
+        select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(
+            LedgerEntry.member_id == member.id,
+            col(LedgerEntry.points) > 0,
+            col(LedgerEntry.kind) != EntryKind.VOID,
+            LedgerEntry.created_at >= since,
+            ~select(voiding.id).where(voiding.voids_entry_id == LedgerEntry.id).exists(),
+        )
+    ).one()
+    return int(total)
+
+
+def ledger_sum(session: Session, member_id: int) -> int:
+    """The balance recomputed from the entries (what `Member.points` must equal)."""
+    return int(
+        session.exec(
+            select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(
+                LedgerEntry.member_id == member_id
+            )
+        ).one()
+    )

@@ -1,0 +1,190 @@
+"""The tables. Times are stored as UTC; money as integer satang; phones as E.164."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage import clock
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _time(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+def _created() -> Any:
+    return Field(default_factory=clock.now, sa_type=UTCDateTime)
+
+
+class Role(StrEnum):
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    OWNER = "owner"
+
+    @property
+    def rank(self) -> int:
+        return ("customer", "staff", "owner").index(self.value)
+
+
+class EntryKind(StrEnum):
+    EARN = "earn"
+    REDEEM = "redeem"
+    ADJUST = "adjust"
+    EXPIRE = "expire"
+    REFERRAL = "referral"
+    BIRTHDAY = "birthday"
+    VOID = "void"
+    REFUND = "refund"
+
+
+class Member(SQLModel, table=True):
+    """A loyalty member: a phone number that collects points, with or without LINE."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    phone: str | None = Field(default=None, unique=True, max_length=20)
+    points: int = Field(default=0)
+    card_token: str = Field(unique=True, max_length=64)
+    created_at: datetime = _created()
+    erased_at: datetime | None = _time(default=None)
+
+
+class LineUser(SQLModel, table=True):
+    """Someone who talks to the shop's LINE account: role, language, consent, following."""
+
+    __tablename__ = "line_user"
+
+    line_user_id: str = Field(primary_key=True, max_length=64)
+    member_id: int | None = Field(default=None, foreign_key="member.id", unique=True)
+    role: str = Field(default=Role.CUSTOMER, max_length=16)
+    language: str = Field(default="th", max_length=8)
+    display_name: str | None = Field(default=None, max_length=200)
+    following: bool = Field(default=True)
+    service_consent_version: str | None = Field(default=None, max_length=16)
+    marketing_consent: bool = Field(default=False)
+    consent_at: datetime | None = _time(default=None)
+    registered_at: datetime | None = _time(default=None)
+    created_at: datetime = _created()
+
+
+class Purchase(SQLModel, table=True):
+    """A sale recorded against a member: at the counter, by import or by API."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    amount_satang: int
+    occurred_at: datetime = _time(index=True)
+    channel: str = Field(default="counter", max_length=16)
+    staff_user_id: str | None = Field(default=None, max_length=64)
+    ref: str | None = Field(default=None, unique=True, max_length=120)
+    voided_at: datetime | None = _time(default=None)
+    created_at: datetime = _created()
+
+
+class LedgerEntry(SQLModel, table=True):
+    """One change of points. Never edited: a correction is a new entry."""
+
+    __tablename__ = "ledger_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    kind: str = Field(max_length=16)
+    points: int
+    purchase_id: int | None = Field(default=None, foreign_key="purchase.id")
+    voids_entry_id: int | None = Field(default=None, foreign_key="ledger_entry.id", unique=True)
+    actor: str = Field(max_length=64)
+    idempotency_key: str = Field(unique=True, max_length=160)
+    note: str | None = Field(default=None, max_length=200)
+    created_at: datetime = _created()
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """A webhook event id seen once; a second delivery of it changes nothing."""
+
+    __tablename__ = "processed_event"
+
+    webhook_event_id: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = _created()
+
+
+class Dialog(SQLModel, table=True):
+    """Where a user is in a multi-step conversation (kept here, never in memory)."""
+
+    line_user_id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=40)
+    step: str = Field(max_length=40)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    updated_at: datetime = _created()
+
+
+class StaffInvite(SQLModel, table=True):
+    __tablename__ = "staff_invite"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(unique=True, max_length=64)
+    created_by: str = Field(max_length=64)
+    expires_at: datetime = _time()
+    used_by: str | None = Field(default=None, max_length=64)
+    used_at: datetime | None = _time(default=None)
+    created_at: datetime = _created()
+
+
+class PhoneVerification(SQLModel, table=True):
+    """A one-time SMS code proving that a LINE user owns a phone that already holds points."""
+
+    __tablename__ = "phone_verification"
+
+    id: int | None = Field(default=None, primary_key=True)
+    line_user_id: str = Field(index=True, max_length=64)
+    phone: str = Field(max_length=20)
+    code_hash: str = Field(max_length=64)
+    attempts: int = Field(default=0)
+    expires_at: datetime = _time()
+    verified_at: datetime | None = _time(default=None)
+    created_at: datetime = _created()
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A push written in the same transaction as the change it announces.
+
+    The retry key is fixed when the row is written, so every attempt to deliver it
+    carries the same `X-Line-Retry-Key` and LINE delivers it at most once.
+    """
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (UniqueConstraint("retry_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    to: str = Field(max_length=64)
+    messages: list[dict[str, Any]] = Field(sa_type=JSON)
+    retry_key: str = Field(max_length=36)
+    purpose: str = Field(default="notice", max_length=32)
+    status: str = Field(default="pending", max_length=16, index=True)
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, max_length=300)
+    created_at: datetime = _created()
+    sent_at: datetime | None = _time(default=None)

@@ -1,0 +1,51 @@
+"""Phone numbers: parsed with phonenumbers (default region TH), kept as E.164."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+_LOOKS_LIKE_PHONE = re.compile(r"^\+?[\d\s().-]{1,24}$")
+
+
+def looks_like_phone(text: str, min_digits: int = 8) -> bool:
+    """True for text shaped like a phone number (valid or not): digits and separators only."""
+    return (
+        bool(_LOOKS_LIKE_PHONE.match(text.strip())) and sum(c.isdigit() for c in text) >= min_digits
+    )
+
+
+def to_e164(text: str, region: str = "TH") -> str | None:
+    """`081-234-5678`, `0812345678`, `+66812345678` -> `+66812345678`; None if invalid."""
+    if not looks_like_phone(text):
+        return None
+    try:
+        number = phonenumbers.parse(text.strip(), region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display(e164: str, region: str = "TH") -> str:
+    """How a phone is shown to people: national format for the shop's own country."""
+    number = phonenumbers.parse(e164, None)
+    if phonenumbers.region_code_for_number(number) == region:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def masked(e164: str, region: str = "TH") -> str:
+    """The phone with all but the last four digits hidden, for notices."""
+    shown = display(e164, region)
+    digits_seen = 0
+    out = []
+    for ch in reversed(shown):
+        if ch.isdigit():
+            digits_seen += 1
+            out.append(ch if digits_seen <= 4 else "x")
+        else:
+            out.append(ch)
+    return "".join(reversed(out))

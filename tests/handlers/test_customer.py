@@ -1,0 +1,53 @@
+"""The customer's story: follow, consent, register by phone, see points and card."""
+
+from __future__ import annotations
+
+from tests.conftest import Line, texts
+
+
+def test_follow_greets_with_shop_name_and_privacy_notice(line: Line) -> None:
+    user = line.user("Nok")
+    shown = line.fake.bot_messages(user.user_id)
+    assert "Kafe Dee" in shown[0]["text"]
+    assert "ยินยอม" in shown[1]["text"]
+    labels = [i["action"]["label"] for i in shown[1]["quickReply"]["items"]]
+    assert len(labels) == 3
+
+
+def test_english_profile_gets_english(line: Line) -> None:
+    user = line.user("Anna", language="en")
+    assert "Welcome to Kafe Dee" in line.fake.bot_messages(user.user_id)[0]["text"]
+
+
+def test_register_by_phone_in_any_thai_form(line: Line) -> None:
+    for i, typed in enumerate(["081-234-5678", "+66 81 234 5679", "0812345680"]):
+        user = line.user(f"u{i}")
+        line.tap(user, "action=consent&choice=all")
+        answer = line.say(user, typed)
+        assert "รหัสสมาชิก" in texts(answer)[0], answer
+        assert answer[1]["type"] == "flex"
+
+
+def test_malformed_phone_is_refused_politely(line: Line) -> None:
+    user = line.user()
+    line.tap(user, "action=consent&choice=service")
+    assert "ไม่ถูกต้อง" in line.ask(user, "0812")
+    assert "ไม่ถูกต้อง" in line.ask(user, "12345678901")
+
+
+def test_points_shows_balance(line: Line) -> None:
+    user = line.user()
+    line.register(user)
+    assert "0 แต้ม" in line.ask(user, "แต้ม")
+
+
+def test_unknown_text_gets_a_pointer_not_silence(line: Line) -> None:
+    user = line.user()
+    answer = line.say(user, "what is this?")
+    assert answer and answer[0].get("quickReply")
+
+
+def test_language_switch(line: Line) -> None:
+    user = line.user()
+    assert "English" in line.ask(user, "language en")
+    assert "points" in line.ask(user, "help")
