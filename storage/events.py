@@ -21,6 +21,6 @@ def claim_event(session: Session, webhook_event_id: str) -> bool:
         insert(ProcessedEvent)
         .values(webhook_event_id=webhook_event_id, received_at=clock.now())
         .on_conflict_do_nothing(index_elements=["webhook_event_id"])
+        .returning(ProcessedEvent.webhook_event_id)  # type: ignore[arg-type]
     )
-    result = session.exec(statement)  # type: ignore[call-overload]
-    return bool(result.rowcount)
+    return session.connection().execute(statement).first() is not None

@@ -123,8 +123,12 @@ def award_purchase(
 def void_entry(
     session: Session, *, entry_id: int, actor: str, may_void_any: bool
 ) -> tuple[LedgerEntry, Member]:
-    """Cancel an award with a new, opposite entry. Raises VoidRefused with the reason."""
-    entry = session.get(LedgerEntry, entry_id)
+    """Cancel an award with a new, opposite entry. Raises VoidRefused with the reason.
+
+    The award's row is locked first, so two voids of it at once queue up and the second
+    is told it is already void.
+    """
+    entry = session.get(LedgerEntry, entry_id, with_for_update=True)
     if entry is None or entry.kind != EntryKind.EARN:
         raise VoidRefused("not_found")
     if not may_void_any:

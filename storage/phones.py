@@ -38,14 +38,8 @@ def display(e164: str, region: str = "TH") -> str:
 
 
 def masked(e164: str, region: str = "TH") -> str:
-    """The phone with all but the last four digits hidden, for notices."""
-    shown = display(e164, region)
-    digits_seen = 0
-    out = []
-    for ch in reversed(shown):
-        if ch.isdigit():
-            digits_seen += 1
-            out.append(ch if digits_seen <= 4 else "x")
-        else:
-            out.append(ch)
-    return "".join(reversed(out))
+    """The phone with its middle digits hidden, for notices: `081-xxx-5678`."""
+    digits = "".join(ch for ch in display(e164, region) if ch.isdigit() or ch == "+")
+    if len(digits) < 8:
+        return digits
+    return f"{digits[:3]}-{'x' * (len(digits) - 7)}-{digits[-4:]}"

@@ -59,6 +59,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A fresh, empty database for one test: a SQLite file, or a PostgreSQL schema."""
     if request.param == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path / 'loyalty.db'}")
+        engine.test_connect_args = {}  # type: ignore[attr-defined]
         SQLModel.metadata.create_all(engine)
         yield engine
         engine.dispose()
@@ -69,7 +70,9 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     admin = make_engine(POSTGRES_URL)
     with admin.begin() as connection:
         connection.execute(sql(f"CREATE SCHEMA {schema}"))
-    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    connect_args = {"options": f"-csearch_path={schema}"}
+    engine = make_engine(POSTGRES_URL, connect_args=connect_args)
+    engine.test_connect_args = connect_args  # type: ignore[attr-defined]
     SQLModel.metadata.create_all(engine)
     yield engine
     engine.dispose()
@@ -191,3 +194,19 @@ def redis_url() -> str:
     except Exception as error:  # noqa: BLE001
         pytest.skip(f"Redis not reachable at {REDIS_URL}: {type(error).__name__}")
     return REDIS_URL
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_errors(
+    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> Iterator[None]:
+    """Fail a test whose code logged an ERROR (e.g. a job that crashed in immediate mode)."""
+    yield
+    if request.node.get_closest_marker("allow_errors"):
+        return
+    errors = [r for r in caplog.get_records("call") if r.levelno >= 40]
+    assert not errors, [f"{r.name}: {r.getMessage()}" for r in errors]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "allow_errors: the test expects ERROR log records")

@@ -28,6 +28,7 @@ from werkzeug.serving import make_server
 from bot.fakeline import rules
 
 REPLY_TOKEN_TTL = 60.0
+RATE_LIMITS = {"default": (2000, 1.0), "multicast": (200, 1.0), "broadcast": (60, 3600.0)}
 
 
 @dataclass
@@ -71,6 +72,11 @@ def sign(body: bytes, channel_secret: str) -> str:
     return base64.b64encode(digest).decode()
 
 
+def sent_messages(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """What LINE answers a reply or push with: an id and quote token per message."""
+    return [{"id": str(uuid.uuid4().int)[:18], "quoteToken": uuid.uuid4().hex} for _ in messages]
+
+
 def new_user_id() -> str:
     return "U" + uuid.uuid4().hex
 
@@ -109,6 +115,8 @@ class FakeLine:
         self.faults: list[Fault] = []
         self.consumed = 0
         self.rate_windows: dict[str, list[float]] = defaultdict(list)
+        self.rate_limits: dict[str, tuple[int, float]] = dict(RATE_LIMITS)
+        self.reply_token_ttl = REPLY_TOKEN_TTL
         self.deliver: Callable[[bytes, dict[str, str]], int] | None = None
         self.app = self._build_app()
         self._server: Any = None
@@ -207,15 +215,19 @@ class FakeLine:
         self.post_webhook([event])
         return event
 
-    def say(self, user: FakeUser, text: str) -> dict[str, Any]:
-        """The user types `text` in the chat."""
+    def text_event(self, user: FakeUser, text: str) -> dict[str, Any]:
+        """A signed-ready text message event from `user` (not yet delivered)."""
         message = {
             "id": str(uuid.uuid4().int)[:18],
             "type": "text",
             "text": text,
             "quoteToken": uuid.uuid4().hex,
         }
-        event = self._event(user.user_id, "message", message=message)
+        return self._event(user.user_id, "message", message=message)
+
+    def say(self, user: FakeUser, text: str) -> dict[str, Any]:
+        """The user types `text` in the chat."""
+        event = self.text_event(user, text)
         with self.lock:
             self.chats[user.user_id].append(
                 ChatLine("user", "user", {"type": "text", "text": text})
@@ -296,16 +308,14 @@ class FakeLine:
                     problems.append(("replyToken", "Invalid reply token"))
                 elif issued[2]:
                     problems.append(("replyToken", "Invalid reply token (already used)"))
-                elif time.monotonic() - issued[0] > REPLY_TOKEN_TTL:
+                elif time.monotonic() - issued[0] > fake.reply_token_ttl:
                     problems.append(("replyToken", "Invalid reply token (expired)"))
                 if problems:
                     return fake._bad(problems)
                 fake.reply_tokens[token] = (issued[0], issued[1], True)
                 for message in body["messages"]:
                     fake.chats[issued[1]].append(ChatLine("bot", "reply", message))
-            return fake._answer(
-                200, {"sentMessages": [{"id": uuid.uuid4().hex} for _ in body["messages"]]}
-            )
+            return fake._answer(200, {"sentMessages": sent_messages(body["messages"])})
 
         @app.post("/v2/bot/message/push")
         def push() -> Response:
@@ -394,15 +404,17 @@ class FakeLine:
             for user_id in to:
                 for message in body["messages"]:
                     self.chats[user_id].append(ChatLine("bot", via, message))
-        return self._answer(200, {"sentMessages": []}, {"x-line-request-id": request_id})
+        payload = {"sentMessages": sent_messages(body["messages"])} if via == "push" else {}
+        return self._answer(200, payload, {"x-line-request-id": request_id})
 
     def _rate_limited(self, path: str) -> bool:
         if path.startswith("/v2/bot/message/multicast"):
-            key, limit, window = "multicast", 200, 1.0
+            key = "multicast"
         elif path.startswith(("/v2/bot/message/broadcast", "/v2/bot/message/narrowcast")):
-            key, limit, window = "broadcast", 60, 3600.0
+            key = "broadcast"
         else:
-            key, limit, window = "default", 2000, 1.0
+            key = "default"
+        limit, window = self.rate_limits[key]
         now = time.monotonic()
         with self.lock:
             recent = [t for t in self.rate_windows[key] if now - t < window]

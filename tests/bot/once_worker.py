@@ -1,0 +1,30 @@
+"""Runs in a separate process: handle one webhook event, as a second web process would."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from handlers.dispatch import handle_event
+from handlers.router import Event, Shop
+from storage.db import make_engine
+
+SHOP = Shop(
+    name="Kafe Dee",
+    basic_id="@t",
+    base_url="https://t",
+    baht_per_point=25,
+    tz=ZoneInfo("Asia/Bangkok"),
+)
+
+
+def handle_in_process(
+    url: str, connect_args: dict[str, Any], event: Event, barrier: Any, results: Any
+) -> None:
+    engine = make_engine(url, connect_args=connect_args) if connect_args else make_engine(url)
+    with engine.connect():
+        pass
+    barrier.wait()
+    outcome = handle_event(engine, SHOP, event)
+    results.put("duplicate" if outcome.duplicate else "handled")
+    engine.dispose()

@@ -1,0 +1,100 @@
+"""POST /callback as LINE calls it: signatures, sizes, bad bodies, redelivery, samples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.fakeline import sign
+from storage.models import LedgerEntry, LineUser, ProcessedEvent, Role
+from tests.conftest import SECRET, Line
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "line-webhook-samples"
+
+
+def post(client: Any, body: bytes, signature: str | None = "auto") -> Any:
+    headers = {"Content-Type": "application/json"}
+    if signature == "auto":
+        headers["X-Line-Signature"] = sign(body, SECRET)
+    elif signature is not None:
+        headers["X-Line-Signature"] = signature
+    return client.post("/callback", data=body, headers=headers)
+
+
+def count(engine: Any, table: Any) -> int:
+    with Session(engine) as session:
+        return len(session.exec(select(table)).all())
+
+
+def test_empty_events_is_a_connection_check(client: Any) -> None:
+    assert post(client, b'{"destination":"U0","events":[]}').status_code == 200
+
+
+def test_forged_signature_is_refused_and_changes_nothing(
+    line: Line, client: Any, engine: Any
+) -> None:
+    user = line.fake.add_user("Mallory")
+    body = line.fake.webhook_body([line.fake._event(user.user_id, "follow")])
+    assert post(client, body, signature=sign(body, "not-the-secret")).status_code == 400
+    assert post(client, body, signature=None).status_code == 400
+    assert count(engine, ProcessedEvent) == 0
+    assert count(engine, LineUser) == 0
+
+
+def test_oversized_body_is_413(client: Any) -> None:
+    body = b'{"events":[],"pad":"' + b"x" * (1024 * 1024) + b'"}'
+    assert post(client, body).status_code == 413
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"events": "nope"}', b""])
+def test_malformed_body_is_400(client: Any, body: bytes) -> None:
+    assert post(client, body).status_code == 400
+
+
+def test_redelivered_event_changes_nothing(line: Line, client: Any, engine: Any) -> None:
+    cashier = line.user("Bee")
+    line.make(cashier, Role.STAFF)
+    event = line.fake.text_event(cashier, "award 0899999999 100")
+    body = line.fake.webhook_body([event])
+    assert post(client, body).status_code == 200
+    event["deliveryContext"] = {"isRedelivery": True}
+    again = line.fake.webhook_body([event])
+    assert post(client, again).status_code == 200
+    with Session(engine) as session:
+        assert len(session.exec(select(LedgerEntry)).all()) == 1
+
+
+def _samples() -> list[Path]:
+    return sorted(SAMPLES.glob("*/webhook.json")) if SAMPLES.exists() else []
+
+
+@pytest.mark.skipif(not SAMPLES.exists(), reason="../shared/line-webhook-samples is absent")
+@pytest.mark.parametrize("path", _samples(), ids=lambda p: p.parent.name)
+def test_every_line_sample_is_answered_200(client: Any, path: Path) -> None:
+    payload = json.loads(path.read_text())
+    body = json.dumps(payload).encode()
+    assert post(client, body).status_code == 200
+    for i, event in enumerate(payload["events"]):
+        event["webhookEventId"] = f"01SAMPLE{i:018d}"
+        one = json.dumps({"destination": payload["destination"], "events": [event]}).encode()
+        assert post(client, one).status_code == 200, event["type"]
+
+
+def test_unhandled_event_types_are_acknowledged(line: Line, client: Any) -> None:
+    user = line.fake.add_user("Sticker fan")
+    sticker = line.fake._event(
+        user.user_id,
+        "message",
+        message={
+            "id": "9",
+            "type": "sticker",
+            "packageId": "1",
+            "stickerId": "1",
+            "stickerResourceType": "STATIC",
+        },
+    )
+    assert post(client, line.fake.webhook_body([sticker])).status_code == 200
