@@ -64,7 +64,7 @@ def load_settings(env: dict[str, str] | None = None, instance_dir: Path | None =
         if not env.get(name, "").strip():
             raise ConfigError(f"missing required setting {name} (see README: Configuration)")
     base_url = env["BASE_URL"].rstrip("/")
-    if not base_url.startswith(("https://", "http://")):
+    if not base_url.startswith("https://"):
         raise ConfigError("BASE_URL must be an https:// origin, e.g. https://loyalty.example.com")
     try:
         baht_per_point = int(env.get("BAHT_PER_POINT", "25"))

@@ -1,0 +1,109 @@
+"""Jobs through Redis: a real huey consumer process delivers a queued push to the fake LINE."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import redis
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.fakeline import FakeLine
+from storage import outbox
+from storage.db import transaction
+from storage.models import OutboxMessage
+from tests.conftest import SECRET, TOKEN
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def worker_env(engine: Engine, fake: FakeLine, redis_url: str) -> dict[str, str]:
+    url = engine.url.render_as_string(hide_password=False)
+    options = engine.test_connect_args.get("options")  # type: ignore[attr-defined]
+    if options:
+        url += "?options=" + options.replace("=", "%3D")
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": url,
+        "LINE_CHANNEL_SECRET": SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+        "LINE_BASIC_ID": "@loyaltytest",
+        "LINE_API_ENDPOINT": fake.url,
+        "LINE_API_DATA_ENDPOINT": fake.url,
+        "BASE_URL": "https://loyalty.test",
+    }
+
+
+def test_a_consumer_on_redis_delivers_a_queued_push(
+    engine: Engine, fake: FakeLine, redis_url: str, tmp_path: Path
+) -> None:
+    redis.Redis.from_url(redis_url).flushdb()
+    user = fake.add_user("Nok")
+    with transaction(engine) as session:
+        row = outbox.queue_push(session, to=user.user_id, messages=[{"type": "text", "text": "hi"}])
+        outbox_id = row.id
+    env = worker_env(engine, fake, redis_url)
+    consumer = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "huey.bin.huey_consumer",
+            "bot.tasks.huey",
+            "-w",
+            "2",
+            "-k",
+            "thread",
+        ],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"from bot.tasks import deliver_push; deliver_push({outbox_id})",
+            ],
+            env=env,
+            cwd=tmp_path,
+            check=True,
+            timeout=30,
+        )
+        assert wait_for(lambda: fake.bot_messages(user.user_id), 20), consumer_output(consumer)
+        assert wait_for(lambda: status(engine, outbox_id) == "sent", 10)
+    finally:
+        consumer_output(consumer)
+    assert fake.bot_messages(user.user_id) == [{"type": "text", "text": "hi"}]
+
+
+def status(engine: Engine, outbox_id: Any) -> str:
+    with Session(engine) as session:
+        row = session.get(OutboxMessage, outbox_id)
+        return row.status if row else "missing"
+
+
+def wait_for(check: Any, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def consumer_output(consumer: subprocess.Popen[bytes]) -> str:
+    """Stop the consumer and return the end of what it printed."""
+    if consumer.returncode is not None:
+        return ""
+    consumer.terminate()
+    out, _ = consumer.communicate(timeout=10)
+    return out.decode(errors="replace")[-3000:]
