@@ -196,7 +196,8 @@ def main() -> None:
     )
     print(f"database: {args.database}; gunicorn 2 workers x 4 threads; {args.clients} clients")
     print(
-        f"award events: {len(latencies)} in {elapsed:.1f} s = {len(latencies) / elapsed:.0f} events/s"
+        f"award events: {len(latencies)} in {elapsed:.1f} s"
+        f" = {len(latencies) / elapsed:.0f} events/s"
     )
     print(
         f"latency ms: p50 {1000 * statistics.median(latencies):.1f}, "
