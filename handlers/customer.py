@@ -251,7 +251,25 @@ def set_language(ctx: Context) -> list[Message]:
     return [text(ctx.t("language_set"), _menu(ctx))]
 
 
-@router.cancel("cancel", "ยกเลิก", "stop dialog")
+@router.command("stop", "หยุดรับข่าว", "หยุด", "unsubscribe")
+def stop_marketing(ctx: Context) -> list[Message]:
+    """Opt out of offers and news; points and notices about them keep working."""
+    ctx.user.marketing_consent = False
+    ctx.user.consent_at = clock.now()
+    return [text(ctx.t("marketing_stopped"), _menu(ctx))]
+
+
+@router.command("start", "รับข่าว", "subscribe")
+def start_marketing(ctx: Context) -> list[Message]:
+    """Opt back in to offers and news."""
+    if ctx.user.service_consent_version != NOTICE_VERSION:
+        return [_privacy_notice(ctx)]
+    ctx.user.marketing_consent = True
+    ctx.user.consent_at = clock.now()
+    return [text(ctx.t("marketing_started"), _menu(ctx))]
+
+
+@router.cancel("cancel", "ยกเลิก")
 def cancel(ctx: Context) -> list[Message]:
     """Leave whatever dialog is open."""
     closed = dialogs.end_dialog(ctx.session, ctx.user.line_user_id)

@@ -86,7 +86,8 @@ TEXT: dict[str, str] = {
         "• points: your points\n"
         "• card: your member card\n"
         "• language th / language en\n"
-        "• cancel: stop what you are doing"
+        "• stop / start: no offers / offers again\n"
+        "• cancel: leave what you are doing"
     ),
     "help_staff": (
         "Staff:\n"
@@ -100,6 +101,8 @@ TEXT: dict[str, str] = {
     ),
     "language_which": "Which language? ภาษาไหนคะ",
     "language_set": "I will speak English with you from now on.",
+    "marketing_stopped": "You will no longer get offers or news from us. Your points stay, and we still tell you when they change. Type start to get offers again.",
+    "marketing_started": "You will get our offers and news again. Type stop any time.",
     "cancelled": "Cancelled.",
     "nothing_to_cancel": "There is nothing to cancel.",
     "unknown": "Sorry, I did not understand that. Tap one of the buttons below, or type help.",

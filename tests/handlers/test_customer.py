@@ -51,3 +51,39 @@ def test_language_switch(line: Line) -> None:
     user = line.user()
     assert "English" in line.ask(user, "language en")
     assert "points" in line.ask(user, "help")
+
+
+def test_points_shows_this_month_and_the_last_five_entries(line: Line) -> None:
+    from storage.models import Role
+
+    cashier = line.user("Bee")
+    line.make(cashier, Role.STAFF)
+    user = line.user()
+    line.register(user)
+    for amount in ("100", "200", "300", "400", "500", "600"):
+        line.say(cashier, f"award 0812345678 {amount}")
+    answer = line.ask(user, "แต้ม")
+    assert "84 แต้ม" in answer and "เดือนนี้ได้รับ 84 แต้ม" in answer
+    assert answer.count("ซื้อสินค้า") == 5
+
+
+def test_stop_and_start_offers(line: Line, engine: object) -> None:
+    from sqlmodel import Session
+
+    from storage.models import LineUser
+
+    user = line.user()
+    line.register(user)
+    assert "ไม่ได้รับข้อเสนอ" in line.ask(user, "หยุดรับข่าว")
+    with Session(engine) as session:  # type: ignore[arg-type]
+        assert session.get(LineUser, user.user_id).marketing_consent is False
+    assert "อีกครั้ง" in line.ask(user, "รับข่าว")
+    with Session(engine) as session:  # type: ignore[arg-type]
+        assert session.get(LineUser, user.user_id).marketing_consent is True
+
+
+def test_dialog_state_is_in_the_database_and_cancel_always_wins(line: Line) -> None:
+    user = line.user()
+    line.tap(user, "action=consent&choice=all")
+    assert "ยกเลิกแล้ว" in line.ask(user, "ยกเลิก")
+    assert "ไม่มีขั้นตอน" in line.ask(user, "cancel")
