@@ -14,7 +14,7 @@ import signal
 import threading
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import HTTPError
 
@@ -164,7 +164,7 @@ class Demo:
     consumer: Consumer
     put_back_queue: Callable[[], None]
     instance_dir: Path
-    threads: list[threading.Thread] = field(default_factory=list)
+    serving: threading.Thread
 
     @property
     def simulator_url(self) -> str:
@@ -173,6 +173,7 @@ class Demo:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+        self.serving.join(timeout=5)
         self.consumer.stop(graceful=True)
         self.fake.stop()
         self.services.line.close()
@@ -210,10 +211,10 @@ def start(
     fake.deliver = http_delivery(f"{local}/callback")
     put_back_queue = use_job_file(instance / "demo-jobs.db")
     consumer = start_jobs()
-    thread = threading.Thread(
+    serving = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
     )
-    thread.start()
+    serving.start()
     return Demo(
         url=local,
         fake=fake,
@@ -223,7 +224,7 @@ def start(
         consumer=consumer,
         put_back_queue=put_back_queue,
         instance_dir=instance,
-        threads=[thread],
+        serving=serving,
     )
 
 

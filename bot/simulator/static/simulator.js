@@ -9,13 +9,15 @@
   const ROLE_NAMES = { customer: "customer", staff: "cashier", owner: "owner" };
   const TIPS = {
     stranger: [["Add friend", null]],
-    customer: [["แต้ม", "แต้ม"], ["บัตร", "บัตร"], ["help", "help"], ["language en", "language en"]],
+    customer: [["แต้ม", "แต้ม"], ["บัตร", "บัตร"], ["ช่วยเหลือ", "ช่วยเหลือ"], ["language en", "language en"]],
+    customer_en: [["points", "points"], ["card", "card"], ["help", "help"], ["language th", "language th"]],
     staff: [["award 0812345678 350", "award 0812345678 350"], ["member 0812345678", "member 0812345678"], ["help", "help"]],
     owner: [["staff invite", "staff invite"], ["staff list", "staff list"], ["help", "help"]],
   };
   const TIP_TEXT = {
     stranger: "This customer has not added the shop yet. Tap <b>Add friend</b>, as after scanning the shop's QR poster.",
     customer: "Tap the buttons above the text box, or type:",
+    customer_en: "Tap the buttons above the text box, or type:",
     staff: "Scan a member card with the <b>QR button</b> left of the text box, tap send, then type the amount. Or type:",
     owner: "The owner can do everything a cashier can, and:",
   };
@@ -155,15 +157,33 @@
     return decodeURIComponent(match[2]);
   }
 
+  /* Like LINE's "standard" photo quality: big photos are scaled down before sending. */
   async function sendPhoto(file) {
     const uid = state.current;
-    const data = await new Promise((resolve, reject) => {
+    const dataUrl = await new Promise((resolve, reject) => {
       const reader = new FileReader();
-      reader.onload = () => resolve(String(reader.result).split(",")[1]);
+      reader.onload = () => resolve(String(reader.result));
       reader.onerror = reject;
       reader.readAsDataURL(file);
     });
-    return act(uid, "image", { user: uid, data });
+    const sent = file.size <= 600 * 1024 ? dataUrl : await scaledDown(dataUrl, 1280);
+    return act(uid, "image", { user: uid, data: sent.split(",")[1] });
+  }
+
+  function scaledDown(dataUrl, longest) {
+    return new Promise((resolve, reject) => {
+      const img = new Image();
+      img.onload = () => {
+        const scale = Math.min(1, longest / Math.max(img.width, img.height));
+        const canvas = document.createElement("canvas");
+        canvas.width = Math.round(img.width * scale);
+        canvas.height = Math.round(img.height * scale);
+        canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+        resolve(canvas.toDataURL("image/jpeg", 0.85));
+      };
+      img.onerror = reject;
+      img.src = dataUrl;
+    });
   }
 
   // -- the QR reader ----------------------------------------------------------------------------
@@ -218,7 +238,7 @@
     const scan = document.createElement("button");
     scan.type = "button";
     scan.className = "scan-go";
-    scan.textContent = `Scan with ${me ? me.label : "this phone"}`;
+    scan.textContent = `Scan with ${me ? me.name : "this phone"}`;
     scan.addEventListener("click", () => scanPicture(picture));
     const photo = document.createElement("button");
     photo.type = "button";
@@ -330,6 +350,8 @@
     $("text").value = state.drafts[uid] || "";
     $("scanner").hidden = true;
     $("chat-menu").hidden = true;
+    $("toast").hidden = true;
+    $("sms-banner").hidden = true;
     updateSend();
     history.replaceState(null, "", "#" + encodeURIComponent(personaById(uid).label));
     render();
@@ -382,7 +404,9 @@
         name.textContent = CONFIG.shopName;
         column.appendChild(name);
       }
-      column.appendChild(withMeta(content(line.message, "bot"), showTime ? clock(line.at) : "", "", line.via));
+      const wide = line.message.type === "flex" && line.message.contents.type === "carousel";
+      if (wide) node.classList.add("wide");
+      column.appendChild(withMeta(content(line.message, "bot"), showTime && !wide ? clock(line.at) : "", "", line.via));
       node.append(avatar, column);
     } else {
       const read = line.pending ? "" : "Read";
@@ -482,7 +506,8 @@
   }
 
   function renderTips(persona) {
-    const kind = !persona.following && persona.role === "customer" ? "stranger" : persona.role;
+    let kind = !persona.following && persona.role === "customer" ? "stranger" : persona.role;
+    if (kind === "customer" && persona.language === "en") kind = "customer_en";
     const box = $("tips");
     const key = kind + persona.id;
     if (box.dataset.key === key) return;
@@ -535,7 +560,7 @@
     banner.querySelector("div:last-child").textContent = sms.text;
     banner.hidden = false;
     clearTimeout(announceSms.timer);
-    announceSms.timer = setTimeout(() => { banner.hidden = true; }, 6000);
+    announceSms.timer = setTimeout(() => { banner.hidden = true; }, 5000);
   }
 
   function phoneOwner(phone) {
