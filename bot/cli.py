@@ -9,7 +9,7 @@ from typing import IO, Any
 
 import click
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot.config import ConfigError, Settings, load_settings
 from storage import members, migrations
@@ -43,7 +43,10 @@ def _shown(url: str) -> str:
 def _database(*, migrated: bool = True) -> Iterator[Engine]:
     """The configured database; with `migrated`, it must already have the newest schema."""
     url = _settings().database_url
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except (ArgumentError, ImportError) as error:
+        raise Stop(f"DATABASE_URL is not a database this service can use: {error}") from None
     try:
         if migrated:
             _require_newest_schema(engine)

@@ -148,6 +148,15 @@ def test_an_unreachable_database_is_one_line_too(env: dict[str, str]) -> None:
     assert len(result.stderr.splitlines()) == 1
 
 
+def test_a_database_url_of_the_wrong_kind_is_one_line(env: dict[str, str]) -> None:
+    env["DATABASE_URL"] = "not a url"
+
+    result = loyalty(env, "db", "upgrade")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: DATABASE_URL is not a database this service can use")
+
+
 def test_demo_runs_the_simulator_with_the_options(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[Any, ...]] = []
     fake = types.ModuleType("bot.simulator.demo")
