@@ -20,7 +20,6 @@ from urllib.error import HTTPError
 
 from huey.consumer import Consumer
 from huey.storage import SqliteStorage
-from sqlmodel import SQLModel
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.config import Settings
@@ -28,7 +27,7 @@ from bot.fakeline import FakeLine, FakeUser
 from bot.fakeline.simulator_api import Persona, install
 from bot.queue import huey
 from bot.services import Services, build
-from storage import members
+from storage import members, migrations
 from storage.db import make_engine, transaction
 from storage.models import Role
 
@@ -80,12 +79,10 @@ def demo_settings(fake_url: str, database_url: str) -> Settings:
 
 
 def prepare_database(url: str) -> None:
-    """Create the tables (the one place to switch to migrations)."""
-    import storage.models  # noqa: F401  (registers the tables)
-
+    """Bring the demo database to the latest migration, as `loyalty db upgrade` does."""
     engine = make_engine(url)
     try:
-        SQLModel.metadata.create_all(engine)
+        migrations.upgrade(engine)
     finally:
         engine.dispose()
 

@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 
 from bot.services import Services
 
@@ -88,7 +89,7 @@ def api(path: str) -> Response | tuple[Response, int]:
     return Response(body, status, content_type=kind or "application/json")
 
 
-def home() -> Response:
+def home() -> ResponseReturnValue:
     return redirect(url_for("simulator.page"))
 
 

@@ -170,6 +170,7 @@ def test_demo_runs_the_simulator_with_the_options(monkeypatch: pytest.MonkeyPatc
     assert calls == [("127.0.0.1", 8000, {"fresh": False}), ("0.0.0.0", 9000, {"fresh": True})]
 
 
+@pytest.mark.allow_errors
 def test_create_app_without_settings_logs_one_line_and_exits(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
