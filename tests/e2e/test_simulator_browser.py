@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
 ]
 
 sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed (pip install -e '.[e2e]')"
+    "playwright.sync_api", reason="playwright is not installed (./dev test installs it)"
 )
 if not Path(CHROMIUM).exists():
     pytest.skip(
