@@ -91,18 +91,18 @@ def _lock_member(session: Session, member_id: int) -> Member:
     return member
 
 
-def _issued_to(session: Session, member_id: int, reward_id: int) -> int:
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(Coupon)
-            .where(
-                Coupon.member_id == member_id,
-                Coupon.reward_id == reward_id,
-                col(Coupon.status) != CouponStatus.CANCELLED,
-            )
-        ).one()
-    )
+def issued_counts(session: Session, member_id: int, reward_ids: list[int]) -> dict[int, int]:
+    """How many coupons (not cancelled) the member holds of each reward, used or not."""
+    rows = session.exec(
+        select(Coupon.reward_id, func.count())
+        .where(
+            Coupon.member_id == member_id,
+            col(Coupon.reward_id).in_(reward_ids),
+            col(Coupon.status) != CouponStatus.CANCELLED,
+        )
+        .group_by(col(Coupon.reward_id))
+    ).all()
+    return {reward_id: int(count) for reward_id, count in rows}
 
 
 def _take_one_from_stock(session: Session, reward_id: int) -> bool:
@@ -174,8 +174,10 @@ def _check_can_redeem(session: Session, member: Member, reward: Reward | None) -
         raise RedeemRefused(Refusal.OUT_OF_STOCK)
     if member.points < reward.points_cost:
         raise RedeemRefused(Refusal.NO_POINTS)
-    limit = reward.limit_per_member
-    if limit is not None and _issued_to(session, member.id, reward.id) >= limit:  # type: ignore[arg-type]
+    if reward.limit_per_member is None:
+        return
+    taken = issued_counts(session, member.id, [reward.id])  # type: ignore[arg-type, list-item]
+    if taken.get(reward.id, 0) >= reward.limit_per_member:  # type: ignore[arg-type]
         raise RedeemRefused(Refusal.LIMIT)
 
 
