@@ -13,13 +13,16 @@ from storage.models import Role
 from tests.conftest import Line, texts
 from tests.handlers.reward_helpers import (
     add_reward,
+    buttons,
     customer_with_points,
     fetch,
     member_of,
     person,
+    quick_data,
     redeem_first,
     send_image,
 )
+from tests.threads import run_together
 
 
 def _coupon(line: Line, points: int = 100, **reward: object) -> tuple[object, str, str]:
@@ -128,3 +131,26 @@ def test_a_used_coupon_cannot_be_cancelled(line: Line) -> None:
     line.ask(owner, f"redeem {code}")
     assert "ถูกใช้ไปแล้ว" in line.ask(owner, f"coupon cancel {code}")
     assert member_of(line, user).points == 0
+
+
+def test_ten_cashiers_sending_the_code_at_once_through_the_webhook(line: Line) -> None:
+    user, code, _ = _coupon(line)
+    cashiers = [person(line, f"Cashier {n}", Role.STAFF) for n in range(10)]
+    run_together([lambda c=c: line.fake.say(c, f"redeem {code}") for c in cashiers])
+    answers = [texts(line.fake.bot_messages(c.user_id))[-1] for c in cashiers]
+    assert sum("ใช้คูปองแล้ว" in a for a in answers) == 1, answers
+    assert sum("ถูกใช้ไปแล้ว" in a for a in answers) == 9
+    notices = [m for m in line.fake.bot_messages(user.user_id) if code in m.get("text", "")]  # type: ignore[attr-defined]
+    assert len(notices) == 1
+
+
+def test_double_tap_of_confirm_through_the_webhook_gives_one_coupon(line: Line) -> None:
+    add_reward(line, points_cost=100)
+    user = customer_with_points(line, "Nok", "0812345678", 150)
+    carousel = line.say(user, "รางวัล")[1]
+    tap = next(a for a in buttons(carousel) if a["type"] == "postback")["data"]
+    confirms = [quick_data(line.tap(user, tap)[0])[0] for _ in range(2)]
+    run_together([lambda d=d: line.fake.tap(user, d) for d in confirms])
+    shown = line.fake.bot_messages(user.user_id)
+    assert sum(1 for m in shown if m["type"] == "image") == 1
+    assert member_of(line, user).points == 50

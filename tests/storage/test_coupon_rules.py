@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +14,7 @@ from storage import clock, codes, coupons, ledger, members, rewards
 from storage.coupons import Refusal, Use
 from storage.db import transaction
 from storage.models import Coupon, CouponStatus, EntryKind, Member, Reward
+from tests.threads import run_together
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -51,26 +50,6 @@ def redeem(engine: Engine, member_id: int, reward_id: int, key: str) -> Coupon:
             idempotency_key=key,
             tz=BANGKOK,
         )
-
-
-def run_together(jobs: list[Callable[[], Any]]) -> list[Any]:
-    """Start every job at the same moment; each result is a value or the exception raised."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = jobs[i]()
-        except Exception as error:  # noqa: BLE001
-            results[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def balance_matches_ledger(engine: Engine, member_id: int) -> int:
