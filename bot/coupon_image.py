@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import fontpkg_noto_sans_thai
+import qrcode
 from PIL import Image, ImageDraw, ImageFont, features
-
-from bot.qr import qr_image
+from qrcode.constants import ERROR_CORRECT_M
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ INK = (34, 34, 34)
 GREY = (120, 120, 120)
 PAPER = (255, 255, 255)
 BACKDROP = (234, 246, 238)
+LINE_GREY = (200, 200, 200)
 MARGIN = 60
 RADIUS = 36
 NOTCH = 34
@@ -95,15 +96,53 @@ def render_coupon(face: CouponFace, *, width: int | None = None) -> bytes:
     _qr(image, face.qr_content)
     _code_and_validity(draw, face)
     if width is not None and width < SIZE[0]:
-        height = round(SIZE[1] * width / SIZE[0])
-        image = image.resize((width, height), Image.Resampling.LANCZOS)
+        image = _shrink(image, width)
     return _png(image)
 
 
+def _shrink(image: Image.Image, width: int) -> Image.Image:
+    """Halve by averaging first (cheap), then Lanczos for the last step (sharp text)."""
+    factor = image.width // width
+    if factor >= 2:
+        image = image.reduce(factor)
+    height = round(SIZE[1] * width / SIZE[0])
+    return image.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def _blends() -> Image.Image:
+    """The palette: each ink faded into the ground it is drawn on, in 10 steps.
+
+    Everything on the coupon is one of these inks, its anti-aliased edge, or a mix of two
+    grounds, so mapping onto this palette loses nothing visible and is twice as fast as
+    choosing a palette per picture.
+    """
+    pairs = [
+        (INK, PAPER),
+        (GREY, PAPER),
+        (LINE_GREY, PAPER),
+        ((0, 0, 0), PAPER),
+        (PAPER, GREEN),
+        (DARK_GREEN, BACKDROP),
+        (BACKDROP, PAPER),
+        (GREEN, BACKDROP),
+    ]
+    colours: list[int] = []
+    for ink, ground in pairs:
+        for step in range(10):
+            mix = step / 9
+            colours += [round(i * mix + g * (1 - mix)) for i, g in zip(ink, ground, strict=True)]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(colours)
+    return palette
+
+
+PALETTE = _blends()
+
+
 def _png(image: Image.Image) -> bytes:
-    """A 64-colour palette PNG: half the bytes of RGB, and the anti-aliased edges survive."""
+    """A palette PNG of the coupon's own colours: a third of the bytes of RGB."""
     out = io.BytesIO()
-    image.quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(out, format="PNG")
+    image.quantize(palette=PALETTE, dither=Image.Dither.NONE).save(out, format="PNG")
     return out.getvalue()
 
 
@@ -161,20 +200,23 @@ def _tear_line(draw: ImageDraw.ImageDraw) -> None:
         draw.ellipse((cx - NOTCH, TEAR_Y - NOTCH, cx + NOTCH, TEAR_Y + NOTCH), fill=BACKDROP)
     x = left + NOTCH + 18
     while x < right - NOTCH - 18:
-        draw.line(
-            (x, TEAR_Y, min(x + 18, right - NOTCH - 18), TEAR_Y), fill=(200, 200, 200), width=4
-        )
+        draw.line((x, TEAR_Y, min(x + 18, right - NOTCH - 18), TEAR_Y), fill=LINE_GREY, width=4)
         x += 32
 
 
 def _qr(image: Image.Image, content: str) -> None:
     """The QR, drawn on whole pixels per module so every phone camera reads it."""
-    code = qr_image(content, box_size=1, border=0)
-    target = QR_BOX
-    scale = max(1, target // code.width)
-    side = code.width * scale
-    code = code.resize((side, side), Image.Resampling.NEAREST)
-    image.paste(code, ((SIZE[0] - side) // 2, TEAR_Y + 60 + (target - side) // 2))
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(content)
+    code.make(fit=True)
+    modules = code.get_matrix()
+    side = len(modules)
+    dots = bytes(0 if dark else 255 for row in modules for dark in row)
+    scale = max(1, QR_BOX // side)
+    picture = Image.frombytes("L", (side, side), dots)
+    picture = picture.resize((side * scale, side * scale), Image.Resampling.NEAREST)
+    offset = (QR_BOX - side * scale) // 2
+    image.paste(picture, ((SIZE[0] - side * scale) // 2, TEAR_Y + 60 + offset))
 
 
 def _code_and_validity(draw: ImageDraw.ImageDraw, face: CouponFace) -> None:
