@@ -100,7 +100,7 @@ def ask_to_confirm(ctx: Context) -> list[Message]:
     confirm = postback_data("redeem_confirm", reward=reward.id, key=codes.short_code(12))
     choices = [
         Choice(ctx.t("qr_confirm_redeem"), data=confirm),
-        Choice(ctx.t("qr_cancel"), ctx.t("cmd_cancel")),
+        Choice(ctx.t("qr_decline_redeem"), data=postback_data("redeem_decline")),
     ]
     question = ctx.t(
         "redeem_confirm",
@@ -109,6 +109,12 @@ def ask_to_confirm(ctx: Context) -> list[Message]:
         left=f"{member.points - reward.points_cost:,}",
     )
     return [text(question, choices)]
+
+
+@router.postback("redeem_decline")
+def decline(ctx: Context) -> list[Message]:
+    """Said no to the confirmation: nothing is spent."""
+    return [text(ctx.t("redeem_declined"), views.menu(ctx))]
 
 
 def _reward(ctx: Context) -> Reward | None:

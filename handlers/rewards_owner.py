@@ -144,7 +144,7 @@ def _summary(ctx: Context, data: dict[str, Any]) -> Message:
 
 def _shown(ctx: Context, field: str, value: Any) -> str:
     if field == "picture_token":
-        return ctx.t("yes" if value else "no")
+        return ctx.t("picture_attached" if value else "picture_none")
     if value is None:
         return ctx.t("word_unlimited") if field in ("stock", "limit_per_member") else "-"
     return f"{value:,}" if isinstance(value, int) else str(value)

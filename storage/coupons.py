@@ -119,7 +119,7 @@ def _take_one_from_stock(session: Session, reward_id: int) -> bool:
     return bool(taken.rowcount == 1)
 
 
-def find_coupon_for_entry(session: Session, idempotency_key: str) -> Coupon | None:
+def _coupon_for_entry(session: Session, idempotency_key: str) -> Coupon | None:
     """The coupon an earlier redemption with this key produced, if any."""
     return session.exec(
         select(Coupon)
@@ -143,7 +143,7 @@ def redeem(
     """
     with session.begin_nested():
         member = _lock_member(session, member_id)
-        earlier = find_coupon_for_entry(session, idempotency_key)
+        earlier = _coupon_for_entry(session, idempotency_key)
         if earlier is not None:
             return earlier
         reward = session.get(Reward, reward_id, populate_existing=True)
@@ -205,10 +205,6 @@ def _issue(
         except IntegrityError:
             continue
     raise RuntimeError("could not draw a free coupon code")
-
-
-def find_by_code(session: Session, code: str) -> Coupon | None:
-    return session.exec(select(Coupon).where(Coupon.code == code)).first()
 
 
 def find_by_image_token(session: Session, token: str) -> tuple[Coupon, Reward] | None:

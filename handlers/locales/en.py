@@ -249,4 +249,8 @@ TEXT: dict[str, str] = {
     "reward_list_hint": "Commands: reward add · reward edit <number> · reward pause <number> · reward resume <number>",
     "reward_issued": "{count} redeemed",
     "reward_is_paused": "⏸ paused",
+    "picture_attached": "attached",
+    "picture_none": "none",
+    "qr_decline_redeem": "Not now",
+    "redeem_declined": "No problem, no points were spent.",
 }

@@ -244,4 +244,8 @@ TEXT: dict[str, str] = {
     "reward_list_hint": "คำสั่ง: เพิ่มรางวัล · แก้ไขรางวัล <หมายเลข> · พักรางวัล <หมายเลข> · เปิดรางวัล <หมายเลข>",
     "reward_issued": "แลกไป {count}",
     "reward_is_paused": "⏸ พักไว้",
+    "picture_attached": "มี",
+    "picture_none": "ไม่มี",
+    "qr_decline_redeem": "ไม่แลกตอนนี้",
+    "redeem_declined": "ได้เลยค่ะ ยังไม่ได้ใช้แต้ม ไว้แลกคราวหน้านะคะ",
 }

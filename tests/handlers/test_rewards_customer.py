@@ -139,3 +139,11 @@ def test_not_a_member_sees_the_catalogue_but_cannot_redeem(line: Line) -> None:
     assert shown[1]["type"] == "flex"
     assert "สมัคร" in texts(line.tap(user, f"action=redeem&reward={reward}"))[0]
     assert "สมัคร" in line.ask(user, "คูปอง")
+
+
+def test_saying_not_now_spends_nothing(line: Line) -> None:
+    add_reward(line, points_cost=100)
+    user = customer_with_points(line, "Nok", "0812345678", 150)
+    question = line.tap(user, buttons(line.say(user, "รางวัล")[1])[0]["data"])
+    assert "ยังไม่ได้ใช้แต้ม" in texts(line.tap(user, quick_data(question[0])[1]))[0]
+    assert member_of(line, user).points == 150
