@@ -3,66 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import IO, Any
 
 import click
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.cli_base import Stop, database
+from bot.cli_rewards import rewards_cli
 from storage import members, migrations
-from storage.db import make_engine, transaction
+from storage.db import transaction
 from storage.models import LineUser, Role
 
 LINE_USER_ID = re.compile(r"^U[0-9a-f]{32}$")
-
-
-class Stop(click.ClickException):
-    """Ends the command with one line on stderr, `error: ...`, and exit status 2."""
-
-    exit_code = 2
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"error: {self.message}", err=True)
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except ConfigError as error:
-        raise Stop(str(error)) from None
-
-
-def _shown(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
-
-
-@contextmanager
-def _database(*, migrated: bool = True) -> Iterator[Engine]:
-    """The configured database; with `migrated`, it must already have the newest schema."""
-    url = _settings().database_url
-    try:
-        engine = make_engine(url)
-    except (ArgumentError, ImportError) as error:
-        raise Stop(f"DATABASE_URL is not a database this service can use: {error}") from None
-    try:
-        if migrated:
-            _require_newest_schema(engine)
-        yield engine
-    except OperationalError as error:
-        reason = str(error.orig or error).strip().splitlines()[0]
-        raise Stop(f"cannot use the database {_shown(url)}: {reason}") from None
-    finally:
-        engine.dispose()
-
-
-def _require_newest_schema(engine: Engine) -> None:
-    at, newest = migrations.current(engine), migrations.head()
-    if at != newest:
-        state = "has no tables yet" if at is None else f"is at revision {at}, not {newest}"
-        raise Stop(f"the database {state}: run `loyalty db upgrade` first")
 
 
 @click.group()
@@ -79,7 +29,7 @@ def db() -> None:
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Bring the database up to the newest schema (safe to run on every deploy)."""
-    with _database(migrated=False) as engine:
+    with database(migrated=False) as engine:
         before = migrations.current(engine)
         migrations.upgrade(engine, revision)
         after = migrations.current(engine)
@@ -92,7 +42,7 @@ def db_upgrade(revision: str) -> None:
 @db.command("current")
 def db_current() -> None:
     """Show the database's revision and whether it is the newest."""
-    with _database(migrated=False) as engine:
+    with database(migrated=False) as engine:
         at = migrations.current(engine)
     newest = migrations.head()
     if at == newest:
@@ -128,7 +78,7 @@ def owner() -> None:
 @click.argument("user_id", callback=_line_user_id)
 def owner_add(user_id: str) -> None:
     """Make the LINE user USER_ID an owner of the shop."""
-    with _database() as engine, transaction(engine) as session:
+    with database() as engine, transaction(engine) as session:
         user = members.upsert_line_user(session, line_user_id=user_id)
         if user.role == Role.OWNER:
             click.echo(f"{user_id} is already an owner")
@@ -140,7 +90,7 @@ def owner_add(user_id: str) -> None:
 @owner.command("list")
 def owner_list() -> None:
     """List the owners."""
-    with _database() as engine, transaction(engine) as session:
+    with database() as engine, transaction(engine) as session:
         owners = [u for u in members.list_staff(session) if u.role == Role.OWNER]
         lines = [f"{u.line_user_id}  {u.display_name or ''}".rstrip() for u in owners]
     click.echo("\n".join(lines) if lines else "no owners yet: `loyalty owner add <LINE user id>`")
@@ -150,7 +100,7 @@ def owner_list() -> None:
 @click.argument("user_id", callback=_line_user_id)
 def owner_remove(user_id: str) -> None:
     """Make the owner USER_ID an ordinary customer again."""
-    with _database() as engine, transaction(engine) as session:
+    with database() as engine, transaction(engine) as session:
         user = session.get(LineUser, user_id)
         if user is None or user.role != Role.OWNER:
             raise Stop(f"{user_id} is not an owner")
@@ -169,6 +119,9 @@ def demo(host: str, port: int, fresh: bool) -> None:
     except ImportError as error:
         raise Stop(f"cannot start the demo: {error}") from None
     run(host, port, fresh=fresh)
+
+
+cli.add_command(rewards_cli)
 
 
 def main() -> None:

@@ -10,20 +10,18 @@ Every row is checked first; one bad row and nothing is written.
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import click
-from dotenv import load_dotenv
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.config import database_url_from
+from bot.cli_base import database
 from bot.photos import normalise_picture
 from storage import rewards
-from storage.db import make_engine, transaction
+from storage.db import transaction
 
 UNLIMITED = {"", "unlimited", "none", "-", "ไม่จำกัด"}
 YES = {"", "yes", "y", "true", "1", "ใช่"}
@@ -167,17 +165,6 @@ def import_catalogue(engine: Engine, rows: list[Row], *, dry_run: bool) -> bool:
     return True
 
 
-def _engine(context: click.Context) -> Engine:
-    """The main CLI's engine when it passes one (obj.engine or obj["engine"]), else DATABASE_URL."""
-    obj = context.find_root().obj
-    found = obj.get("engine") if isinstance(obj, dict) else getattr(obj, "engine", None)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
-    load_dotenv(Path.cwd() / ".env")
-    instance = Path(os.environ.get("INSTANCE_DIR", "instance")).resolve()
-    return make_engine(database_url_from(os.environ.get("DATABASE_URL"), instance))
-
-
 def _report(rows: list[Row]) -> None:
     click.echo(f"{'line':>4}  {'action':<7} {'points':>7} {'stock':>9}  name")
     for row in rows:
@@ -202,13 +189,13 @@ def rewards_cli() -> None:
 @click.option(
     "--encoding", default="utf-8-sig", show_default=True, help="The file's text encoding."
 )
-@click.pass_context
-def import_rewards(context: click.Context, csv_path: Path, dry_run: bool, encoding: str) -> None:
+def import_rewards(csv_path: Path, dry_run: bool, encoding: str) -> None:
     """Add or update rewards from CSV_PATH (all rows or none)."""
     rows = read_catalogue(csv_path, encoding)
     if not rows:
         raise click.UsageError(f"{csv_path.name} has no rows under its header")
-    written = import_catalogue(_engine(context), rows, dry_run=dry_run)
+    with database() as engine:
+        written = import_catalogue(engine, rows, dry_run=dry_run)
     _report(rows)
     bad = sum(1 for row in rows if row.problems)
     if bad:

@@ -62,7 +62,7 @@ def font(size: int, weight: int = 400) -> ImageFont.FreeTypeFont:
     if key not in cache:
         face = ImageFont.truetype(str(font_path()), size, layout_engine=LAYOUT)
         axes = [
-            weight if axis["name"] == b"Weight" else axis["default"]
+            float(weight if axis["name"] == b"Weight" else axis["default"] or 0)
             for axis in face.get_variation_axes()
         ]
         face.set_variation_by_axes(axes)

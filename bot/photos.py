@@ -41,7 +41,7 @@ def read_qr(data: bytes) -> str | None:
         return None
     image = image.convert("L")
     image.thumbnail((QR_READ_SIDE, QR_READ_SIDE))
-    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)  # type: ignore[arg-type]
     return found[0].text if found else None
 
 

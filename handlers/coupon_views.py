@@ -8,22 +8,13 @@ from urllib.parse import quote
 from linebot.v3.messaging import Message
 
 from bot.coupon_image import CouponFace
-from bot.messages import Choice, image
+from bot.messages import image
 from bot.reward_cards import CouponCard, carousel, coupon_bubble
+from handlers.customer import menu
 from handlers.i18n import t
 from handlers.router import Context, Shop
 from storage import clock
 from storage.models import Coupon, CouponStatus, Reward
-
-
-def menu(ctx: Context) -> list[Choice]:
-    """Quick replies for a member who is looking at rewards or coupons."""
-    return [
-        Choice(ctx.t("qr_rewards"), ctx.t("cmd_rewards")),
-        Choice(ctx.t("qr_coupons"), ctx.t("cmd_coupons")),
-        Choice(ctx.t("qr_points"), ctx.t("cmd_points")),
-        Choice(ctx.t("qr_help"), ctx.t("cmd_help")),
-    ]
 
 
 def reward_name(reward: Reward, lang: str) -> str:

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot.messages import text
 from handlers import coupon_views as views
-from handlers.customer import notify
+from handlers.customer import notify, picture_received
 from handlers.router import Context, router
 from storage import coupons, members, phones
 from storage.coupons import Use, UseResult
@@ -82,7 +82,7 @@ def _tell_customer(ctx: Context, result: UseResult, key: str) -> None:
 def read_photo(ctx: Context) -> list[Message]:
     """A photo from staff: the shop QR in it counts as if its text had been typed."""
     if ctx.role.rank < Role.STAFF.rank:
-        return []
+        return picture_received(ctx)
     typed = _scanned_text(ctx)
     if typed is None:
         return [text(ctx.t("photo_no_qr"))]

@@ -7,10 +7,11 @@ from linebot.v3.messaging import Message
 from bot.messages import Choice, postback_data, text
 from bot.reward_cards import MAX_BUBBLES, Button, RewardCard, carousel, more_bubble, reward_bubble
 from handlers import coupon_views as views
+from handlers.customer import menu
 from handlers.router import Context, router
 from storage import codes, coupons, rewards
 from storage.coupons import RedeemRefused
-from storage.models import Member, Reward
+from storage.models import Member, Reward, id_of
 
 
 def _page(start: int, total: int) -> tuple[int, bool]:
@@ -39,12 +40,16 @@ def more_rewards(ctx: Context) -> list[Message]:
 def _catalogue(ctx: Context, start: int) -> list[Message]:
     total = rewards.count_rewards(ctx.session, active_only=True)
     if start >= total:
-        return [text(ctx.t("rewards_none"), views.menu(ctx))]
+        return [text(ctx.t("rewards_none"), menu(ctx))]
     count, more = _page(start, total)
     shown = rewards.list_rewards(ctx.session, active_only=True, offset=start, limit=count)
     member = ctx.member
-    taken = coupons.issued_counts(ctx.session, member.id, [r.id for r in shown]) if member else {}
-    bubbles = [reward_bubble(reward_card(ctx, r, member, taken.get(r.id, 0))) for r in shown]
+    taken = (
+        coupons.issued_counts(ctx.session, id_of(member), [id_of(r) for r in shown])
+        if member
+        else {}
+    )
+    bubbles = [reward_bubble(reward_card(ctx, r, member, taken.get(id_of(r), 0))) for r in shown]
     if more:
         button = Button(
             ctx.t("rewards_more"), data=postback_data("rewards", **{"from": start + count})
@@ -53,7 +58,7 @@ def _catalogue(ctx: Context, start: int) -> list[Message]:
     intro = ctx.t("rewards_intro", points=member.points) if member else ctx.t("rewards_intro_guest")
     return [
         text(intro),
-        carousel(ctx.t("rewards_alt", shop=ctx.shop.name), bubbles, views.menu(ctx)),
+        carousel(ctx.t("rewards_alt", shop=ctx.shop.name), bubbles, menu(ctx)),
     ]
 
 
@@ -84,7 +89,7 @@ def _action(
         return None, ctx.t("reward_limit_reached")
     if member.points < reward.points_cost:
         return None, ctx.t("reward_short", points=f"{reward.points_cost - member.points:,}")
-    return Button(ctx.t("reward_redeem"), data=postback_data("redeem", reward=reward.id)), None
+    return Button(ctx.t("reward_redeem"), data=postback_data("redeem", reward=id_of(reward))), None
 
 
 @router.postback("redeem")
@@ -92,12 +97,12 @@ def ask_to_confirm(ctx: Context) -> list[Message]:
     """Tapped redeem: say what it costs and ask for a yes (a one-time key makes it once only)."""
     member, reward = ctx.member, _reward(ctx)
     if member is None:
-        return [text(ctx.t("not_member"), views.menu(ctx))]
+        return [text(ctx.t("not_member"), menu(ctx))]
     if reward is None or not reward.active:
-        return [text(ctx.t("redeem_paused"), views.menu(ctx))]
+        return [text(ctx.t("redeem_paused"), menu(ctx))]
     if member.points < reward.points_cost:
-        return [text(ctx.t("redeem_no_points", points=member.points), views.menu(ctx))]
-    confirm = postback_data("redeem_confirm", reward=reward.id, key=codes.short_code(12))
+        return [text(ctx.t("redeem_no_points", points=member.points), menu(ctx))]
+    confirm = postback_data("redeem_confirm", reward=id_of(reward), key=codes.short_code(12))
     choices = [
         Choice(ctx.t("qr_confirm_redeem"), data=confirm),
         Choice(ctx.t("qr_decline_redeem"), data=postback_data("redeem_decline")),
@@ -114,7 +119,7 @@ def ask_to_confirm(ctx: Context) -> list[Message]:
 @router.postback("redeem_decline")
 def decline(ctx: Context) -> list[Message]:
     """Said no to the confirmation: nothing is spent."""
-    return [text(ctx.t("redeem_declined"), views.menu(ctx))]
+    return [text(ctx.t("redeem_declined"), menu(ctx))]
 
 
 def _reward(ctx: Context) -> Reward | None:
@@ -127,9 +132,9 @@ def redeem(ctx: Context) -> list[Message]:
     """Confirmed: points, stock and coupon in this event's transaction; then the coupon."""
     member, reward, key = ctx.member, _reward(ctx), ctx.data.get("key", "")
     if member is None:
-        return [text(ctx.t("not_member"), views.menu(ctx))]
+        return [text(ctx.t("not_member"), menu(ctx))]
     if reward is None or not key.isalnum():
-        return [text(ctx.t("redeem_paused"), views.menu(ctx))]
+        return [text(ctx.t("redeem_paused"), menu(ctx))]
     try:
         coupon = coupons.redeem(
             ctx.session,
@@ -141,7 +146,7 @@ def redeem(ctx: Context) -> list[Message]:
         )
     except RedeemRefused as refused:
         key_text = f"redeem_{refused.reason.value}"
-        return [text(ctx.t(key_text, points=member.points), views.menu(ctx))]
+        return [text(ctx.t(key_text, points=member.points), menu(ctx))]
     done = ctx.t("redeem_done", reward=views.reward_name(reward, ctx.lang), points=member.points)
     return [text(done), *views.coupon_messages(ctx, coupon, reward)]
 
@@ -161,11 +166,11 @@ def more_coupons(ctx: Context) -> list[Message]:
 def _coupons(ctx: Context, start: int) -> list[Message]:
     member = ctx.member
     if member is None:
-        return [text(ctx.t("not_member"), views.menu(ctx))]
+        return [text(ctx.t("not_member"), menu(ctx))]
     history = [Choice(ctx.t("qr_coupon_history"), ctx.t("cmd_coupon_history"))]
     total = coupons.count_live_coupons(ctx.session, member.id)  # type: ignore[arg-type]
     if start >= total:
-        return [text(ctx.t("coupons_none"), history + views.menu(ctx))]
+        return [text(ctx.t("coupons_none"), history + menu(ctx))]
     count, more = _page(start, total)
     live = coupons.live_coupons(ctx.session, member.id, offset=start, limit=count)  # type: ignore[arg-type]
     bubbles = [views.coupon_bubble_for(ctx, c, r) for c, r in live]
@@ -183,10 +188,10 @@ def coupon_history(ctx: Context) -> list[Message]:
     """Used, expired and cancelled coupons (the last 20)."""
     member = ctx.member
     if member is None:
-        return [text(ctx.t("not_member"), views.menu(ctx))]
+        return [text(ctx.t("not_member"), menu(ctx))]
     past = coupons.past_coupons(ctx.session, member.id)  # type: ignore[arg-type]
     if not past:
-        return [text(ctx.t("coupon_history_none"), views.menu(ctx))]
+        return [text(ctx.t("coupon_history_none"), menu(ctx))]
     lines = [ctx.t("coupon_history_title")]
     lines += [views.history_line(ctx, c, r) for c, r in past]
-    return [text("\n".join(lines), views.menu(ctx))]
+    return [text("\n".join(lines), menu(ctx))]

@@ -156,7 +156,8 @@ def save_reward(ctx: Context) -> list[Message] | None:
     assert ctx.dialog is not None
     if not _is_word(ctx, "word_save"):
         return [_summary(ctx, ctx.dialog.data)]
-    spec = rewards.RewardSpec(**{q.field: ctx.dialog.data.get(q.field) for q in QUESTIONS})
+    answers: dict[str, Any] = {q.field: ctx.dialog.data.get(q.field) for q in QUESTIONS}
+    spec = rewards.RewardSpec(**answers)
     reward = rewards.create_reward(ctx.session, spec=spec)
     dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
     return _saved(ctx, reward, "reward_added")

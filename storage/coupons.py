@@ -328,7 +328,7 @@ def past_coupons(
     session: Session, member_id: int, *, limit: int = 20
 ) -> list[tuple[Coupon, Reward]]:
     """The member's used, expired and cancelled coupons, newest first."""
-    query = _newest_first(and_(Coupon.member_id == member_id, not_(and_(*_live(member_id)))))
+    query = _newest_first(and_(col(Coupon.member_id) == member_id, not_(and_(*_live(member_id)))))
     return [(c, r) for c, r in session.exec(query.limit(limit)).all()]
 
 

@@ -32,6 +32,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def id_of(row: Any) -> int:
+    """The primary key of a stored row (rows get their id when flushed)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return int(row.id)
+
+
 def _time(**kwargs: Any) -> Any:
     return Field(sa_type=UTCDateTime, **kwargs)
 

@@ -85,6 +85,8 @@ TEXT: dict[str, str] = {
         "What you can type:\n"
         "• points: your points\n"
         "• card: your member card\n"
+        "• rewards: swap points for a reward coupon\n"
+        "• coupons: your coupons (coupons history: used and expired)\n"
         "• language th / language en\n"
         "• stop / start: no offers / offers again\n"
         "• cancel: leave what you are doing"
@@ -94,10 +96,15 @@ TEXT: dict[str, str] = {
         "• award <phone or member code> <baht>  (or + 0812345678 350)\n"
         "• void <entry number>: cancel a mistaken award (your own, within 15 minutes)\n"
         "• member <phone or code>: look a member up\n"
-        "Scan a member card with LINE's QR reader, tap send, then type the amount."
+        "• redeem <coupon code>: use a customer's coupon\n"
+        "Scan a member card or a coupon with LINE's QR reader and tap send "
+        "(or send a photo of it); after a card, type the amount."
     ),
     "help_owner": (
-        "Owner:\n• staff invite: a code for a new staff member\n• staff list / staff remove <n>"
+        "Owner:\n"
+        "• staff invite / staff list / staff remove <n>\n"
+        "• reward add / reward list / reward edit <n> / reward pause <n> / reward resume <n>\n"
+        "• coupon cancel <code>: cancel an unused coupon and give the points back"
     ),
     "language_which": "Which language? ภาษาไหนคะ",
     "language_set": "I will speak English with you from now on.",

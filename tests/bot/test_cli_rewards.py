@@ -82,18 +82,24 @@ def test_duplicate_names_and_missing_columns_are_refused(engine: Engine, tmp_pat
     assert catalogue(engine) == []
 
 
-def test_without_the_main_cli_it_uses_database_url(
+def test_loyalty_rewards_import_uses_the_configured_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sqlmodel import SQLModel
-
+    from bot.cli import cli
+    from storage import migrations
     from storage.db import make_engine
 
     url = f"sqlite:///{tmp_path / 'shop.db'}"
     engine = make_engine(url)
-    SQLModel.metadata.create_all(engine)
-    monkeypatch.setenv("DATABASE_URL", url)
-    result = CliRunner().invoke(rewards_cli, ["import", str(write(tmp_path, GOOD))])
+    migrations.upgrade(engine)
+    env = {
+        "DATABASE_URL": url,
+        "LINE_CHANNEL_SECRET": "s",
+        "LINE_CHANNEL_ACCESS_TOKEN": "t",
+        "LINE_BASIC_ID": "@shop",
+        "BASE_URL": "https://shop.example",
+    }
+    result = CliRunner().invoke(cli, ["rewards", "import", str(write(tmp_path, GOOD))], env=env)
     assert result.exit_code == 0, result.output
     assert len(catalogue(engine)) == 3
     engine.dispose()

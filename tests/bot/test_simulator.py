@@ -113,7 +113,7 @@ def test_the_cast_starts_with_strangers_and_staff(sim: Sim) -> None:
     assert (cast["Nok"]["language"], cast["Anna"]["language"]) == ("th", "en")
     assert not cast["Nok"]["following"] and not cast["Anna"]["following"]
     assert (cast["Bee (cashier)"]["role"], cast["Owner Dang"]["role"]) == ("staff", "owner")
-    assert "staff invite" in sim.say("Owner Dang", "help")[0]["text"]
+    assert "เชิญพนักงาน" in sim.say("Owner Dang", "help")[0]["text"]
 
 
 def test_register_award_points_card_and_scan(sim: Sim) -> None:

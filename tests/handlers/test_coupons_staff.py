@@ -88,10 +88,11 @@ def _content_fetches(line: Line) -> int:
     return len([c for c in line.fake.calls("/v2/bot/message/") if c.path.endswith("/content")])
 
 
-def test_customers_photos_are_not_fetched_and_not_answered(line: Line) -> None:
+def test_customers_photos_are_not_fetched_but_answered(line: Line) -> None:
     _, _, picture_url = _coupon(line)
     stranger = line.user("Stranger")
-    assert send_image(line, stranger, fetch(line, picture_url)) == []
+    (answer,) = send_image(line, stranger, fetch(line, picture_url))
+    assert "รูปภาพ" in answer["text"]
     assert _content_fetches(line) == 0
 
 
