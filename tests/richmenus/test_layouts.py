@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 import handlers  # noqa: F401  (registers routes)
-from bot.fakeline.richmenu_api import check_menu
+from bot.fakeline.richmenu_rules import check_menu
 from bot.messages import parse_postback
 from handlers.router import normalise, router
 from richmenus.draw import MAX_BYTES, picture, render
