@@ -103,3 +103,15 @@ def deploy_id(app: Any, key: str) -> str:
     services: Services = app.extensions["loyalty"]
     with transaction(services.engine) as session:
         return records.deployed(session)[key].rich_menu_id
+
+
+def test_a_refused_link_leaves_the_new_cashier_staff(
+    line: Line, app: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    deploy(app)
+    owner = line.user("Dang")
+    line.make(owner, Role.OWNER)
+    line.fake.fail_next("/v2/bot/user/", 400)
+    bee = recruit(line, owner)
+    assert bee.user_id not in line.fake.richmenus.links
+    assert "rich menu of" in caplog.text and "not changed" in caplog.text
