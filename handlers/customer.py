@@ -276,6 +276,12 @@ def cancel(ctx: Context) -> list[Message]:
     return [text(ctx.t("cancelled" if closed else "nothing_to_cancel"), _menu(ctx))]
 
 
+@router.on("image")
+def picture_received(ctx: Context) -> list[Message]:
+    """A photo outside any dialog: say what photos are for here, never stay silent."""
+    return [text(ctx.t("picture_unused"), _menu(ctx))]
+
+
 @router.fallback
 def not_understood(ctx: Context) -> list[Message]:
     """Unknown text: a phone number from a newcomer registers; anything else gets a pointer."""

@@ -302,16 +302,16 @@ class FakeLine:
         def reply() -> Response:
             body = request.get_json(silent=True) or {}
             problems = rules.check_messages(body.get("messages"))
-            token = body.get("replyToken")
+            token = str(body.get("replyToken") or "")
             with fake.lock:
-                issued = fake.reply_tokens.get(token or "")
+                issued = fake.reply_tokens.get(token)
                 if issued is None:
                     problems.append(("replyToken", "Invalid reply token"))
                 elif issued[2]:
                     problems.append(("replyToken", "Invalid reply token (already used)"))
                 elif time.monotonic() - issued[0] > fake.reply_token_ttl:
                     problems.append(("replyToken", "Invalid reply token (expired)"))
-                if problems:
+                if problems or issued is None:
                     return fake._bad(problems)
                 fake.reply_tokens[token] = (issued[0], issued[1], True)
                 for message in body["messages"]:

@@ -103,6 +103,7 @@ TEXT: dict[str, str] = {
     "language_set": "I will speak English with you from now on.",
     "marketing_stopped": "You will no longer get offers or news from us. Your points stay, and we still tell you when they change. Type start to get offers again.",
     "marketing_started": "You will get our offers and news again. Type stop any time.",
+    "picture_unused": "Thanks for the picture! I can't use it here. Tap a button below or type help.",
     "cancelled": "Cancelled.",
     "nothing_to_cancel": "There is nothing to cancel.",
     "unknown": "Sorry, I did not understand that. Tap one of the buttons below, or type help.",
