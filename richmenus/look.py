@@ -42,8 +42,8 @@ def font(size: int, weight: int = 400) -> ImageFont.FreeTypeFont:
     cache: dict[tuple[int, int], ImageFont.FreeTypeFont] = _fonts.__dict__.setdefault("cache", {})
     if (size, weight) not in cache:
         face = ImageFont.truetype(str(font_path()), size, layout_engine=LAYOUT)
-        axes = [
-            weight if axis["name"] == b"Weight" else axis["default"]
+        axes: list[float] = [
+            weight if axis["name"] == b"Weight" else float(axis["default"] or 0)
             for axis in face.get_variation_axes()
         ]
         face.set_variation_by_axes(axes)

@@ -94,7 +94,7 @@ def _menu_routes(app: Flask, fake: FakeLine) -> None:
     def create_menu() -> Response:
         body = request.get_json(silent=True)
         problems = check_menu(body)
-        if problems:
+        if problems or not isinstance(body, dict):
             return fake._bad(problems)
         with fake.lock:
             if len(state.menus) >= MAX_MENUS:

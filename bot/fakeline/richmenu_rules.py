@@ -42,9 +42,10 @@ def check_bounds(bounds: Any, size: tuple[int, int], where: str) -> rules.Proble
     if not isinstance(bounds, dict):
         return [(where, "must be an object")]
     values = [bounds.get(k) for k in ("x", "y", "width", "height")]
-    if not all(isinstance(v, int) for v in values):
+    numbers = [v for v in values if isinstance(v, int)]
+    if len(numbers) != 4:
         return [(where, "x, y, width and height must be integers")]
-    x, y, width, height = values
+    x, y, width, height = numbers
     if x < 0 or y < 0 or width < 1 or height < 1:
         return [(where, "x and y must be 0 or more, width and height 1 or more")]
     if x + width > size[0] or y + height > size[1]:
