@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from PIL import Image
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot.config import ConfigError, load_settings
 from bot.line import LineError
@@ -32,6 +35,18 @@ def _services(ctx: click.Context) -> Services:
     return services
 
 
+@contextmanager
+def _database_ready() -> Iterator[None]:
+    """A missing table or an unreachable database ends the command with one line."""
+    try:
+        yield
+    except (OperationalError, ProgrammingError) as error:
+        reason = str(error.orig or error).strip().splitlines()[0]
+        raise click.ClickException(
+            f"the database is not ready ({reason}): run `loyalty db upgrade` first"
+        ) from None
+
+
 def _summary(report: Report) -> list[str]:
     if not report.changed:
         return [f"rich menus already up to date ({len(report.kept)} menus): nothing changed"]
@@ -56,7 +71,8 @@ def deploy_command(ctx: click.Context) -> None:
     """Create or update the menus in LINE; running it again changes nothing."""
     services = _services(ctx)
     try:
-        report = deploy(services.line, services.settings, services.engine)
+        with _database_ready():
+            report = deploy(services.line, services.settings, services.engine)
     except LineError as error:
         raise click.ClickException(f"LINE refused the rich menus: {error}") from None
     click.echo("\n".join(_summary(report)))
@@ -67,7 +83,7 @@ def deploy_command(ctx: click.Context) -> None:
 def show_command(ctx: click.Context) -> None:
     """List the deployed menus: key, LINE rich menu id, alias and when deployed."""
     services = _services(ctx)
-    with transaction(services.engine) as session:
+    with _database_ready(), transaction(services.engine) as session:
         rows = sorted(records.deployed(session).values(), key=lambda r: r.key)
         lines = [
             f"{r.key:<14} {r.rich_menu_id}  {r.alias_id or '(default for customers)'}  "

@@ -193,3 +193,14 @@ def test_the_cli_says_in_one_line_when_line_refuses(fake: FakeLine, services: Se
         result.output.startswith("Error: LINE refused the rich menus")
         and result.output.count("\n") == 1
     )
+
+
+def test_the_cli_asks_for_migrations_when_the_table_is_missing(
+    fake: FakeLine, services: Services, engine: Engine
+) -> None:
+    RichMenuDeployment.__table__.drop(engine)  # type: ignore[attr-defined]
+    for command in ("show", "deploy"):
+        result = CliRunner().invoke(richmenu, [command], obj=services)
+        assert result.exit_code == 1, result.output
+        assert "run `loyalty db upgrade` first" in result.output
+        assert result.output.count("\n") == 1
