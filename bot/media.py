@@ -1,4 +1,5 @@
-"""Images LINE fetches from BASE_URL: member-card QR codes, behind unguessable tokens."""
+"""Images LINE fetches from BASE_URL, behind unguessable tokens: member-card QR codes,
+coupons (ticket, preview, QR alone) and reward pictures."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app
 
+from bot.coupon_image import PREVIEW_WIDTH, CouponFace, render_coupon
 from bot.qr import qr_png
-from storage import members
+from handlers.coupon_views import coupon_face
+from storage import coupons, members, rewards
 from storage.db import transaction
 
 bp = Blueprint("media", __name__, url_prefix="/media")
@@ -28,4 +31,63 @@ def member_card_qr(token: str) -> Response:
         abort(404)
     response = Response(qr_png(award_link(services.settings.basic_id, code)), mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+# rewards and coupons
+
+
+def _coupon_face(token: str) -> CouponFace | None:
+    services = current_app.extensions["loyalty"]
+    with transaction(services.engine) as session:
+        found = coupons.find_by_image_token(session, token)
+        if found is None:
+            return None
+        return coupon_face(services.shop, *found)
+
+
+def _png(data: bytes) -> Response:
+    response = Response(data, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@bp.get("/coupon/<token>.png")
+def coupon_picture(token: str) -> Response:
+    """The coupon as a ticket: reward, QR, code, expiry, shop."""
+    face = _coupon_face(token)
+    if face is None:
+        abort(404)
+    return _png(render_coupon(face))
+
+
+@bp.get("/coupon/<token>/preview.png")
+def coupon_preview(token: str) -> Response:
+    """The same ticket, small, for the chat's preview (LINE allows at most 1 MB)."""
+    face = _coupon_face(token)
+    if face is None:
+        abort(404)
+    return _png(render_coupon(face, width=PREVIEW_WIDTH))
+
+
+@bp.get("/coupon/<token>/qr.png")
+def coupon_qr(token: str) -> Response:
+    """The coupon's QR alone, for the Flex card."""
+    face = _coupon_face(token)
+    if face is None:
+        abort(404)
+    return _png(qr_png(face.qr_content))
+
+
+@bp.get("/picture/<token>.jpg")
+def reward_picture(token: str) -> Response:
+    """A reward's picture as the owner sent it (made at most 1024 px)."""
+    services = current_app.extensions["loyalty"]
+    with transaction(services.engine) as session:
+        stored = rewards.find_picture(session, token)
+        found = (stored.data, stored.content_type) if stored else None
+    if found is None:
+        abort(404)
+    response = Response(found[0], mimetype=found[1])
+    response.headers["Cache-Control"] = "public, max-age=604800"
     return response

@@ -15,7 +15,7 @@ from bot.services import current
 from handlers.i18n import language_for
 from handlers.router import Job
 from richmenus.linking import link_for_role
-from storage import members, outbox
+from storage import coupons, members, outbox
 from storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,22 @@ def resend_stale_pushes() -> None:
         stale = outbox.stale_pending(session)
     for outbox_id in stale:
         deliver_push(outbox_id)
+
+
+# rewards and coupons
+
+
+@huey.periodic_task(crontab(hour="17", minute="5"))
+def mark_expired_coupons() -> int:
+    """Daily bookkeeping (00:05 in Bangkok): live coupons past their end become `expired`.
+
+    Nothing waits for this: using a coupon checks its end time itself.
+    """
+    with transaction(current().engine) as session:
+        return coupons.mark_expired(session)
+
+
+# rich menus
 
 
 @huey.task()

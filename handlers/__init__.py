@@ -1,3 +1,10 @@
 """The conversation. Importing this package registers every route on `router`."""
 
-from handlers import customer, owner, staff  # noqa: F401  (registers routes)
+from handlers import (  # noqa: F401  (registers routes)
+    coupons_staff,
+    customer,
+    owner,
+    rewards,
+    rewards_owner,
+    staff,
+)
