@@ -1,4 +1,6 @@
-"""Background jobs: deliver queued pushes, send SMS, refresh profiles. No Flask here."""
+"""Background jobs: deliver queued pushes, send SMS, refresh profiles, link rich menus.
+
+No Flask here."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from bot.queue import huey
 from bot.services import current
 from handlers.i18n import language_for
 from handlers.router import Job
+from richmenus.linking import link_for_role
 from storage import coupons, members, outbox
 from storage.db import transaction
 
@@ -100,7 +103,28 @@ def mark_expired_coupons() -> int:
         return coupons.mark_expired(session)
 
 
-TASKS = {"deliver_push": deliver_push, "send_sms": send_sms, "refresh_profile": refresh_profile}
+# rich menus
+
+
+@huey.task()
+def link_richmenu(line_user_id: str, role: str) -> str:
+    """Show a person the rich menu of their new role (nothing until menus are deployed)."""
+    services = current()
+    try:
+        return link_for_role(services.line, services.engine, line_user_id, role)
+    except LineError as error:
+        if error.retryable:
+            raise RetryTask(delay=error.retry_after or 30) from None
+        log.warning("rich menu of %s not changed: %s", line_user_id, error)
+        return "failed"
+
+
+TASKS = {
+    "deliver_push": deliver_push,
+    "send_sms": send_sms,
+    "refresh_profile": refresh_profile,
+    "link_richmenu": link_richmenu,
+}
 
 
 def enqueue(jobs: list[Job]) -> None:

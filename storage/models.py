@@ -253,3 +253,22 @@ class Coupon(SQLModel, table=True):
     used_by: str | None = Field(default=None, max_length=64)
     cancelled_at: datetime | None = _time(default=None)
     cancelled_by: str | None = Field(default=None, max_length=64)
+
+
+# rich menus
+
+
+class RichMenuDeployment(SQLModel, table=True):
+    """A rich menu this deployment made in LINE, and the hash of what it showed.
+
+    `loyalty richmenu deploy` compares hashes to decide what to create, and the link job
+    reads the ids to give staff and owners their menu.
+    """
+
+    __tablename__ = "rich_menu_deployment"
+
+    key: str = Field(primary_key=True, max_length=40)
+    rich_menu_id: str = Field(max_length=80)
+    alias_id: str | None = Field(default=None, max_length=32)
+    content_hash: str = Field(max_length=64)
+    deployed_at: datetime = _created()

@@ -25,7 +25,7 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.serving import make_server
 
-from bot.fakeline import rules
+from bot.fakeline import richmenu_api, rules
 
 REPLY_TOKEN_TTL = 60.0
 RATE_LIMITS = {"default": (2000, 1.0), "multicast": (200, 1.0), "broadcast": (60, 3600.0)}
@@ -118,6 +118,7 @@ class FakeLine:
         self.rate_limits: dict[str, tuple[int, float]] = dict(RATE_LIMITS)
         self.reply_token_ttl = REPLY_TOKEN_TTL
         self.deliver: Callable[[bytes, dict[str, str]], int] | None = None
+        self.richmenus = richmenu_api.RichMenus()
         self.app = self._build_app()
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -379,6 +380,7 @@ class FakeLine:
                 fake.sms.append({"to": str(body.get("to")), "text": str(body.get("text"))})
             return Response("{}", 200, mimetype="application/json")
 
+        richmenu_api.register(app, fake)
         return app
 
     def _send(
