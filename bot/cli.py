@@ -6,8 +6,12 @@ import re
 
 import click
 
+from bot import cli_base
 from bot.cli_base import Stop, database
 from bot.cli_rewards import rewards_cli
+from bot.cli_richmenu import richmenu
+from bot.line import LineClient, LineError
+from richmenus.linking import link_for_role
 from storage import members, migrations
 from storage.db import transaction
 from storage.models import LineUser, Role
@@ -85,6 +89,7 @@ def owner_add(user_id: str) -> None:
             return
         members.set_role(session, user, Role.OWNER)
     click.echo(f"{user_id} is now an owner: send 'help' to the shop in LINE to see the commands")
+    _show_menu_for(user_id, Role.OWNER)
 
 
 @owner.command("list")
@@ -106,6 +111,27 @@ def owner_remove(user_id: str) -> None:
             raise Stop(f"{user_id} is not an owner")
         members.set_role(session, user, Role.CUSTOMER)
     click.echo(f"{user_id} is no longer an owner")
+    _show_menu_for(user_id, Role.CUSTOMER)
+
+
+def _show_menu_for(user_id: str, role: Role) -> None:
+    """Give the person the rich menu of their new role at once (when menus are deployed)."""
+    settings = cli_base.settings()
+    line = LineClient(
+        access_token=settings.channel_access_token,
+        endpoint=settings.api_endpoint,
+        data_endpoint=settings.api_data_endpoint,
+    )
+    try:
+        with database() as engine:
+            outcome = link_for_role(line, engine, user_id, role)
+    except LineError as error:
+        click.echo(f"warning: could not change the rich menu in LINE ({error})", err=True)
+        return
+    finally:
+        line.close()
+    if outcome != "not deployed":
+        click.echo(f"rich menu {outcome}")
 
 
 @cli.command()
@@ -122,6 +148,7 @@ def demo(host: str, port: int, fresh: bool) -> None:
 
 
 cli.add_command(rewards_cli)
+cli.add_command(richmenu)
 
 
 def main() -> None:
