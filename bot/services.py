@@ -10,6 +10,7 @@ from bot.config import Settings, load_settings
 from bot.line import LineClient
 from bot.sms import SmsSender, make_sender
 from handlers.router import Shop
+from storage import lots
 from storage.db import make_engine
 
 
@@ -33,6 +34,7 @@ class Services:
 
 
 def build(settings: Settings, engine: Engine | None = None) -> Services:
+    lots.SHOP_TZ = settings.tz  # points expire at the end of a month in the shop's time
     return Services(
         settings=settings,
         engine=engine or make_engine(settings.database_url),

@@ -131,3 +131,7 @@ def enqueue(jobs: list[Job]) -> None:
     """Hand jobs collected during an event to the queue (after its transaction committed)."""
     for job in jobs:
         TASKS[job.name](**job.kwargs)
+
+
+# automations: importing the module registers its periodic jobs on huey
+from bot import automations  # noqa: E402, F401

@@ -1,6 +1,8 @@
 """The conversation. Importing this package registers every route on `router`."""
 
 from handlers import (  # noqa: F401  (registers routes)
+    automations_customer,
+    automations_owner,
     coupons_staff,
     customer,
     owner,

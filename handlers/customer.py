@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 
 from linebot.v3.messaging import Message
 
 from bot.messages import Choice, member_card, postback_data, text
 from handlers.i18n import LANGUAGES, language_for, t
 from handlers.router import Context, router
-from storage import clock, dialogs, ledger, members, phones, verification
-from storage.models import EntryKind, LineUser, Member, Role
+from storage import clock, dialogs, ledger, members, phones, tiers, verification
+from storage.models import EntryKind, LineUser, Member, Role, id_of
 
 NOTICE_VERSION = "1"
 
@@ -166,13 +167,20 @@ def take_code(ctx: Context) -> list[Message] | None:
     return _linked(ctx, member, new=False)
 
 
+# What else happens when someone registers (welcome gift, invite, birthday question):
+# each returns messages added to the reply. Features append to it; this module knows none.
+AFTER_REGISTRATION: list[Callable[[Context, Member], list[Message]]] = []
+
+
 def _linked(ctx: Context, member: Member, *, new: bool) -> list[Message]:
     members.link(ctx.session, ctx.user, member)
     dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
     key = "registered" if member.points == 0 else "registered_with_points"
+    extra = [message for hook in AFTER_REGISTRATION for message in hook(ctx, member)][:3]
     return [
         text(ctx.t(key, code=member.code, points=member.points, shop=ctx.shop.name), menu(ctx)),
         card_message(ctx, member),
+        *extra,
     ]
 
 
@@ -209,6 +217,7 @@ def card_url(ctx: Context, member: Member) -> str:
 def card_message(ctx: Context, member: Member) -> Message:
     """The member card with the QR that opens the award command for a cashier."""
     rows = [(ctx.t("card_points"), f"{member.points:,}")]
+    rows += _tier_rows(ctx, member)
     if member.phone:
         rows.append((ctx.t("card_phone"), phones.masked(member.phone)))
     return member_card(
@@ -220,6 +229,26 @@ def card_message(ctx: Context, member: Member) -> Message:
         rows=rows,
         hint=ctx.t("card_hint"),
     )
+
+
+def _short_date(ctx: Context, day: date) -> str:
+    month = ctx.t("months").split()[day.month - 1]
+    return f"{day.day} {month} {day.year + int(ctx.t('year_offset'))}"
+
+
+def _tier_rows(ctx: Context, member: Member) -> list[tuple[str, str]]:
+    """The tier, what the next one needs, and until when the tier holds (while tiers are on)."""
+    standing = tiers.standing(ctx.session, id_of(member))
+    if standing is None:
+        return []
+    rows = [(ctx.t("card_tier"), ctx.t(f"tier_{standing.tier}"))]
+    if standing.next_tier is not None:
+        needed = f"{-(-standing.needed_satang // 100):,}"
+        label = ctx.t("card_next_tier", tier=ctx.t(f"tier_{standing.next_tier}"))
+        rows.append((label, ctx.t("card_next_needs", baht=needed)))
+    if standing.review_on is not None:
+        rows.append((ctx.t("card_tier_until"), _short_date(ctx, standing.review_on)))
+    return rows
 
 
 @router.command("card", "บัตร", "บัตรสมาชิก", "member card")

@@ -8,12 +8,13 @@ from decimal import Decimal, InvalidOperation
 from linebot.v3.messaging import Message
 
 from bot.messages import Choice, text
+from handlers import lifecycle_messages
 from handlers.customer import notify
 from handlers.router import Context, Job, router
 from richmenus.layouts import TAB_POSTBACK
-from storage import codes, dialogs, ledger, members, phones, staff
+from storage import codes, dialogs, ledger, members, phones, staff, tiers
 from storage.members import MEMBER_CODE_PREFIX
-from storage.models import Member, Role
+from storage.models import Member, Role, id_of
 
 MAX_AWARD_SATANG = 1_000_000 * 100
 _MEMBER_CODE = re.compile(rf"^{MEMBER_CODE_PREFIX}[{codes.ALPHABET}]{{6}}$", re.IGNORECASE)
@@ -123,11 +124,15 @@ def _award(ctx: Context, member: Member, satang: int) -> list[Message]:
         baht_per_point=ctx.shop.baht_per_point,
         staff_user_id=ctx.user.line_user_id,
         idempotency_key=f"award:{ctx.event.event_id}",
+        percent=tiers.earn_percent(ctx.session, id_of(member)),
     )
     points = result.entry.points
     customer = members.line_user_of(ctx.session, member)
     if points > 0:
         notify(ctx, customer, "award_notice", points=points, balance=result.balance)
+    congratulation = lifecycle_messages.move_up(ctx.session, ctx.shop, id_of(member))
+    if congratulation is not None:
+        ctx.jobs.append(Job("deliver_push", {"outbox_id": congratulation}))
     key = "award_done" if customer is not None else "award_done_counter"
     reply = ctx.t(
         key,

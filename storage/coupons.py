@@ -182,7 +182,12 @@ def _check_can_redeem(session: Session, member: Member, reward: Reward | None) -
 
 
 def _issue(
-    session: Session, member: Member, reward: Reward, entry: LedgerEntry, tz: tzinfo
+    session: Session,
+    member: Member,
+    reward: Reward,
+    entry: LedgerEntry,
+    tz: tzinfo,
+    valid_days: int | None = None,
 ) -> Coupon:
     """Insert the coupon under a fresh random code (drawn again on the rare collision)."""
     now = clock.now()
@@ -195,7 +200,7 @@ def _issue(
             points=-entry.points,
             ledger_entry_id=entry.id,  # type: ignore[arg-type]
             issued_at=now,
-            expires_at=expiry_for(now, reward.valid_days, tz),
+            expires_at=expiry_for(now, valid_days or reward.valid_days, tz),
         )
         try:
             with session.begin_nested():
@@ -205,6 +210,57 @@ def _issue(
         except IntegrityError:
             continue
     raise RuntimeError("could not draw a free coupon code")
+
+
+def _take_gift_from_stock(session: Session, reward_id: int) -> bool:
+    """Like `_take_one_from_stock`, but a paused reward may be given (kept for automations)."""
+    taken = session.exec(  # type: ignore[call-overload]
+        update(Reward)
+        .where(
+            col(Reward.id) == reward_id,
+            (col(Reward.stock).is_(None)) | (col(Reward.stock) > 0),
+        )
+        .values(stock=col(Reward.stock) - 1, issued=col(Reward.issued) + 1)
+    )
+    return bool(taken.rowcount == 1)
+
+
+def grant_coupon(
+    session: Session,
+    *,
+    member_id: int,
+    reward_id: int,
+    actor: str,
+    idempotency_key: str,
+    tz: tzinfo,
+    valid_days: int | None = None,
+) -> Coupon | None:
+    """Give a coupon without charging points (welcome, birthday, win-back); None if sold out.
+
+    A 0-point GIFT entry stands for it in the ledger, so the same key twice returns the
+    first coupon. A paused reward can still be given: owners keep gifts out of the catalogue
+    that way. The member's redemption limit does not apply to gifts.
+    """
+    with session.begin_nested():
+        member = _lock_member(session, member_id)
+        earlier = _coupon_for_entry(session, idempotency_key)
+        if earlier is not None:
+            return earlier
+        reward = session.get(Reward, reward_id, populate_existing=True)
+        if reward is None or not _take_gift_from_stock(session, reward_id):
+            return None
+        entry = ledger.post_entry(
+            session,
+            member=member,
+            kind=EntryKind.GIFT,
+            points=0,
+            actor=actor,
+            idempotency_key=idempotency_key,
+            note=reward.name_th[:200],
+        )
+        coupon = _issue(session, member, reward, entry, tz, valid_days)
+    session.refresh(reward)
+    return coupon
 
 
 def find_by_image_token(session: Session, token: str) -> tuple[Coupon, Reward] | None:
@@ -286,6 +342,7 @@ def _give_back(session: Session, coupon: Coupon, member: Member, actor: str) -> 
         actor=actor,
         idempotency_key=f"coupon_cancel:{coupon.id}",
         note=f"coupon {coupon.code} cancelled",
+        restores_entry_id=coupon.ledger_entry_id,
     )
     session.exec(  # type: ignore[call-overload]
         update(Reward)

@@ -14,7 +14,7 @@ from sqlalchemy import func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage import clock
+from storage import clock, lots
 from storage.models import EntryKind, LedgerEntry, Member, Purchase
 
 VOID_WINDOW = timedelta(minutes=15)
@@ -50,8 +50,15 @@ def post_entry(
     purchase_id: int | None = None,
     voids_entry_id: int | None = None,
     note: str | None = None,
+    lot_id: int | None = None,
+    restores_entry_id: int | None = None,
 ) -> LedgerEntry:
-    """Append one entry and move the balance; an existing key returns the earlier entry."""
+    """Append one entry and move the balance; an existing key returns the earlier entry.
+
+    A positive entry becomes a lot of points (or, with `restores_entry_id`, goes back to
+    the lots that entry used); a negative one uses lots: the voided award's own lot or
+    `lot_id` first, then the oldest. Lots and their uses are written with the entry.
+    """
     existing = session.exec(
         select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
     ).first()
@@ -76,13 +83,29 @@ def post_entry(
     )
     session.add(entry)
     session.flush()
+    _move_lots(session, entry, lot_id, restores_entry_id)
+    session.flush()
     session.refresh(member)
     return entry
 
 
-def points_for(amount_satang: int, baht_per_point: int) -> int:
-    """Whole points for a purchase: floor(baht / baht_per_point)."""
-    return amount_satang // (baht_per_point * 100)
+def _move_lots(
+    session: Session, entry: LedgerEntry, lot_id: int | None, restores_entry_id: int | None
+) -> None:
+    if entry.points > 0 and restores_entry_id is not None:
+        lots.restore_lots(session, entry, restores_entry_id)
+    elif entry.points > 0:
+        lots.add_lot(session, entry)
+    elif entry.points < 0:
+        first = [lot_id] if lot_id is not None else []
+        if entry.voids_entry_id is not None:
+            first += lots.lots_of_entry(session, entry.voids_entry_id)
+        lots.use_lots(session, entry, first)
+
+
+def points_for(amount_satang: int, baht_per_point: int, percent: int = 100) -> int:
+    """Whole points for a purchase: floor(baht / baht_per_point × percent / 100)."""
+    return amount_satang * percent // (baht_per_point * 100 * 100)
 
 
 def award_purchase(
@@ -95,8 +118,9 @@ def award_purchase(
     idempotency_key: str,
     channel: str = "counter",
     occurred_at: datetime | None = None,
+    percent: int = 100,
 ) -> Award:
-    """Record a purchase and the points it earns, in the caller's transaction."""
+    """Record a purchase and the points it earns (`percent` of the usual: a tier's bonus)."""
     if amount_satang <= 0:
         raise ValueError("amount must be positive")
     purchase = Purchase(
@@ -112,7 +136,7 @@ def award_purchase(
         session,
         member=member,
         kind=EntryKind.EARN,
-        points=points_for(amount_satang, baht_per_point),
+        points=points_for(amount_satang, baht_per_point, percent),
         actor=staff_user_id or channel,
         idempotency_key=idempotency_key,
         purchase_id=purchase.id,

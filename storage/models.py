@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -66,6 +66,7 @@ class EntryKind(StrEnum):
     BIRTHDAY = "birthday"
     VOID = "void"
     REFUND = "refund"
+    GIFT = "gift"  # a coupon given free by an automation: 0 points
 
 
 class Member(SQLModel, table=True):
@@ -272,3 +273,115 @@ class RichMenuDeployment(SQLModel, table=True):
     alias_id: str | None = Field(default=None, max_length=32)
     content_hash: str = Field(max_length=64)
     deployed_at: datetime = _created()
+
+
+# automations
+
+
+class PointLot(SQLModel, table=True):
+    """Points earned together by one entry: used oldest first, expiring together.
+
+    The lots' `remaining` add up to the member's balance; `expires_at` None never expires.
+    """
+
+    __tablename__ = "point_lot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    entry_id: int = Field(foreign_key="ledger_entry.id", index=True)
+    points: int
+    remaining: int
+    earned_at: datetime = _time()
+    expires_at: datetime | None = _time(default=None, index=True)
+
+
+class LotUse(SQLModel, table=True):
+    """The points one negative ledger entry took from one lot."""
+
+    __tablename__ = "lot_use"
+    __table_args__ = (UniqueConstraint("entry_id", "lot_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="ledger_entry.id", index=True)
+    lot_id: int = Field(foreign_key="point_lot.id", index=True)
+    points: int
+
+
+class AutomationSetting(SQLModel, table=True):
+    """The owner's choices for one automation: on or off, and its settings."""
+
+    __tablename__ = "automation_setting"
+
+    name: str = Field(primary_key=True, max_length=24)
+    enabled: bool = Field(default=True)
+    values: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    updated_by: str | None = Field(default=None, max_length=64)
+    updated_at: datetime = _created()
+
+
+class MemberLifecycle(SQLModel, table=True):
+    """What the automations know about a member: birthday, tier, last offer, last segment."""
+
+    __tablename__ = "member_lifecycle"
+
+    member_id: int = Field(primary_key=True, foreign_key="member.id")
+    birth_day: int | None = Field(default=None)
+    birth_month: int | None = Field(default=None)
+    birthday_asked_at: datetime | None = _time(default=None)
+    tier: str = Field(default="member", max_length=16)
+    tier_since: datetime | None = _time(default=None)
+    tier_review_on: date | None = Field(default=None, index=True)
+    last_marketing_at: datetime | None = _time(default=None)
+    segment_seen: str | None = Field(default=None, max_length=24)
+
+
+class AutomationSend(SQLModel, table=True):
+    """One automation acting once for one member (or the owner) in one period.
+
+    The unique (automation, subject, period) is what makes a job run twice, or by two
+    workers at once, send nothing twice and award nothing twice.
+    """
+
+    __tablename__ = "automation_send"
+    __table_args__ = (UniqueConstraint("automation", "subject", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    automation: str = Field(max_length=24)
+    subject: str = Field(max_length=64)
+    period: str = Field(max_length=32)
+    member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    marketing: bool = Field(default=False)
+    points: int = Field(default=0)
+    coupon_id: int | None = Field(default=None, foreign_key="coupon.id")
+    outbox_id: int | None = Field(default=None, foreign_key="outbox_message.id")
+    created_at: datetime = _time(default_factory=clock.now, index=True)
+
+
+class Referral(SQLModel, table=True):
+    """A friend who came with a member's invite; both get the bonus after the first purchase."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    referrer_id: int = Field(foreign_key="member.id", index=True)
+    friend_line_user_id: str = Field(unique=True, max_length=64)
+    friend_member_id: int | None = Field(default=None, foreign_key="member.id", unique=True)
+    status: str = Field(default="waiting", max_length=16, index=True)
+    created_at: datetime = _created()
+    rewarded_at: datetime | None = _time(default=None)
+
+
+class SegmentDrop(SQLModel, table=True):
+    """A good customer (champions, loyal) seen fallen to at_risk or cant_lose in a week."""
+
+    __tablename__ = "segment_drop"
+    __table_args__ = (UniqueConstraint("week", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    week: str = Field(max_length=10, index=True)
+    member_id: int = Field(foreign_key="member.id")
+    was: str = Field(max_length=24)
+    now: str = Field(max_length=24)
+    noticed_at: datetime = _created()
+    offer_requested_at: datetime | None = _time(default=None)
+    offer_requested_by: str | None = Field(default=None, max_length=64)
+    offered_at: datetime | None = _time(default=None)
+    outcome: str | None = Field(default=None, max_length=16)
