@@ -137,12 +137,13 @@ def birthday(ctx: Context) -> list[Message]:
     member = ctx.member
     if member is None:
         return [text(ctx.t("not_member"), menu(ctx))]
+    dialogs.start_dialog(ctx.session, ctx.user.line_user_id, BIRTHDAY, "date")
     if ctx.args:
         found = read_birthday(" ".join(ctx.args))
-        if found is not None:
-            return _save_birthday(ctx, member, *found)
+        if found is None:
+            return [text(ctx.t("birthday_bad"), [Choice(ctx.t("word_skip"), ctx.t("word_skip"))])]
+        return _save_birthday(ctx, member, *found)
     known = ctx.session.get(MemberLifecycle, id_of(member))
-    dialogs.start_dialog(ctx.session, ctx.user.line_user_id, BIRTHDAY, "date")
     if known is not None and known.birth_day and known.birth_month:
         shown = _day_month(ctx, known.birth_day, known.birth_month)
         return [text(ctx.t("birthday_known", date=shown)), _birthday_question(ctx)]

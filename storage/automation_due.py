@@ -8,7 +8,7 @@ runs cheap.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -138,7 +138,8 @@ def birthday(session: Session, config: Config, now: datetime, tz: tzinfo) -> lis
 
 def expiry_reminders(session: Session, config: Config, now: datetime, tz: tzinfo) -> list[Plan]:
     """One reminder per member and expiry date, `remind` days before: the number and date."""
-    rows = lots.expiring_between(session, now, now + timedelta(days=config["remind"]))
+    last_day = now.astimezone(tz).date() + timedelta(days=config["remind"])
+    rows = lots.expiring_between(session, now, datetime.combine(last_day, time.max, tzinfo=tz))
     plans = [
         Plan(
             "expiry",
