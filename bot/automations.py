@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
 
 from huey import crontab
 from sqlalchemy.engine import Engine
@@ -26,9 +27,12 @@ from handlers.router import Shop
 from storage import automation_due as due
 from storage import automation_runs, automation_settings, clock, lots, referrals, tiers
 from storage.automation_runs import Plan
+from storage.automation_settings import Config
 from storage.db import transaction
 
 log = logging.getLogger(__name__)
+
+Finder = Callable[[Session, Config, datetime, tzinfo], list[Plan]]
 
 
 def in_quiet_hours(session: Session, now: datetime, shop: Shop) -> bool:
@@ -53,42 +57,35 @@ def carry(engine: Engine, shop: Shop, plans: list[Plan]) -> int:
     return acted
 
 
-def _planned(engine: Engine, name: str, find: Callable[..., list[Plan]], shop: Shop) -> list[Plan]:
-    with transaction(engine) as session:
-        config = due.enabled(session, name)
-        return find(session, config, clock.now(), shop.tz) if config else []
-
-
-def expire_points(engine: Engine) -> int:
-    """Every lot past its end gives up its points (an EXPIRE entry each); returns points."""
-    with transaction(engine) as session:
-        if due.enabled(session, "expiry") is None:
-            return 0
-        lot_ids = [lot.id for lot in lots.due_to_expire(session) if lot.id is not None]
+def expire_points(engine: Engine, groups: dict[tuple[int, object], list[int]]) -> int:
+    """Each member's lots past the same end give up their points in one EXPIRE entry."""
     expired = 0
-    for lot_id in lot_ids:
+    for (member_id, _), lot_ids in groups.items():
         with transaction(engine) as session:
-            expired += automation_runs.expire_lot(session, lot_id)
+            expired += automation_runs.expire_lots(session, member_id, lot_ids)
     return expired
 
 
-def review_tiers(engine: Engine, shop: Shop) -> int:
+def _expiring(session: Session) -> dict[tuple[int, object], list[int]]:
+    groups: dict[tuple[int, object], list[int]] = {}
+    if due.enabled(session, "expiry") is not None:
+        for lot in lots.due_to_expire(session):
+            groups.setdefault((lot.member_id, lot.expires_at), []).append(lot.id)  # type: ignore[arg-type]
+    return groups
+
+
+def review_tiers(engine: Engine, member_ids: list[int], today: date) -> int:
     """The yearly reviews that are due (up or down); returns how many members were reviewed."""
-    today = clock.now().astimezone(shop.tz).date()
-    with transaction(engine) as session:
-        due_ids = tiers.reviews_due(session, today)
-    for member_id in due_ids:
+    for member_id in member_ids:
         with transaction(engine) as session:
             tiers.review(session, member_id, today)
-    return len(due_ids)
+    return len(member_ids)
 
 
-def move_tiers_up(engine: Engine, shop: Shop) -> int:
+def move_tiers_up(engine: Engine, shop: Shop, member_ids: list[int]) -> int:
     """Members whose spend reached a higher tier without a counter award (imports, API)."""
-    with transaction(engine) as session:
-        candidates = tiers.may_move_up(session, clock.now())
     moved = 0
-    for member_id in candidates:
+    for member_id in member_ids:
         with transaction(engine) as session:
             outbox_id = say.move_up(session, shop, member_id)
         if outbox_id is not None:
@@ -97,11 +94,8 @@ def move_tiers_up(engine: Engine, shop: Shop) -> int:
     return moved
 
 
-def pay_referrals(engine: Engine, shop: Shop) -> int:
+def pay_referrals(engine: Engine, shop: Shop, pending: list[tuple[int, list[Plan]]]) -> int:
     """Both sides of every invite whose friend has bought get their bonus, once."""
-    with transaction(engine) as session:
-        config = due.enabled(session, "referral")
-        pending = due.referral_bonuses(session, config) if config else []
     for referral_id, pair in pending:
         carry(engine, shop, pair)
         with transaction(engine) as session:
@@ -109,21 +103,67 @@ def pay_referrals(engine: Engine, shop: Shop) -> int:
     return len(pending)
 
 
-def _quiet(engine: Engine, shop: Shop) -> bool:
-    with transaction(engine) as session:
-        return in_quiet_hours(session, clock.now(), shop)
+HOURLY: tuple[tuple[str, Finder], ...] = (
+    ("expiry", due.expiry_reminders),
+    ("birthday", due.birthday),  # before win-back: a birthday has one month, a win-back waits
+    ("winback", due.winback),
+)
+
+
+@dataclass
+class Found:
+    """What one run has to do, read in one short transaction."""
+
+    quiet: bool
+    plans: dict[str, list[Plan]] = field(default_factory=dict)
+    expiring: dict[tuple[int, object], list[int]] = field(default_factory=dict)
+    reviews: list[int] = field(default_factory=list)
+    referrals: list[tuple[int, list[Plan]]] = field(default_factory=list)
+    tier_moves: list[int] = field(default_factory=list)
+
+
+def _plans(
+    session: Session, shop: Shop, finders: tuple[tuple[str, Finder], ...]
+) -> dict[str, list[Plan]]:
+    found = {}
+    for name, find in finders:
+        config = due.enabled(session, name)
+        found[name] = find(session, config, clock.now(), shop.tz) if config else []
+    return found
+
+
+def find_hourly(session: Session, shop: Shop) -> Found:
+    now = clock.now()
+    found = Found(quiet=in_quiet_hours(session, now, shop), expiring=_expiring(session))
+    found.reviews = tiers.reviews_due(session, now.astimezone(shop.tz).date())
+    if not found.quiet:
+        found.plans = _plans(session, shop, HOURLY)
+    return found
+
+
+def find_frequent(session: Session, shop: Shop) -> Found:
+    found = Found(quiet=in_quiet_hours(session, clock.now(), shop))
+    if found.quiet:
+        return found
+    found.plans = _plans(session, shop, (("thankyou", due.thankyou),))
+    referral = due.enabled(session, "referral")
+    found.referrals = due.referral_bonuses(session, referral) if referral else []
+    found.tier_moves = tiers.may_move_up(session, clock.now())
+    return found
 
 
 def run_frequent() -> dict[str, int]:
     """Every 15 minutes: thank-yous, referral bonuses, tiers reached by imported sales."""
     services = current()
     engine, shop = services.engine, services.shop
-    if _quiet(engine, shop):
+    with transaction(engine) as session:
+        found = find_frequent(session, shop)
+    if found.quiet:
         return {}
     return {
-        "thankyou": carry(engine, shop, _planned(engine, "thankyou", due.thankyou, shop)),
-        "referral": pay_referrals(engine, shop),
-        "tiers": move_tiers_up(engine, shop),
+        "thankyou": carry(engine, shop, found.plans["thankyou"]),
+        "referral": pay_referrals(engine, shop, found.referrals),
+        "tiers": move_tiers_up(engine, shop, found.tier_moves),
     }
 
 
@@ -131,15 +171,15 @@ def run_hourly() -> dict[str, int]:
     """Every hour: expiry and tier reviews; outside quiet hours reminders, birthdays, win-backs."""
     services = current()
     engine, shop = services.engine, services.shop
-    done = {"expired": expire_points(engine), "reviewed": review_tiers(engine, shop)}
-    if _quiet(engine, shop):
-        return done
-    for name, find in (
-        ("expiry", due.expiry_reminders),
-        ("birthday", due.birthday),
-        ("winback", due.winback),
-    ):
-        done[name] = carry(engine, shop, _planned(engine, name, find, shop))
+    with transaction(engine) as session:
+        found = find_hourly(session, shop)
+    today = clock.now().astimezone(shop.tz).date()
+    done = {
+        "expired": expire_points(engine, found.expiring),
+        "reviewed": review_tiers(engine, found.reviews, today),
+    }
+    for name, plans in found.plans.items():
+        done[name] = carry(engine, shop, plans)
     return done
 
 

@@ -123,23 +123,33 @@ def _give(
     return Given(plan, record, member, reader, coupon, reward)
 
 
-def expire_lot(session: Session, lot_id: int) -> int:
-    """Points of a lot past its end leave the balance: an EXPIRE entry. Returns how many."""
-    lot = lots.lock_lot(session, lot_id)
-    now = clock.now()
-    if lot is None or lot.remaining <= 0 or lot.expires_at is None or lot.expires_at > now:
+def expire_lots(session: Session, member_id: int, lot_ids: list[int]) -> int:
+    """Points of a member's lots past their end leave the balance in one EXPIRE entry.
+
+    The member, then the lots, are locked and read again first (the order every change of
+    points takes), so a second run (or worker) finds them empty and writes nothing.
+    """
+    member = session.get(Member, member_id, with_for_update=True, populate_existing=True)
+    if member is None:
         return 0
-    member = session.get(Member, lot.member_id, with_for_update=True, populate_existing=True)
-    assert member is not None
-    points = lot.remaining
+    held = [lot for lot in (lots.lock_lot(session, i) for i in sorted(lot_ids)) if lot]
+    now = clock.now()
+    due = [
+        lot
+        for lot in held
+        if lot.remaining > 0 and lot.expires_at is not None and lot.expires_at <= now
+    ]
+    points = sum(lot.remaining for lot in due)
+    if not due:
+        return 0
     ledger.post_entry(
         session,
         member=member,
         kind=EntryKind.EXPIRE,
         points=-points,
         actor="auto:expiry",
-        idempotency_key=f"expire:lot:{lot.id}",
-        lot_id=lot.id,
+        idempotency_key=f"expire:{member_id}:{due[0].id}",
+        from_lots=[lot.id for lot in due if lot.id is not None],
     )
     return points
 

@@ -50,14 +50,14 @@ def post_entry(
     purchase_id: int | None = None,
     voids_entry_id: int | None = None,
     note: str | None = None,
-    lot_id: int | None = None,
+    from_lots: list[int] | None = None,
     restores_entry_id: int | None = None,
 ) -> LedgerEntry:
     """Append one entry and move the balance; an existing key returns the earlier entry.
 
     A positive entry becomes a lot of points (or, with `restores_entry_id`, goes back to
     the lots that entry used); a negative one uses lots: the voided award's own lot or
-    `lot_id` first, then the oldest. Lots and their uses are written with the entry.
+    `from_lots` first, then the oldest. Lots and their uses are written with the entry.
     """
     existing = session.exec(
         select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
@@ -83,21 +83,21 @@ def post_entry(
     )
     session.add(entry)
     session.flush()
-    _move_lots(session, entry, lot_id, restores_entry_id)
+    _move_lots(session, entry, from_lots or [], restores_entry_id)
     session.flush()
     session.refresh(member)
     return entry
 
 
 def _move_lots(
-    session: Session, entry: LedgerEntry, lot_id: int | None, restores_entry_id: int | None
+    session: Session, entry: LedgerEntry, from_lots: list[int], restores_entry_id: int | None
 ) -> None:
     if entry.points > 0 and restores_entry_id is not None:
         lots.restore_lots(session, entry, restores_entry_id)
     elif entry.points > 0:
         lots.add_lot(session, entry)
     elif entry.points < 0:
-        first = [lot_id] if lot_id is not None else []
+        first = list(from_lots)
         if entry.voids_entry_id is not None:
             first += lots.lots_of_entry(session, entry.voids_entry_id)
         lots.use_lots(session, entry, first)

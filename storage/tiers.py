@@ -125,19 +125,19 @@ def reviews_due(session: Session, today: date) -> list[int]:
 
 
 def may_move_up(session: Session, now: datetime) -> list[int]:
-    """Members whose last 12 months reach the lowest paid tier (to check for a move up)."""
+    """Members whose last 12 months earn a higher tier than the one they hold."""
     found = ladder(session)
     if found is None:
         return []
-    lowest = found.thresholds[TIERS[1]]
-    return list(
-        session.exec(
-            select(Purchase.member_id)
-            .where(col(Purchase.voided_at).is_(None), col(Purchase.occurred_at) > now - YEAR)
-            .group_by(col(Purchase.member_id))
-            .having(func.sum(Purchase.amount_satang) >= lowest)
-        ).all()
-    )
+    spend = func.sum(Purchase.amount_satang)
+    rows = session.exec(
+        select(Purchase.member_id, spend, MemberLifecycle.tier)
+        .outerjoin(MemberLifecycle, col(MemberLifecycle.member_id) == col(Purchase.member_id))
+        .where(col(Purchase.voided_at).is_(None), col(Purchase.occurred_at) > now - YEAR)
+        .group_by(col(Purchase.member_id), col(MemberLifecycle.tier))
+        .having(spend >= found.thresholds[TIERS[1]])
+    ).all()
+    return [m for m, total, held in rows if rank(found.tier_for(total)) > rank(held or "member")]
 
 
 @dataclass(frozen=True)
