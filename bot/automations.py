@@ -19,6 +19,7 @@ from huey import crontab
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot import owner_alert
 from bot.queue import huey
 from bot.services import current
 from bot.tasks import deliver_push
@@ -33,15 +34,6 @@ from storage.db import transaction
 log = logging.getLogger(__name__)
 
 Finder = Callable[[Session, Config, datetime, tzinfo], list[Plan]]
-
-
-def in_quiet_hours(session: Session, now: datetime, shop: Shop) -> bool:
-    """Between the owner's quiet-from and quiet-until hours (shop time); equal hours: never."""
-    limits = automation_settings.config(session, "limits")
-    start, end, hour = limits["quiet_from"], limits["quiet_until"], now.astimezone(shop.tz).hour
-    if start == end:
-        return False
-    return start <= hour or hour < end if start > end else start <= hour < end
 
 
 def carry(engine: Engine, shop: Shop, plans: list[Plan]) -> int:
@@ -120,6 +112,7 @@ class Found:
     reviews: list[int] = field(default_factory=list)
     referrals: list[tuple[int, list[Plan]]] = field(default_factory=list)
     tier_moves: list[int] = field(default_factory=list)
+    alert_week: str | None = None
 
 
 def _plans(
@@ -134,15 +127,17 @@ def _plans(
 
 def find_hourly(session: Session, shop: Shop) -> Found:
     now = clock.now()
-    found = Found(quiet=in_quiet_hours(session, now, shop), expiring=_expiring(session))
+    quiet = automation_settings.in_quiet_hours(session, now, shop.tz)
+    found = Found(quiet=quiet, expiring=_expiring(session))
     found.reviews = tiers.reviews_due(session, now.astimezone(shop.tz).date())
     if not found.quiet:
         found.plans = _plans(session, shop, HOURLY)
+        found.alert_week = owner_alert.alert_week(session, now, shop)
     return found
 
 
 def find_frequent(session: Session, shop: Shop) -> Found:
-    found = Found(quiet=in_quiet_hours(session, clock.now(), shop))
+    found = Found(quiet=automation_settings.in_quiet_hours(session, clock.now(), shop.tz))
     if found.quiet:
         return found
     found.plans = _plans(session, shop, (("thankyou", due.thankyou),))
@@ -168,7 +163,8 @@ def run_frequent() -> dict[str, int]:
 
 
 def run_hourly() -> dict[str, int]:
-    """Every hour: expiry and tier reviews; outside quiet hours reminders, birthdays, win-backs."""
+    """Every hour: expiry and tier reviews; outside quiet hours reminders, birthdays,
+    win-backs, the owner's weekly alert and the win-back offers the owner asked for."""
     services = current()
     engine, shop = services.engine, services.shop
     with transaction(engine) as session:
@@ -180,6 +176,10 @@ def run_hourly() -> dict[str, int]:
     }
     for name, plans in found.plans.items():
         done[name] = carry(engine, shop, plans)
+    if found.alert_week is not None:
+        done["alert"] = owner_alert.send_alert(engine, shop, found.alert_week)
+    if not found.quiet:
+        done["offers"] = owner_alert.send_offers(engine, shop)
     return done
 
 

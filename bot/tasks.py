@@ -133,5 +133,7 @@ def enqueue(jobs: list[Job]) -> None:
         TASKS[job.name](**job.kwargs)
 
 
-# automations: importing the module registers its periodic jobs on huey
-from bot import automations  # noqa: E402, F401
+# automations: importing the modules registers their jobs on huey
+from bot import automations, owner_alert  # noqa: E402, F401
+
+TASKS.update(owner_alert.TASKS)

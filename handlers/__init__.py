@@ -8,5 +8,6 @@ from handlers import (  # noqa: F401  (registers routes)
     owner,
     rewards,
     rewards_owner,
+    segment_alert_owner,
     staff,
 )

@@ -178,6 +178,16 @@ def referral_bonuses(session: Session, config: Config) -> list[tuple[int, list[P
     return due
 
 
+def days_away(session: Session, member_id: int, now: datetime) -> int:
+    """Whole days since the member's last purchase that stands (0 if none)."""
+    last = session.exec(
+        select(func.max(Purchase.occurred_at)).where(
+            Purchase.member_id == member_id, col(Purchase.voided_at).is_(None)
+        )
+    ).one()
+    return (now - last).days if last is not None else 0
+
+
 def enabled(session: Session, name: str) -> Config | None:
     config = automation_settings.config(session, name)
     return config if config.enabled else None

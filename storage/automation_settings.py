@@ -8,6 +8,7 @@ reward number, or one of a few words.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlmodel import Session
@@ -183,3 +184,12 @@ def tune(session: Session, name: str, key: str, value: Any, *, by: str) -> None:
     row.values = {**row.values, key: value}
     row.updated_by, row.updated_at = by, clock.now()
     session.flush()
+
+
+def in_quiet_hours(session: Session, now: datetime, tz: tzinfo) -> bool:
+    """Between the owner's quiet-from and quiet-until hours (shop time); equal hours: never."""
+    limits = config(session, "limits")
+    start, end, hour = limits["quiet_from"], limits["quiet_until"], now.astimezone(tz).hour
+    if start == end:
+        return False
+    return start <= hour or hour < end if start > end else start <= hour < end

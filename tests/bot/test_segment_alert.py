@@ -1,0 +1,151 @@
+"""The owner's weekly alert about good customers who slipped, and the one-tap win-back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot import automations
+from storage import automation_settings, clock, segment_alert
+from storage.db import transaction
+from storage.models import Role, SegmentDrop
+from tests.bot.test_automation_jobs import customer, pushed, seen
+from tests.conftest import Line, texts
+from tests.handlers.reward_helpers import add_reward, member_of, person
+from tests.threads import run_together
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+SEGMENTS: dict[int, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def scores(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[int, str]]:
+    """Stand-in for the RFM scores: the test says each member's segment."""
+    SEGMENTS.clear()
+    monkeypatch.setattr(segment_alert, "segment_source", lambda session: list(SEGMENTS.items()))
+    yield SEGMENTS
+
+
+def monday(day: int, hour: int = 10, month: int = 3) -> datetime:
+    return datetime(2025, month, day, hour, 5, tzinfo=BANGKOK)
+
+
+def shop(line: Line) -> dict[str, object]:
+    clock.freeze(datetime(2025, 2, 20, 11, 0, tzinfo=BANGKOK))  # bought lately: no win-back yet
+    owner = person(line, "Dang", Role.OWNER)
+    cashier = person(line, "Bee", Role.STAFF)
+    nok = customer(line, "Nok", "0810000001")
+    anna = customer(line, "Anna", "0810000002", offers=False)
+    for phone in ("0810000001", "0810000002", "0810000003"):
+        line.say(cashier, f"award {phone} 500")
+    ids = {
+        "nok": member_of(line, nok).id,
+        "anna": member_of(line, anna).id,
+        "counter": 3,
+    }
+    return {"owner": owner, "nok": nok, "anna": anna, "ids": ids}
+
+
+def test_good_customers_who_slipped_are_listed_once_a_week(line: Line, engine: Engine) -> None:
+    people = shop(line)
+    ids: dict[str, int] = people["ids"]  # type: ignore[assignment]
+    owner = people["owner"]
+    SEGMENTS.update({ids["nok"]: "champions", ids["anna"]: "loyal", ids["counter"]: "champions"})
+    clock.freeze(monday(3))
+    assert automations.run_hourly()["alert"] == 0  # first look: nothing to compare with
+    mark = seen(line, owner)  # type: ignore[arg-type]
+    SEGMENTS.update({ids["nok"]: "at_risk", ids["anna"]: "cant_lose", ids["counter"]: "loyal"})
+    clock.freeze(monday(10, hour=9))
+    assert "alert" not in automations.run_hourly()  # before the owner's hour
+    clock.freeze(monday(10))
+    assert automations.run_hourly()["alert"] == 2
+    assert automations.run_hourly()["alert"] == 0
+    shown = line.fake.bot_messages(owner.user_id)[mark:]  # type: ignore[attr-defined]
+    assert len(shown) == 1
+    body = shown[0]["text"]
+    assert "2 คน" in body and "Nok" in body and "ลูกค้าชั้นยอด → เสี่ยงหาย" in body
+    assert "ลูกค้าประจำ → ห้ามเสียไป" in body and "รับข้อเสนอได้ 1 คน" in body
+    button = shown[0]["quickReply"]["items"][0]["action"]
+    assert button["type"] == "postback" and "week=2025-W11" in button["data"]
+
+
+def test_one_tap_sends_the_win_back_to_those_who_accept_offers(line: Line, engine: Engine) -> None:
+    people = shop(line)
+    ids: dict[str, int] = people["ids"]  # type: ignore[assignment]
+    owner, nok = people["owner"], people["nok"]
+    reward_id = add_reward(line, name_th="กาแฟฟรี")
+    with transaction(engine) as session:
+        automation_settings.tune(session, "winback", "coupon", reward_id, by="test")
+    SEGMENTS.update({ids["nok"]: "champions", ids["anna"]: "loyal"})
+    clock.freeze(monday(3))
+    automations.run_hourly()
+    SEGMENTS.update({ids["nok"]: "at_risk", ids["anna"]: "cant_lose"})
+    clock.freeze(monday(10))
+    automations.run_hourly()
+    mark = seen(line, nok)  # type: ignore[arg-type]
+    clock.freeze(monday(10, hour=11))
+    answer = line.tap(owner, "action=winback_offer&week=2025-W11")  # type: ignore[arg-type]
+    assert "2 คน" in texts(answer)[0]
+    news = line.fake.bot_messages(nok.user_id)[mark:]  # type: ignore[attr-defined]
+    assert [m["type"] for m in news] == ["text", "flex"]
+    assert "คิดถึง" in news[0]["text"] and "กาแฟฟรี" in news[0]["text"]
+    assert "ไปแล้ว" in texts(line.tap(owner, "action=winback_offer&week=2025-W11"))[0]  # type: ignore[arg-type]
+    with Session(engine) as session:
+        outcomes = sorted(d.outcome or "" for d in session.exec(select(SegmentDrop)).all())
+    assert outcomes == ["sent", "skipped"]
+
+
+def test_a_tap_in_quiet_hours_sends_in_the_morning(line: Line, engine: Engine) -> None:
+    people = shop(line)
+    ids: dict[str, int] = people["ids"]  # type: ignore[assignment]
+    owner, nok = people["owner"], people["nok"]
+    SEGMENTS.update({ids["nok"]: "champions"})
+    clock.freeze(monday(3))
+    automations.run_hourly()
+    SEGMENTS.update({ids["nok"]: "at_risk"})
+    clock.freeze(monday(10))
+    automations.run_hourly()
+    mark = seen(line, nok)  # type: ignore[arg-type]
+    clock.freeze(monday(10, hour=22))
+    line.tap(owner, "action=winback_offer&week=2025-W11")  # type: ignore[arg-type]
+    automations.run_hourly()
+    assert pushed(line, nok, mark) == []  # type: ignore[arg-type]
+    clock.freeze(monday(11, hour=9))
+    assert automations.run_hourly()["offers"] == 1
+    assert len(pushed(line, nok, mark)) == 1  # type: ignore[arg-type]
+
+
+def test_two_workers_on_alert_day_alert_once(line: Line, engine: Engine) -> None:
+    people = shop(line)
+    ids: dict[str, int] = people["ids"]  # type: ignore[assignment]
+    owner = people["owner"]
+    SEGMENTS.update({ids["nok"]: "champions"})
+    clock.freeze(monday(3))
+    automations.run_hourly()
+    SEGMENTS.update({ids["nok"]: "cant_lose"})
+    mark = seen(line, owner)  # type: ignore[arg-type]
+    clock.freeze(monday(10))
+    results = run_together([automations.run_hourly] * 3)
+    assert sorted(r["alert"] for r in results) == [0, 0, 1]
+    assert len(line.fake.bot_messages(owner.user_id)[mark:]) == 1  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        assert (
+            len(session.exec(select(SegmentDrop).where(col(SegmentDrop.week) == "2025-W11")).all())
+            == 1
+        )
+
+
+def test_without_rfm_scores_the_alert_stays_silent(
+    line: Line, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(segment_alert, "segment_source", segment_alert.scored_segments)
+    people = shop(line)
+    mark = seen(line, people["owner"])  # type: ignore[arg-type]
+    clock.freeze(monday(3))
+    assert automations.run_hourly()["alert"] == 0
+    assert seen(line, people["owner"]) == mark  # type: ignore[arg-type]
