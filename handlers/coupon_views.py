@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from linebot.v3.messaging import Message
 
+from bot.colors import Palette
 from bot.coupon_image import CouponFace
 from bot.messages import QrCard, carousel, image, qr_bubble
 from handlers.customer import menu
@@ -119,4 +120,5 @@ def coupon_face(shop: Shop, coupon: Coupon, reward: Reward) -> CouponFace:
         ),
         hint=_both("coupon_image_hint"),
         points_text=_both("coupon_image_points", points=f"{coupon.points:,}"),
+        palette=Palette.of(shop.color),
     )

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from bot.colors import INK, WHITE, Palette, contrast, hex_of, rgb
 from bot.config import Settings
@@ -19,8 +21,10 @@ from tests.handlers.reward_helpers import (
     add_reward,
     buttons,
     customer_with_points,
+    fetch,
     person,
     quick_data,
+    redeem_first,
 )
 
 BROWN = "#8B4513"
@@ -86,6 +90,10 @@ def test_cards_wear_the_shops_colour(line: Line) -> None:
     assert reward["body"]["contents"][1]["color"] == colors.accent
     button = reward["footer"]["contents"][0]
     assert (button["style"], button["color"]) == ("primary", BROWN)
+    coupon, picture = redeem_first(line, user)[1:]
+    assert coupon["contents"]["header"]["backgroundColor"] == BROWN
+    drawn = Image.open(io.BytesIO(fetch(line, picture["originalContentUrl"]))).convert("RGB")
+    assert drawn.getpixel((drawn.width // 2, 90)) == rgb(BROWN)
 
 
 @pytest.mark.parametrize("color", ["#06C755", "#FFC107", "#8B4513", "#FFFFFF", "#000000"])
