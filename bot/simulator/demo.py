@@ -267,6 +267,8 @@ def banner(demo: Demo) -> str:
             "",
             "  Nok and Anna are customers who have not added the shop yet: tap Add friend.",
             "  Bee is the cashier, Owner Dang the owner.",
+            "  Each has the rich menu of their role at the bottom of the phone (ready a few",
+            "  seconds after start); the keyboard button left of the menu bar shows the text box.",
             "  Try: help, แต้ม, card, award 0812345678 350",
             "  Verification SMS appear in the simulator's Phone messages panel.",
             f"  Data: {demo.instance_dir / 'demo.db'} (start with --fresh to begin again)",
