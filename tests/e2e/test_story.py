@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from bot.simulator import demo as demo_module
 from handlers.locales.th import TEXT as TH
 from tests.e2e.browser import (
-    keyboard,
     last_bot_text,
     menu_area,
     open_scanner,
@@ -129,4 +128,3 @@ def test_register_award_add_reward_redeem_from_the_menu_use_coupon(
     # PLACEHOLDER (issue 4, segments): the owner views the segments. The lead adds this step
     # when segments are merged: be(page, "Owner Dang"), tap the menu's กลุ่มลูกค้า
     # (Segments) tile, expect the segment summary, shot "story-9-owner-segments.png".
-    keyboard(page)
