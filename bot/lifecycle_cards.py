@@ -2,45 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from linebot.v3.messaging import FlexMessage
 
-from bot.messages import SHOP_COLOR, Choice, flex
-
-MUTED = "#888888"
-
-
-def _text(value: str, **style: Any) -> dict[str, Any]:
-    return {"type": "text", "text": value, "wrap": True, **style}
+from bot.messages import MUTED, Choice, FlexColors, flex, flex_box, flex_text
 
 
 def invite_card(
-    *, alt_text: str, title: str, body: str, button: str, uri: str, choices: list[Choice]
+    *,
+    alt_text: str,
+    title: str,
+    body: str,
+    button: str,
+    uri: str,
+    colors: FlexColors,
+    choices: list[Choice],
 ) -> FlexMessage:
     """A card with one button that opens LINE's share sheet with the invite typed in."""
+    share = {
+        "type": "button",
+        "style": colors.button_style,
+        "color": colors.band,
+        "action": {"type": "uri", "label": button[:40], "uri": uri},
+    }
     bubble = {
         "type": "bubble",
-        "body": {
-            "type": "box",
-            "layout": "vertical",
-            "spacing": "md",
-            "contents": [
-                _text(title, weight="bold", size="lg", color=SHOP_COLOR),
-                _text(body, size="sm", color=MUTED),
+        "body": flex_box(
+            [
+                flex_text(title, weight="bold", size="lg", color=colors.accent),
+                flex_text(body, size="sm", color=MUTED),
             ],
-        },
-        "footer": {
-            "type": "box",
-            "layout": "vertical",
-            "contents": [
-                {
-                    "type": "button",
-                    "style": "primary",
-                    "color": SHOP_COLOR,
-                    "action": {"type": "uri", "label": button[:40], "uri": uri},
-                }
-            ],
-        },
+            spacing="md",
+        ),
+        "footer": flex_box([share]),
     }
     return flex(alt_text, bubble, choices)

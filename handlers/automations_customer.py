@@ -182,6 +182,7 @@ def invite(ctx: Context) -> list[Message]:
             body=ctx.t("invite_body", points=config["points"], code=member.code, brought=brought),
             button=ctx.t("invite_button"),
             uri=share_link(ctx, member, config["points"]),
+            colors=ctx.shop.colors,
             choices=menu(ctx),
         )
     ]

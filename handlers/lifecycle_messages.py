@@ -11,8 +11,7 @@ from datetime import datetime
 from linebot.v3.messaging import Message
 from sqlmodel import Session
 
-from bot.messages import as_json, text
-from bot.reward_cards import CouponCard, carousel, coupon_bubble
+from bot.messages import QrCard, as_json, carousel, qr_bubble, text
 from handlers import coupon_views as views
 from handlers.i18n import t
 from handlers.router import Shop
@@ -57,19 +56,17 @@ def gift_lines(
 
 def coupon_card(shop: Shop, lang: str, coupon: Coupon, reward: Reward) -> Message:
     """A gift coupon as a Flex card: the QR a cashier scans, the code, the last day."""
-    card = CouponCard(
+    until = views.show_date(lang, coupon.expires_at, shop.tz)
+    card = QrCard(
         shop_name=shop.name,
         title=t(lang, "coupon_title"),
-        reward_name=views.reward_name(reward, lang),
         qr_url=views.coupon_url(shop, coupon, "qr"),
-        code=coupon.code,
-        rows=[
-            (t(lang, "coupon_valid_until_label"), views.show_date(lang, coupon.expires_at, shop.tz))
-        ],
+        headline=[views.reward_name(reward, lang), coupon.code],
+        rows=[(t(lang, "coupon_valid_until_label"), until)],
         hint=t(lang, "coupon_hint"),
     )
     alt = t(lang, "coupon_alt", reward=views.reward_name(reward, lang), code=coupon.code)
-    return carousel(alt, [coupon_bubble(card)])
+    return carousel(alt, [qr_bubble(card, shop.colors)])
 
 
 def compose(shop: Shop, given: Given) -> list[Message]:
