@@ -44,7 +44,8 @@ def alert_week(session: Session, now: datetime, shop: Shop) -> str | None:
 def send_alert(engine: Engine, shop: Shop, week: str) -> int:
     """Record the week's falls and tell the owners (once a week); returns how many fell."""
     with transaction(engine) as session:
-        if not segment_alert.take_week(session, week):
+        record = segment_alert.take_week(session, week)
+        if record is None:
             return 0
         drops = segment_alert.record_drops(session, week)
         owners = [u for u in members.list_staff(session) if u.role == Role.OWNER and u.following]
@@ -58,6 +59,8 @@ def send_alert(engine: Engine, shop: Shop, week: str) -> int:
                 purpose=AUTO_PURPOSE + "alert",
             )
             pushes.append(row.id)
+        record.outbox_id = pushes[0] if pushes else None
+        session.add(record)
     for outbox_id in pushes:
         deliver_push(outbox_id)
     return len(drops)

@@ -50,18 +50,17 @@ def _block(ctx: Context, automation: Automation, done: Activity) -> str:
     state = ctx.t("auto_on" if config.enabled else "auto_off")
     mark = "🟢" if config.enabled else "⚪"
     settings = " · ".join(
-        f"{ctx.t('knob_' + k.key)} ({k.key}) {_value(ctx, k, config[k.key])}"
+        f"{ctx.t('knob_' + k.key)} [{k.key}]: {_value(ctx, k, config[k.key])}"
         for k in automation.knobs
     )
-    lines = [f"{mark} {ctx.t('auto_title_' + automation.name)} ({automation.name}) · {state}"]
+    lines = [f"{mark} {ctx.t('auto_title_' + automation.name)} [{automation.name}] · {state}"]
     lines.append(f"   {settings}")
+    if automation.name == "expiry":
+        expired = automation_runs.points_expired(ctx.session, automation_runs.last_30_days())
+        lines.append("   " + ctx.t("auto_expired", points=f"{expired:,}"))
     if automation.switchable:
-        lines.append(
-            "   "
-            + ctx.t(
-                "auto_activity", sent=done.sent, used=done.coupons_used, points=f"{done.points:,}"
-            )
-        )
+        values = {"sent": done.sent, "used": done.coupons_used, "points": f"{done.points:,}"}
+        lines.append("   " + ctx.t("auto_activity", **values))
     return "\n".join(lines)
 
 

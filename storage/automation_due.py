@@ -16,12 +16,28 @@ from sqlmodel import Session, col, select
 from storage import automation_settings, lifecycle, lots, referrals
 from storage.automation_runs import Plan
 from storage.automation_settings import Config
-from storage.models import EntryKind, LedgerEntry, MemberLifecycle, Purchase
+from storage.models import EntryKind, LedgerEntry, LineUser, MemberLifecycle, Purchase
 
 
 def _undone(session: Session, automation: str, plans: list[Plan]) -> list[Plan]:
+    """Leave out plans already carried out, and those for members nobody could send them to."""
+    if not plans:
+        return []
     done = lifecycle.done_periods(session, automation, {p.period for p in plans})
-    return [p for p in plans if (lifecycle.member_subject(p.member_id), p.period) not in done]
+    readers = dict(
+        session.exec(
+            select(LineUser.member_id, LineUser.marketing_consent).where(
+                col(LineUser.member_id).is_not(None), col(LineUser.following).is_(True)
+            )
+        ).all()
+    )
+    return [
+        p
+        for p in plans
+        if (lifecycle.member_subject(p.member_id), p.period) not in done
+        and (not p.needs_reader or p.member_id in readers)
+        and (not p.marketing or readers.get(p.member_id))
+    ]
 
 
 def thankyou(session: Session, config: Config, now: datetime, tz: tzinfo) -> list[Plan]:

@@ -22,6 +22,7 @@ from storage.models import (
     Coupon,
     CouponStatus,
     EntryKind,
+    LedgerEntry,
     LineUser,
     Member,
     OutboxMessage,
@@ -105,22 +106,29 @@ def _give(
             idempotency_key=key,
         )
         record.points = plan.points
-    coupon = reward = None
-    if plan.reward_id is not None:
-        coupon = coupons.grant_coupon(
-            session,
-            member_id=plan.member_id,
-            reward_id=plan.reward_id,
-            actor=f"auto:{plan.automation}",
-            idempotency_key=key + ":coupon",
-            tz=tz,
-            valid_days=plan.coupon_days,
-        )
-        reward = session.get(Reward, plan.reward_id) if coupon else None
-        record.coupon_id = coupon.id if coupon else None
+    coupon, reward = _gift_coupon(session, plan, key, tz)
+    record.coupon_id = coupon.id if coupon else None
     session.add(record)
     session.flush()
     return Given(plan, record, member, reader, coupon, reward)
+
+
+def _gift_coupon(
+    session: Session, plan: Plan, key: str, tz: tzinfo
+) -> tuple[Coupon | None, Reward | None]:
+    """The plan's coupon (None when there is none, or its reward is sold out)."""
+    if plan.reward_id is None:
+        return None, None
+    coupon = coupons.grant_coupon(
+        session,
+        member_id=plan.member_id,
+        reward_id=plan.reward_id,
+        actor=f"auto:{plan.automation}",
+        idempotency_key=key + ":coupon",
+        tz=tz,
+        valid_days=plan.coupon_days,
+    )
+    return (coupon, session.get(Reward, plan.reward_id)) if coupon else (None, None)
 
 
 def expire_lots(session: Session, member_id: int, lot_ids: list[int]) -> int:
@@ -184,6 +192,17 @@ def activity(session: Session, since: datetime) -> dict[str, Activity]:
         .group_by(col(AutomationSend.automation))
     ).all()
     return {name: Activity(int(s), int(c), int(p)) for name, s, c, p in rows}
+
+
+def points_expired(session: Session, since: datetime) -> int:
+    """Points that expired since `since`."""
+    return -int(
+        session.exec(
+            select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(
+                LedgerEntry.kind == EntryKind.EXPIRE, col(LedgerEntry.created_at) >= since
+            )
+        ).one()
+    )
 
 
 def messages_since(session: Session, since: datetime) -> int:

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from storage import clock, lifecycle, models
 from storage.automation_settings import WEEKDAYS, Config
-from storage.models import Member, MemberLifecycle, SegmentDrop
+from storage.models import AutomationSend, Member, MemberLifecycle, SegmentDrop
 
 GOOD = ("champions", "loyal")
 FALLEN = ("at_risk", "cant_lose")
@@ -53,9 +53,9 @@ def due_week(config: Config, now: datetime, tz: tzinfo) -> str | None:
     return week_of(now, tz)
 
 
-def take_week(session: Session, week: str) -> bool:
-    """True for the one run that handles this week's alert."""
-    return lifecycle.claim(session, automation="alert", period=week, subject=SHOP) is not None
+def take_week(session: Session, week: str) -> AutomationSend | None:
+    """The week's record for the one run that handles this week's alert; None for others."""
+    return lifecycle.claim(session, automation="alert", period=week, subject=SHOP)
 
 
 def record_drops(session: Session, week: str) -> list[SegmentDrop]:

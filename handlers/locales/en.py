@@ -364,7 +364,7 @@ TEXT: dict[str, str] = {
         "automation tiers gold_x 1.5, automation birthday when day, "
         "automation limits quiet_from 21"
     ),
-    "auto_unknown_setting": "{name} has no such setting. The settings are in brackets in the list: type automations.",
+    "auto_unknown_setting": "{name} has no such setting. The settings are in [brackets] in the list: type automations.",
     "auto_bad_whole": "{setting} must be a whole number from {low} to {high}.",
     "auto_bad_percent": "{setting} is how many times the usual points, e.g. 1.25 (from 1 to 10).",
     "auto_bad_reward": "{setting} must be a reward number from the reward list, or none.",
@@ -393,4 +393,5 @@ TEXT: dict[str, str] = {
     "alert_offer_none": "There is nobody to send an offer to for that week.",
     "alert_offer_already": "The win-back offer for that week has already been sent.",
     "alert_offer_queued": "Sending the win-back offer to {count} customer(s) (those who accept offers; in quiet hours it goes in the morning).",
+    "auto_expired": "30 days: {points} points expired",
 }

@@ -357,7 +357,7 @@ TEXT: dict[str, str] = {
         "automation tiers gold_x 1.5, automation birthday when day, "
         "automation limits quiet_from 21"
     ),
-    "auto_unknown_setting": "{name} ไม่มีค่านี้ค่ะ ชื่อค่าอยู่ในวงเล็บในรายการ พิมพ์ ระบบอัตโนมัติ",
+    "auto_unknown_setting": "{name} ไม่มีค่านี้ค่ะ ชื่อค่าอยู่ใน [ ] ในรายการ พิมพ์ ระบบอัตโนมัติ",
     "auto_bad_whole": "{setting} ต้องเป็นจำนวนเต็มตั้งแต่ {low} ถึง {high} ค่ะ",
     "auto_bad_percent": "{setting} คือจำนวนเท่าของแต้มปกติ เช่น 1.25 (ตั้งแต่ 1 ถึง 10) ค่ะ",
     "auto_bad_reward": "{setting} ต้องเป็นเลขรางวัลจากรายการรางวัล หรือ none ค่ะ",
@@ -386,4 +386,5 @@ TEXT: dict[str, str] = {
     "alert_offer_none": "สัปดาห์นั้นไม่มีลูกค้าที่ต้องส่งข้อเสนอค่ะ",
     "alert_offer_already": "ส่งข้อเสนอชวนกลับของสัปดาห์นั้นไปแล้วค่ะ",
     "alert_offer_queued": "กำลังส่งข้อเสนอชวนกลับให้ลูกค้า {count} คน (เฉพาะคนที่รับข้อเสนอ ถ้าอยู่ในช่วงงดส่งจะส่งตอนเช้า)",
+    "auto_expired": "30 วัน: แต้มหมดอายุ {points} แต้ม",
 }

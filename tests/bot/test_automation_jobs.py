@@ -123,7 +123,7 @@ def test_a_next_visit_coupon_rides_with_the_thank_you(line: Line, engine: Engine
     assert "ส่วนลด 20 บาท" in shown[0]["text"] and "17 มี.ค. 2568" in shown[0]["text"]
     assert "หยุดรับข่าว" in shown[0]["text"]
     owner = person(line, "Dang", Role.OWNER)
-    assert "ขอบคุณหลังซื้อ (thankyou) · เปิด" in line.ask(owner, "automations")
+    assert "ขอบคุณหลังซื้อ [thankyou] · เปิด" in line.ask(owner, "automations")
     assert "ส่ง 1 · ใช้คูปอง 0" in line.ask(owner, "automations")
     assert "เดือนนี้: 1 ข้อความ" in line.ask(owner, "automations")
 

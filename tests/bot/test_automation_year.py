@@ -47,7 +47,7 @@ def script(line: Line) -> dict[date, list[Callable[[], object]]]:
     anna = line.user("Anna", "en")
     somchai = line.user("Somchai")
     dao = line.user("Dao")
-    line.people = {"nok": nok, "anna": anna, "somchai": somchai, "dao": dao}  # type: ignore[attr-defined]
+    line.people = {"nok": nok, "anna": anna, "somchai": somchai, "dao": dao, "dang": owner}  # type: ignore[attr-defined]
     plan: dict[date, list[Callable[[], object]]] = {}
 
     def on(day: date, *steps: Callable[[], object]) -> None:
@@ -179,3 +179,6 @@ def test_a_year_of_automations_does_exactly_what_it_should(line: Line, engine: E
         assert tiers.tier_of(session, anna.id) == "member"  # type: ignore[arg-type]  # review 18 Jan 2026
     assert pushes(engine, by_line) == EXPECTED_PUSHES
     assert entries(engine, by_member) == EXPECTED_ENTRIES
+    summary = line.ask(people["dang"], "automations")  # on 4 February 2026
+    assert "30 วัน: แต้มหมดอายุ 362 แต้ม" in summary
+    assert "แต้มหมดอายุ [expiry] · เปิด\n" in summary

@@ -23,7 +23,7 @@ def test_the_list_shows_every_automation_its_settings_and_the_month(line: Line) 
         assert title in answer
     for title in ("ระดับสมาชิก", "ชวนเพื่อน", "แจ้งเตือนลูกค้าดีที่หายไป", "ข้อจำกัด"):
         assert title in answer
-    assert "(days) 45" in answer and "(gold_x) x1.5" in answer and "(quiet_from) 21" in answer
+    assert "[days]: 45" in answer and "[gold_x]: x1.5" in answer and "[quiet_from]: 21" in answer
     assert "30 วัน: ส่ง 0 · ใช้คูปอง 0 · ให้แต้ม 0" in answer
     assert "เดือนนี้: 0 ข้อความ" in answer
     assert len(answer) < 5000
