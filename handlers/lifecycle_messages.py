@@ -15,7 +15,7 @@ from bot.messages import QrCard, as_json, carousel, qr_bubble, text
 from handlers import coupon_views as views
 from handlers.i18n import t
 from handlers.router import Shop
-from storage import clock, outbox, tiers
+from storage import clock, members, outbox, tiers
 from storage.automation_runs import AUTO_PURPOSE, Given, Plan, attach_push, carry_out
 from storage.models import Coupon, Reward
 
@@ -103,6 +103,7 @@ def move_up(session: Session, shop: Shop, member_id: int) -> int | None:
     Returns the outbox id of the congratulation (None if nothing moved or nobody reads it).
     """
     today = clock.now().astimezone(shop.tz).date()
+    members.lock_member(session, member_id)  # member before lifecycle, as every change does
     new = tiers.move_up(session, member_id, today)
     if new is None:
         return None

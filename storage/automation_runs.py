@@ -63,8 +63,12 @@ class _NotNow(Exception):
 
 
 def carry_out(session: Session, plan: Plan, *, tz: tzinfo) -> Given | None:
-    """Do `plan` once: None if done before, not allowed (consent) or not yet (gap)."""
-    member = session.get(Member, plan.member_id)
+    """Do `plan` once: None if done before, not allowed (consent) or not yet (gap).
+
+    The member's row is locked first, the order every change of points takes (member, then
+    lots or lifecycle), so a job and a cashier acting on one member at once just queue up.
+    """
+    member = session.get(Member, plan.member_id, with_for_update=True, populate_existing=True)
     if member is None or member.erased_at is not None:
         return None
     reader = lifecycle.reader_of(session, member)

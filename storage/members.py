@@ -71,6 +71,11 @@ def find_member_by_card_token(session: Session, token: str) -> Member | None:
     ).first()
 
 
+def lock_member(session: Session, member_id: int) -> Member | None:
+    """The member's row, locked until commit (PostgreSQL; SQLite already holds the write lock)."""
+    return session.get(Member, member_id, with_for_update=True, populate_existing=True)
+
+
 def line_user_of(session: Session, member: Member) -> LineUser | None:
     return session.exec(select(LineUser).where(LineUser.member_id == member.id)).first()
 

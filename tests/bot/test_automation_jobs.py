@@ -157,3 +157,29 @@ def test_two_workers_running_the_same_jobs_at_once_send_and_award_once(
     assert statuses == ["sent"] * 8
     assert len(records) == 8
     assert len(line.fake.calls("/v2/bot/message/push", status=200)) >= 8
+
+
+def test_two_workers_expire_points_and_pay_invites_once(line: Line, engine: Engine) -> None:
+    clock.freeze(at(1, 11, month=1))
+    cashier = person(line, "Bee", Role.STAFF)
+    nok = customer(line, "Nok", "0810000001")
+    line.say(cashier, "award 0810000001 1000")
+    anna = line.user("Anna")
+    line.say(anna, f"เพื่อนชวน {member_of(line, nok).code}")
+    line.tap(anna, "action=consent&choice=all")
+    line.say(anna, "0810000002")
+    line.say(cashier, "award 0810000002 100")
+    clock.freeze(at(1, 14, month=1))
+    results = run_together([automations.run_frequent] * 3)
+    assert sum(r["referral"] for r in results) >= 1
+    clock.freeze(at(1, 10, month=2, year=2026))  # January's points ended on 31 January 2026
+    results = run_together([automations.run_hourly] * 3)
+    assert sum(r["expired"] for r in results) == 40 + 50 + 4 + 50  # purchases and invite bonuses
+    with Session(engine) as session:
+        kinds = [
+            (e.kind, e.points)
+            for e in session.exec(
+                select(LedgerEntry).where(col(LedgerEntry.actor).startswith("auto:"))
+            ).all()
+        ]
+    assert sorted(kinds) == [("expire", -90), ("expire", -54), ("referral", 50), ("referral", 50)]
