@@ -1,4 +1,5 @@
-"""Images LINE fetches from BASE_URL: member-card QR codes, behind unguessable tokens."""
+"""Images LINE fetches from BASE_URL: member-card QR codes, charts and broadcast photos,
+behind unguessable tokens."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app
 
+from bot.charts import bar_chart
 from bot.qr import qr_png
-from storage import members
+from storage import media_files, members
 from storage.db import transaction
 
 bp = Blueprint("media", __name__, url_prefix="/media")
@@ -27,5 +29,23 @@ def member_card_qr(token: str) -> Response:
     if code is None:
         abort(404)
     response = Response(qr_png(award_link(services.settings.basic_id, code)), mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@bp.get("/file/<token>.<ext>")
+def media_file(token: str, ext: str) -> Response:
+    """A segment chart (drawn on first fetch, then kept) or a photo for a broadcast."""
+    services = current_app.extensions["loyalty"]
+    with transaction(services.engine) as session:
+        row = media_files.find(session, token)
+        if row is None:
+            abort(404)
+        if row.data is None and row.kind == "chart" and row.spec:
+            media_files.keep_drawing(session, row, bar_chart(row.spec))
+        data, content_type = row.data, row.content_type
+    if data is None:
+        abort(404)
+    response = Response(data, mimetype=content_type)
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response

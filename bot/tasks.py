@@ -89,6 +89,11 @@ def resend_stale_pushes() -> None:
 
 TASKS = {"deliver_push": deliver_push, "send_sms": send_sms, "refresh_profile": refresh_profile}
 
+# segments and broadcasts: importing the module registers its jobs on huey
+from bot import broadcast  # noqa: E402
+
+TASKS.update(broadcast.TASKS)
+
 
 def enqueue(jobs: list[Job]) -> None:
     """Hand jobs collected during an event to the queue (after its transaction committed)."""

@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.line import LineError
 from bot.messages import text
+from bot.photos import with_photo
 from bot.services import Services
 from bot.tasks import enqueue
 from handlers.dispatch import handle_event
@@ -87,6 +88,7 @@ def process(services: Services, raw: object) -> None:
     if not event.event_id:
         return
     try:
+        event = with_photo(services, event)
         outcome = handle_event(services.engine, services.shop, event)
     except OperationalError:
         log.exception("database unavailable while handling %s", event.event_id)

@@ -1,3 +1,3 @@
 """The conversation. Importing this package registers every route on `router`."""
 
-from handlers import customer, owner, staff  # noqa: F401  (registers routes)
+from handlers import broadcast, customer, owner, segments, staff  # noqa: F401  (registers routes)

@@ -39,6 +39,7 @@ class Event:
     message_id: str | None = None
     profile_language: str | None = None
     display_name: str | None = None
+    photo: bytes | None = None  # a staff member's photo, as a JPEG of at most 1024 px
 
 
 @dataclass(frozen=True)

@@ -274,7 +274,6 @@ class MediaFile(SQLModel, table=True):
     kind: str = Field(max_length=16)
     content_type: str = Field(default="image/png", max_length=32)
     data: bytes | None = Field(default=None, sa_type=LargeBinary)
-    preview: bytes | None = Field(default=None, sa_type=LargeBinary)
     spec: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     created_at: datetime = _created()
 
