@@ -124,7 +124,7 @@ def _finish(campaign_id: int) -> None:
 
 
 def reasons_text(lang: str, counts: dict[str, int]) -> str:
-    parts = [f"{t(lang, 'bc_reason_' + reason)} {n:,}" for reason, n in counts.items()]
+    parts = [f"{t(lang, 'bc_reason_' + reason)} {n:,}" for reason, n in sorted(counts.items())]
     return ", ".join(parts) or "-"
 
 

@@ -279,7 +279,7 @@ def _share(returned: campaign_report.Returned) -> str:
 
 
 def _reasons(ctx: Context, counts: dict[str, int]) -> str:
-    return ", ".join(f"{ctx.t('bc_reason_' + r)} {n:,}" for r, n in counts.items()) or "-"
+    return ", ".join(f"{ctx.t('bc_reason_' + r)} {n:,}" for r, n in sorted(counts.items())) or "-"
 
 
 def report_text(ctx: Context, report: campaign_report.Report) -> str:
