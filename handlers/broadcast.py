@@ -76,6 +76,8 @@ def take_audience(ctx: Context) -> list[Message] | None:
         return [text(ctx.t("bc_pick_numbers"))]
     picked = [int(n) for n in re.findall(r"\d+", ctx.text)]
     options = audiences()
+    if not picked and router.match(ctx.text) is not None:
+        return None
     if not picked or any(not 1 <= n <= len(options) for n in picked):
         return [text(ctx.t("bc_pick_numbers"), [_cancel_choice(ctx)])]
     audience = list(dict.fromkeys(options[n - 1] for n in picked))
@@ -202,6 +204,8 @@ def take_confirmation(ctx: Context) -> list[Message] | None:
         return _set_holdout(ctx, int(match.group(1)))
     if (match := _COUPON.match(ctx.text)) and campaigns.coupon_attachment is not None:
         return _set_coupon(ctx, int(match.group(1)))
+    if router.match(ctx.text) is not None:
+        return None
     return [text(ctx.t("bc_confirm_hint"), _confirm_choices(ctx))]
 
 

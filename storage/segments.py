@@ -79,10 +79,13 @@ FROM (
     FROM (
         SELECT p.member_id AS member_id, {_recency_sql(dialect)} AS r,
                COUNT(*) AS f, SUM(p.amount_satang) AS m
-        FROM purchase p JOIN member mb ON mb.id = p.member_id
-        WHERE p.voided_at IS NULL AND p.occurred_at < :cutoff AND mb.erased_at IS NULL
+        FROM purchase p
+        WHERE p.voided_at IS NULL AND p.occurred_at < :cutoff
         GROUP BY p.member_id
     ) AS agg
+    WHERE NOT EXISTS (
+        SELECT 1 FROM member mb WHERE mb.id = agg.member_id AND mb.erased_at IS NOT NULL
+    )
 ) AS scored
 """
 
@@ -120,6 +123,10 @@ def refresh_scores(session: Session, *, as_of: date, tz: ZoneInfo) -> int:
     """Recompute every member's scores and segment as of `as_of`; returns members scored."""
     dialect = session.get_bind().dialect.name
     params = _params(as_of, tz)
+    if dialect == "postgresql":
+        # one hash aggregate and three sorts of a row per member: keep them in memory
+        session.execute(text("SET LOCAL work_mem = '256MB'"))
+        session.execute(text("SET LOCAL jit = off"))
     session.execute(delete(MemberScore))
     session.execute(_typed(_score_sql(dialect)), params)  # type: ignore[call-overload]
     session.execute(  # type: ignore[call-overload]
