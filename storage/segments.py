@@ -67,26 +67,29 @@ def _recency_sql(dialect: str) -> str:
 
 def _score_sql(dialect: str) -> str:
     def score(value: str, order: str) -> str:
-        return f"1 + (5 * (RANK() OVER (ORDER BY {value} {order}) - 1)) / COUNT(*) OVER ()"
+        return f"1 + (5 * (RANK() OVER (ORDER BY {value} {order}) - 1)) / (SELECT n FROM counted)"
 
     return f"""
+WITH agg AS MATERIALIZED (
+    SELECT p.member_id AS member_id, {_recency_sql(dialect)} AS r,
+           COUNT(*) AS f, SUM(p.amount_satang) AS m
+    FROM purchase p
+    WHERE p.voided_at IS NULL AND p.occurred_at < :cutoff
+    GROUP BY p.member_id
+    HAVING NOT EXISTS (
+        SELECT 1 FROM member mb WHERE mb.id = p.member_id AND mb.erased_at IS NOT NULL
+    )
+),
+counted AS MATERIALIZED (SELECT COUNT(*) AS n FROM agg),
+scored AS (
+    SELECT member_id, r, f, m,
+           {score("r", "DESC")} AS rs, {score("f", "ASC")} AS fs, {score("m", "ASC")} AS ms
+    FROM agg
+)
 INSERT INTO member_score (member_id, as_of, recency_days, frequency, monetary_satang,
                           r_score, f_score, m_score, segment, computed_at)
 SELECT member_id, :as_of, r, f, m, rs, fs, ms, {segment_sql("rs", "fs")}, :now
-FROM (
-    SELECT member_id, r, f, m,
-           {score("r", "DESC")} AS rs, {score("f", "ASC")} AS fs, {score("m", "ASC")} AS ms
-    FROM (
-        SELECT p.member_id AS member_id, {_recency_sql(dialect)} AS r,
-               COUNT(*) AS f, SUM(p.amount_satang) AS m
-        FROM purchase p
-        WHERE p.voided_at IS NULL AND p.occurred_at < :cutoff
-        GROUP BY p.member_id
-    ) AS agg
-    WHERE NOT EXISTS (
-        SELECT 1 FROM member mb WHERE mb.id = agg.member_id AND mb.erased_at IS NOT NULL
-    )
-) AS scored
+FROM scored
 """
 
 
