@@ -9,8 +9,18 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from bot import media, webhook
-from bot.config import Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.services import Services, build, install
+
+
+def _settings_from_environment() -> Settings:
+    """A missing or wrong setting stops the server with one line naming it, no traceback."""
+    try:
+        return load_settings()
+    except ConfigError as error:
+        logging.getLogger(__name__).error("%s", error)
+        # 4 is gunicorn's "app failed to load": it shuts down instead of respawning workers.
+        raise SystemExit(4) from None
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
@@ -19,7 +29,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     if services is None:
-        services = build(settings or load_settings())
+        services = build(settings or _settings_from_environment())
     install(services)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = webhook.MAX_BODY

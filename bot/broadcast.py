@@ -108,7 +108,8 @@ def _finish(campaign_id: int) -> None:
         if not campaigns.finish(session, campaign_id):
             return
         campaign = session.get(Campaign, campaign_id)
-        owner = members.get_line_user(session, campaign.created_by)  # type: ignore[union-attr]
+        assert campaign is not None
+        owner = members.get_line_user(session, campaign.created_by)
         if owner is None or not owner.following:
             return
         text = finished_text(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import load_dotenv
 
 REQUIRED = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "LINE_BASIC_ID", "BASE_URL")
+HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 class ConfigError(RuntimeError):
@@ -32,6 +34,8 @@ class Settings:
     sms_provider: str = "log"
     sms_http_url: str | None = None
     demo: bool = False
+    shop_color: str = "#06C755"
+    shop_logo: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -82,6 +86,7 @@ def load_settings(env: dict[str, str] | None = None, instance_dir: Path | None =
         raise ConfigError("SMS_PROVIDER must be 'log' or 'http'")
     if sms_provider == "http" and not env.get("SMS_HTTP_URL"):
         raise ConfigError("missing required setting SMS_HTTP_URL (needed when SMS_PROVIDER=http)")
+    shop_color, shop_logo = _shop_look(env)
     instance = instance_dir or Path(env.get("INSTANCE_DIR", "instance")).resolve()
     return Settings(
         channel_secret=env["LINE_CHANNEL_SECRET"].strip(),
@@ -98,4 +103,17 @@ def load_settings(env: dict[str, str] | None = None, instance_dir: Path | None =
         sms_provider=sms_provider,
         sms_http_url=env.get("SMS_HTTP_URL") or None,
         demo=env.get("LOYALTY_DEMO") == "1",
+        shop_color=shop_color,
+        shop_logo=shop_logo,
     )
+
+
+def _shop_look(env: dict[str, str]) -> tuple[str, str | None]:
+    """SHOP_COLOR as #RRGGBB (upper case) and SHOP_LOGO as an existing file, if set."""
+    color = env.get("SHOP_COLOR", "").strip() or "#06C755"
+    if not HEX_COLOR.match(color):
+        raise ConfigError(f"SHOP_COLOR {color!r} must be a colour like #06C755 (#RRGGBB)")
+    logo = env.get("SHOP_LOGO", "").strip() or None
+    if logo is not None and not Path(logo).is_file():
+        raise ConfigError(f"SHOP_LOGO {logo!r} is not a file (a PNG or JPEG of the shop's logo)")
+    return color.upper(), logo

@@ -1,5 +1,5 @@
-"""Images LINE fetches from BASE_URL: member-card QR codes, charts and broadcast photos,
-behind unguessable tokens."""
+"""Images LINE fetches from BASE_URL, behind unguessable tokens: member-card QR codes,
+coupons (ticket, preview, QR alone), reward and broadcast pictures, segment charts."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, current_app
 
 from bot.charts import bar_chart
+from bot.coupon_image import PREVIEW_WIDTH, CouponFace, render_coupon
 from bot.qr import qr_png
-from storage import media_files, members
+from handlers.coupon_views import coupon_face
+from storage import coupons, media_files, members, rewards
 from storage.db import transaction
 
 bp = Blueprint("media", __name__, url_prefix="/media")
@@ -33,19 +35,77 @@ def member_card_qr(token: str) -> Response:
     return response
 
 
-@bp.get("/file/<token>.<ext>")
-def media_file(token: str, ext: str) -> Response:
-    """A segment chart (drawn on first fetch, then kept) or a photo for a broadcast."""
+# rewards and coupons
+
+
+def _coupon_face(token: str) -> CouponFace | None:
+    services = current_app.extensions["loyalty"]
+    with transaction(services.engine) as session:
+        found = coupons.find_by_image_token(session, token)
+        if found is None:
+            return None
+        return coupon_face(services.shop, *found)
+
+
+def _png(data: bytes) -> Response:
+    response = Response(data, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@bp.get("/coupon/<token>.png")
+def coupon_picture(token: str) -> Response:
+    """The coupon as a ticket: reward, QR, code, expiry, shop."""
+    face = _coupon_face(token)
+    if face is None:
+        abort(404)
+    return _png(render_coupon(face))
+
+
+@bp.get("/coupon/<token>/preview.png")
+def coupon_preview(token: str) -> Response:
+    """The same ticket, small, for the chat's preview (LINE allows at most 1 MB)."""
+    face = _coupon_face(token)
+    if face is None:
+        abort(404)
+    return _png(render_coupon(face, width=PREVIEW_WIDTH))
+
+
+@bp.get("/coupon/<token>/qr.png")
+def coupon_qr(token: str) -> Response:
+    """The coupon's QR alone, for the Flex card."""
+    face = _coupon_face(token)
+    if face is None:
+        abort(404)
+    return _png(qr_png(face.qr_content))
+
+
+@bp.get("/picture/<token>.jpg")
+def reward_picture(token: str) -> Response:
+    """A reward's picture as the owner sent it (made at most 1024 px)."""
+    services = current_app.extensions["loyalty"]
+    with transaction(services.engine) as session:
+        stored = rewards.find_picture(session, token)
+        found = (stored.data, stored.content_type) if stored else None
+    if found is None:
+        abort(404)
+    response = Response(found[0], mimetype=found[1])
+    response.headers["Cache-Control"] = "public, max-age=604800"
+    return response
+
+
+# segments and broadcasts
+
+
+@bp.get("/chart/<token>.png")
+def chart(token: str) -> Response:
+    """A segment chart: drawn from its stored numbers on the first fetch, then kept."""
     services = current_app.extensions["loyalty"]
     with transaction(services.engine) as session:
         row = media_files.find(session, token)
-        if row is None:
+        if row is None or not row.spec:
             abort(404)
-        if row.data is None and row.kind == "chart" and row.spec:
+        if row.data is None:
             media_files.keep_drawing(session, row, bar_chart(row.spec))
-        data, content_type = row.data, row.content_type
-    if data is None:
-        abort(404)
-    response = Response(data, mimetype=content_type)
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
+        data = row.data
+    return _png(data)  # type: ignore[arg-type]

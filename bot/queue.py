@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from dotenv import load_dotenv
 from huey import Huey, RedisHuey, SqliteHuey
 
 
 def make_huey() -> Huey:
+    load_dotenv(Path.cwd() / ".env")  # as load_settings does: web and worker must agree
     redis_url = os.environ.get("REDIS_URL")
     if redis_url:
         return RedisHuey("line-loyalty", url=redis_url)

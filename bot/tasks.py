@@ -1,4 +1,6 @@
-"""Background jobs: deliver queued pushes, send SMS, refresh profiles. No Flask here."""
+"""Background jobs: deliver queued pushes, send SMS, refresh profiles, link rich menus.
+
+No Flask here."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from bot.queue import huey
 from bot.services import current
 from handlers.i18n import language_for
 from handlers.router import Job
-from storage import members, outbox
+from richmenus.linking import link_for_role
+from storage import coupons, members, outbox
 from storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -87,7 +90,41 @@ def resend_stale_pushes() -> None:
         deliver_push(outbox_id)
 
 
-TASKS = {"deliver_push": deliver_push, "send_sms": send_sms, "refresh_profile": refresh_profile}
+# rewards and coupons
+
+
+@huey.periodic_task(crontab(hour="17", minute="5"))
+def mark_expired_coupons() -> int:
+    """Daily bookkeeping (00:05 in Bangkok): live coupons past their end become `expired`.
+
+    Nothing waits for this: using a coupon checks its end time itself.
+    """
+    with transaction(current().engine) as session:
+        return coupons.mark_expired(session)
+
+
+# rich menus
+
+
+@huey.task()
+def link_richmenu(line_user_id: str, role: str) -> str:
+    """Show a person the rich menu of their new role (nothing until menus are deployed)."""
+    services = current()
+    try:
+        return link_for_role(services.line, services.engine, line_user_id, role)
+    except LineError as error:
+        if error.retryable:
+            raise RetryTask(delay=error.retry_after or 30) from None
+        log.warning("rich menu of %s not changed: %s", line_user_id, error)
+        return "failed"
+
+
+TASKS = {
+    "deliver_push": deliver_push,
+    "send_sms": send_sms,
+    "refresh_profile": refresh_profile,
+    "link_richmenu": link_richmenu,
+}
 
 # segments and broadcasts: importing the module registers its jobs on huey
 from bot import broadcast  # noqa: E402

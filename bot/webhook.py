@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from flask import Blueprint, Response, abort, current_app, request
 from linebot.v3 import WebhookParser
@@ -35,30 +36,33 @@ MAX_BODY = 1024 * 1024
 
 def to_event(raw: object, services: Services) -> Event:
     """The conversation's view of one SDK event (profile looked up on follow)."""
-    event_id = getattr(raw, "webhook_event_id", None) or ""
     source = getattr(raw, "source", None)
     user_id = source.user_id if isinstance(source, UserSource) else None
-    reply_token = getattr(raw, "reply_token", None)
-    base = {"event_id": event_id, "user_id": user_id, "reply_token": reply_token}
+    base = Event(
+        kind="other",
+        event_id=getattr(raw, "webhook_event_id", None) or "",
+        user_id=user_id,
+        reply_token=getattr(raw, "reply_token", None),
+    )
     if user_id is None:
-        return Event(kind="other", **base)
+        return base
     if isinstance(raw, MessageEvent) and isinstance(raw.message, TextMessageContent):
-        return Event(kind="text", text=raw.message.text, **base)
+        return replace(base, kind="text", text=raw.message.text)
     if isinstance(raw, MessageEvent) and isinstance(raw.message, ImageMessageContent):
-        return Event(kind="image", message_id=raw.message.id, **base)
+        return replace(base, kind="image", message_id=raw.message.id)
     if isinstance(raw, PostbackEvent):
-        return Event(kind="postback", postback=raw.postback.data, **base)
+        return replace(base, kind="postback", postback=raw.postback.data)
     if isinstance(raw, FollowEvent):
         profile = services.line.profile(user_id)
-        return Event(
+        return replace(
+            base,
             kind="follow",
             profile_language=profile.language if profile else None,
             display_name=profile.display_name if profile else None,
-            **base,
         )
     if isinstance(raw, UnfollowEvent):
-        return Event(kind="unfollow", **base)
-    return Event(kind="other", **base)
+        return replace(base, kind="unfollow")
+    return base
 
 
 @bp.post("/callback")

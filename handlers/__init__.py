@@ -1,3 +1,12 @@
 """The conversation. Importing this package registers every route on `router`."""
 
-from handlers import broadcast, customer, owner, segments, staff  # noqa: F401  (registers routes)
+from handlers import (  # noqa: F401  (registers routes)
+    broadcast,
+    coupons_staff,
+    customer,
+    owner,
+    rewards,
+    rewards_owner,
+    segments,
+    staff,
+)

@@ -13,7 +13,7 @@ from linebot.v3.messaging import Message
 
 from bot.messages import Choice, as_json, image, text
 from handlers.router import Context, Job, normalise, router
-from storage import campaign_report, campaigns, dialogs, media_files, segments
+from storage import campaign_report, campaigns, dialogs, rewards, segments
 from storage.models import Role
 
 DIALOG = "broadcast"
@@ -93,7 +93,7 @@ def _take_photo(ctx: Context) -> bool:
     if ctx.event.kind != "image" or not ctx.event.photo:
         return False
     assert ctx.dialog is not None
-    token = media_files.save_photo(ctx.session, ctx.event.photo)
+    token = rewards.store_picture(ctx.session, ctx.event.photo)
     dialogs.move_dialog(ctx.session, ctx.dialog, ctx.dialog.step, photo=token)
     return True
 
@@ -118,7 +118,7 @@ def campaign_messages(ctx: Context) -> list[Message]:
     data = ctx.dialog.data
     messages: list[Message] = [text(data["body"])]
     if data.get("photo"):
-        messages.append(image(f"{ctx.shop.base_url}/media/file/{data['photo']}.jpg"))
+        messages.append(image(f"{ctx.shop.base_url}/media/picture/{data['photo']}.jpg"))
     attachment = campaigns.coupon_attachment
     if data.get("reward") and attachment is not None:
         extra = attachment.messages(ctx.session, int(data["reward"]), ctx.lang)

@@ -15,7 +15,7 @@ from storage.models import EntryKind, LineUser, Member, Role
 NOTICE_VERSION = "1"
 
 
-def _menu(ctx: Context) -> list[Choice]:
+def menu(ctx: Context) -> list[Choice]:
     """The quick replies that say what a customer can do next."""
     if ctx.member is None:
         return [
@@ -25,6 +25,8 @@ def _menu(ctx: Context) -> list[Choice]:
     return [
         Choice(ctx.t("qr_points"), ctx.t("cmd_points")),
         Choice(ctx.t("qr_card"), ctx.t("cmd_card")),
+        Choice(ctx.t("qr_rewards"), ctx.t("cmd_rewards")),
+        Choice(ctx.t("qr_coupons"), ctx.t("cmd_coupons")),
         Choice(ctx.t("qr_help"), ctx.t("cmd_help")),
     ]
 
@@ -53,7 +55,7 @@ def welcome(ctx: Context) -> list[Message]:
         ctx.user.language = language_for(ctx.event.profile_language)
     if ctx.member is not None:
         return [
-            text(ctx.t("welcome_back", shop=ctx.shop.name, points=ctx.member.points), _menu(ctx))
+            text(ctx.t("welcome_back", shop=ctx.shop.name, points=ctx.member.points), menu(ctx))
         ]
     greeting = text(ctx.t("welcome", shop=ctx.shop.name))
     if ctx.user.service_consent_version == NOTICE_VERSION:
@@ -81,7 +83,7 @@ def record_consent(ctx: Context) -> list[Message]:
     ctx.user.marketing_consent = choice == "all"
     ctx.user.consent_at = clock.now()
     if ctx.member is not None:
-        return [text(ctx.t("consent_saved"), _menu(ctx))]
+        return [text(ctx.t("consent_saved"), menu(ctx))]
     return [text(ctx.t("consent_thanks")), _ask_phone(ctx)]
 
 
@@ -89,7 +91,7 @@ def record_consent(ctx: Context) -> list[Message]:
 def register(ctx: Context) -> list[Message]:
     """Start registration: the notice first if not yet accepted, then the phone number."""
     if ctx.member is not None:
-        return [text(ctx.t("already_member", code=ctx.member.code), _menu(ctx))]
+        return [text(ctx.t("already_member", code=ctx.member.code), menu(ctx))]
     if ctx.user.service_consent_version != NOTICE_VERSION:
         return [_privacy_notice(ctx)]
     return [_ask_phone(ctx)]
@@ -107,7 +109,7 @@ def register_phone(ctx: Context, typed: str) -> list[Message]:
     """Link the customer to the member holding `typed`, creating it if new."""
     if ctx.member is not None:
         dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
-        return [text(ctx.t("already_member", code=ctx.member.code), _menu(ctx))]
+        return [text(ctx.t("already_member", code=ctx.member.code), menu(ctx))]
     if ctx.user.service_consent_version != NOTICE_VERSION:
         return [_privacy_notice(ctx)]
     phone = phones.to_e164(typed)
@@ -169,7 +171,7 @@ def _linked(ctx: Context, member: Member, *, new: bool) -> list[Message]:
     dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
     key = "registered" if member.points == 0 else "registered_with_points"
     return [
-        text(ctx.t(key, code=member.code, points=member.points, shop=ctx.shop.name), _menu(ctx)),
+        text(ctx.t(key, code=member.code, points=member.points, shop=ctx.shop.name), menu(ctx)),
         card_message(ctx, member),
     ]
 
@@ -179,7 +181,7 @@ def show_points(ctx: Context) -> list[Message]:
     """Balance, points earned this month and the last five changes."""
     member = ctx.member
     if member is None:
-        return [text(ctx.t("not_member"), _menu(ctx))]
+        return [text(ctx.t("not_member"), menu(ctx))]
     month_start = _month_start(ctx)
     lines = [
         ctx.t("points_balance", points=member.points),
@@ -192,7 +194,7 @@ def show_points(ctx: Context) -> list[Message]:
             when = entry.created_at.astimezone(ctx.shop.tz).strftime("%d/%m %H:%M")
             kind = ctx.t(f"kind_{EntryKind(entry.kind).value}")
             lines.append(f"{when}  {kind}  {entry.points:+d}")
-    return [text("\n".join(lines), _menu(ctx))]
+    return [text("\n".join(lines), menu(ctx))]
 
 
 def _month_start(ctx: Context) -> datetime:
@@ -224,7 +226,7 @@ def card_message(ctx: Context, member: Member) -> Message:
 def show_card(ctx: Context) -> list[Message]:
     """The member card (Flex) with its QR."""
     if ctx.member is None:
-        return [text(ctx.t("not_member"), _menu(ctx))]
+        return [text(ctx.t("not_member"), menu(ctx))]
     return [card_message(ctx, ctx.member)]
 
 
@@ -236,7 +238,7 @@ def show_help(ctx: Context) -> list[Message]:
         parts.append(ctx.t("help_staff"))
     if ctx.role == Role.OWNER:
         parts.append(ctx.t("help_owner"))
-    return [text("\n\n".join(parts), _menu(ctx))]
+    return [text("\n\n".join(parts), menu(ctx))]
 
 
 @router.command("language", "ภาษา", "lang")
@@ -248,7 +250,7 @@ def set_language(ctx: Context) -> list[Message]:
         choices = [Choice("ไทย", "language th"), Choice("English", "language en")]
         return [text(ctx.t("language_which"), choices)]
     ctx.user.language = wanted
-    return [text(ctx.t("language_set"), _menu(ctx))]
+    return [text(ctx.t("language_set"), menu(ctx))]
 
 
 @router.command("stop", "หยุดรับข่าว", "หยุด", "unsubscribe")
@@ -256,7 +258,7 @@ def stop_marketing(ctx: Context) -> list[Message]:
     """Opt out of offers and news; points and notices about them keep working."""
     ctx.user.marketing_consent = False
     ctx.user.consent_at = clock.now()
-    return [text(ctx.t("marketing_stopped"), _menu(ctx))]
+    return [text(ctx.t("marketing_stopped"), menu(ctx))]
 
 
 @router.command("start", "รับข่าว", "subscribe")
@@ -266,14 +268,19 @@ def start_marketing(ctx: Context) -> list[Message]:
         return [_privacy_notice(ctx)]
     ctx.user.marketing_consent = True
     ctx.user.consent_at = clock.now()
-    return [text(ctx.t("marketing_started"), _menu(ctx))]
+    return [text(ctx.t("marketing_started"), menu(ctx))]
 
 
 @router.cancel("cancel", "ยกเลิก")
 def cancel(ctx: Context) -> list[Message]:
     """Leave whatever dialog is open."""
     closed = dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
-    return [text(ctx.t("cancelled" if closed else "nothing_to_cancel"), _menu(ctx))]
+    return [text(ctx.t("cancelled" if closed else "nothing_to_cancel"), menu(ctx))]
+
+
+def picture_received(ctx: Context) -> list[Message]:
+    """A customer's photo outside any dialog: say what photos are for here, never stay silent."""
+    return [text(ctx.t("picture_unused"), menu(ctx))]
 
 
 @router.fallback
@@ -281,7 +288,7 @@ def not_understood(ctx: Context) -> list[Message]:
     """Unknown text: a phone number from a newcomer registers; anything else gets a pointer."""
     if ctx.event.kind == "text" and ctx.member is None and phones.looks_like_phone(ctx.text):
         return register_phone(ctx, ctx.text)
-    return [text(ctx.t("unknown"), _menu(ctx))]
+    return [text(ctx.t("unknown"), menu(ctx))]
 
 
 def notify(ctx: Context, user: LineUser | None, key: str, **values: object) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from linebot.v3.messaging import Message
 
 from bot.messages import Choice, text
-from handlers.router import Context, router
+from handlers.router import Context, Job, router
 from storage import members, staff
 from storage.models import Role
 
@@ -39,4 +39,5 @@ def remove_staff(ctx: Context) -> list[Message]:
     if person.role == Role.OWNER:
         return [text(ctx.t("staff_remove_owner"))]
     members.set_role(ctx.session, person, Role.CUSTOMER)
+    ctx.jobs.append(Job("link_richmenu", {"line_user_id": person.line_user_id, "role": "customer"}))
     return [text(ctx.t("staff_removed", name=person.display_name or person.line_user_id[-6:]))]

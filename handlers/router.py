@@ -40,6 +40,7 @@ class Event:
     profile_language: str | None = None
     display_name: str | None = None
     photo: bytes | None = None  # a staff member's photo, as a JPEG of at most 1024 px
+    decoded_text: str | None = None  # what the QR in that photo says
 
 
 @dataclass(frozen=True)
@@ -135,13 +136,18 @@ class Router:
         """Route text starting with one of `aliases` (a whole word or phrase) to the handler."""
 
         def register(handler: Handler) -> Handler:
-            self.commands.append(Command(tuple(normalise(a) for a in aliases), handler, min_role))
+            command = Command(tuple(normalise(a) for a in aliases), handler, min_role)
+            taken = {a for c in self.commands for a in c.aliases} & set(command.aliases)
+            if taken:
+                raise ValueError(f"{handler.__name__}: aliases already routed: {sorted(taken)}")
+            self.commands.append(command)
             return handler
 
         return register
 
     def postback(self, action: str, min_role: Role = Role.CUSTOMER) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
+            _once(self.postbacks, action, handler)
             self.postbacks[action] = (handler, min_role)
             return handler
 
@@ -151,6 +157,7 @@ class Router:
         """A dialog step; it may return None to let commands have the text instead."""
 
         def register(handler: StepHandler) -> StepHandler:
+            _once(self.steps, (dialog, step), handler)
             self.steps[(dialog, step)] = handler
             return handler
 
@@ -158,6 +165,7 @@ class Router:
 
     def on(self, kind: str) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
+            _once(self.events, kind, handler)
             self.events[kind] = handler
             return handler
 
@@ -239,6 +247,12 @@ class Router:
             key = "only_owner" if min_role == Role.OWNER else "only_staff"
             return [text_message(ctx.t(key))]
         return handler(ctx)
+
+
+def _once(routes: dict[Any, Any], key: object, handler: Callable[..., Any]) -> None:
+    """Two handlers for one route would silently shadow each other: refuse at import."""
+    if key in routes:
+        raise ValueError(f"{handler.__name__}: {key!r} is already routed")
 
 
 router = Router()

@@ -37,7 +37,7 @@ def chart_url(ctx: Context, sizes: list[segments.SegmentSize], run: segments.Run
         "footer": ctx.t("seg_chart_footer"),
     }
     token = media_files.save_chart(ctx.session, spec)
-    return f"{ctx.shop.base_url}/media/file/{token}.png"
+    return f"{ctx.shop.base_url}/media/chart/{token}.png"
 
 
 def _summary_row(ctx: Context, size: segments.SegmentSize, total: int) -> dict[str, Any]:

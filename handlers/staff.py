@@ -9,7 +9,8 @@ from linebot.v3.messaging import Message
 
 from bot.messages import Choice, text
 from handlers.customer import notify
-from handlers.router import Context, router
+from handlers.router import Context, Job, router
+from richmenus.layouts import TAB_POSTBACK
 from storage import codes, dialogs, ledger, members, phones, staff
 from storage.members import MEMBER_CODE_PREFIX
 from storage.models import Member, Role
@@ -61,6 +62,7 @@ def join_staff(ctx: Context) -> list[Message]:
         return [text(ctx.t("join_already"))]
     if not staff.accept_invite(ctx.session, code=ctx.args[0], user=ctx.user):
         return [text(ctx.t("join_bad_code"))]
+    ctx.jobs.append(Job("link_richmenu", {"line_user_id": ctx.user.line_user_id, "role": "staff"}))
     return [text(ctx.t("join_done", shop=ctx.shop.name))]
 
 
@@ -183,3 +185,9 @@ def look_up(ctx: Context) -> list[Message]:
             [Choice(ctx.t("qr_award"), f"award {member.code}")],
         )
     ]
+
+
+@router.postback(TAB_POSTBACK)
+def menu_tab(ctx: Context) -> list[Message]:
+    """A rich menu tab was tapped: LINE has already switched the menu, nothing to say."""
+    return []

@@ -32,7 +32,7 @@ def outcome(session: Session, campaign_id: int) -> Outcome:
     rows = session.exec(
         select(CampaignRecipient.status, CampaignRecipient.reason, func.count())
         .where(CampaignRecipient.campaign_id == campaign_id)
-        .group_by(CampaignRecipient.status, CampaignRecipient.reason)
+        .group_by(col(CampaignRecipient.status), col(CampaignRecipient.reason))
     ).all()
     result = Outcome()
     for status, reason, n in rows:
@@ -74,10 +74,10 @@ def report(session: Session, campaign: Campaign) -> Report:
     start = campaign.started_at or campaign.created_at
     end = start + WINDOW
     bought_again = exists().where(
-        Purchase.member_id == CampaignRecipient.member_id,
+        col(Purchase.member_id) == col(CampaignRecipient.member_id),
         col(Purchase.voided_at).is_(None),
-        Purchase.occurred_at >= start,
-        Purchase.occurred_at < end,
+        col(Purchase.occurred_at) >= start,
+        col(Purchase.occurred_at) < end,
     )
     rows = session.exec(
         select(
@@ -90,7 +90,7 @@ def report(session: Session, campaign: Campaign) -> Report:
             col(CampaignRecipient.member_id).is_not(None),
             col(CampaignRecipient.status).in_(["sent", "held_out"]),
         )
-        .group_by(CampaignRecipient.held_out)
+        .group_by(col(CampaignRecipient.held_out))
     ).all()
     groups = {bool(held): Returned(int(n), int(bought)) for held, n, bought in rows}
     attachment = campaigns.coupon_attachment

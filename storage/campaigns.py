@@ -85,7 +85,9 @@ def _chosen(audience: list[str]) -> ColumnElement[bool]:
 
 def _reachable() -> ColumnElement[bool]:
     """Consented to offers, still following, and not erased."""
-    erased = exists().where(Member.id == LineUser.member_id, col(Member.erased_at).is_not(None))
+    erased = exists().where(
+        col(Member.id) == col(LineUser.member_id), col(Member.erased_at).is_not(None)
+    )
     return col(LineUser.marketing_consent).is_(True) & col(LineUser.following).is_(True) & ~erased
 
 
@@ -190,7 +192,7 @@ def prepare(session: Session, campaign_id: int) -> None:
     )
     held = ranked.c.pos * 100 <= ranked.c.total * pct
     chunk = (ranked.c.pos - ranked.c.total * pct // 100 - 1) // CHUNK_SIZE
-    rows = select(
+    rows = select(  # type: ignore[call-overload]
         literal(campaign_id),
         ranked.c.line_user_id,
         ranked.c.member_id,
@@ -209,7 +211,7 @@ def _make_chunks(session: Session, campaign: Campaign) -> None:
         .where(
             CampaignRecipient.campaign_id == campaign.id, col(CampaignRecipient.chunk).is_not(None)
         )
-        .group_by(CampaignRecipient.chunk)
+        .group_by(col(CampaignRecipient.chunk))
     ).all()
     for seq, size in sizes:
         session.add(
@@ -338,11 +340,11 @@ def mark_chunk_failed(
 def finish(session: Session, campaign_id: int) -> bool:
     """Mark the campaign done once every chunk is settled; True only for the caller who did."""
     pending = exists().where(
-        CampaignChunk.campaign_id == campaign_id, CampaignChunk.status == "pending"
+        col(CampaignChunk.campaign_id) == campaign_id, col(CampaignChunk.status) == "pending"
     )
     done = session.execute(
         update(Campaign)
-        .where(col(Campaign.id) == campaign_id, Campaign.status == "sending", ~pending)
+        .where(col(Campaign.id) == campaign_id, col(Campaign.status) == "sending", ~pending)
         .values(status="done", finished_at=clock.now(), lease_owner=None, lease_until=None)
         .execution_options(synchronize_session=False)
     )
@@ -352,7 +354,7 @@ def finish(session: Session, campaign_id: int) -> bool:
 def release_lease(session: Session, campaign_id: int, owner: str) -> None:
     session.execute(
         update(Campaign)
-        .where(col(Campaign.id) == campaign_id, Campaign.lease_owner == owner)
+        .where(col(Campaign.id) == campaign_id, col(Campaign.lease_owner) == owner)
         .values(lease_owner=None, lease_until=None)
         .execution_options(synchronize_session=False)
     )
@@ -361,14 +363,13 @@ def release_lease(session: Session, campaign_id: int, owner: str) -> None:
 def resumable(session: Session) -> list[int]:
     """Campaigns still to send whose job is gone (no live lease): to start again."""
     now = clock.now()
-    return list(
-        session.exec(
-            select(Campaign.id).where(
-                col(Campaign.status).in_(["queued", "sending"]),
-                or_(col(Campaign.lease_until).is_(None), col(Campaign.lease_until) < now),
-            )
+    found = session.exec(
+        select(col(Campaign.id)).where(
+            col(Campaign.status).in_(["queued", "sending"]),
+            or_(col(Campaign.lease_until).is_(None), col(Campaign.lease_until) < now),
         )
     )
+    return [campaign_id for campaign_id in found if campaign_id is not None]
 
 
 def save_quota(session: Session, *, limit: int | None, used: int) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage import clock
 from storage.models import ProcessedEvent
@@ -21,6 +21,6 @@ def claim_event(session: Session, webhook_event_id: str) -> bool:
         insert(ProcessedEvent)
         .values(webhook_event_id=webhook_event_id, received_at=clock.now())
         .on_conflict_do_nothing(index_elements=["webhook_event_id"])
-        .returning(ProcessedEvent.webhook_event_id)  # type: ignore[arg-type]
+        .returning(col(ProcessedEvent.webhook_event_id))
     )
     return session.connection().execute(statement).first() is not None

@@ -1,7 +1,7 @@
-"""Pictures served from BASE_URL under unguessable tokens: segment charts and broadcast photos.
+"""Segment charts served from BASE_URL under unguessable tokens.
 
-A chart is stored as the numbers it shows (`spec`) and drawn on its first fetch; a photo
-is stored as the JPEG the owner sent.
+A chart is stored as the numbers it shows (`spec`) and drawn on its first fetch.
+(Photos, e.g. for a broadcast, are stored by `rewards.store_picture`.)
 """
 
 from __future__ import annotations
@@ -17,13 +17,6 @@ from storage.models import MediaFile
 def save_chart(session: Session, spec: dict[str, Any]) -> str:
     """Keep a chart's numbers; returns the token of its picture."""
     row = MediaFile(token=codes.token(), kind="chart", content_type="image/png", spec=spec)
-    session.add(row)
-    session.flush()
-    return row.token
-
-
-def save_photo(session: Session, data: bytes, content_type: str = "image/jpeg") -> str:
-    row = MediaFile(token=codes.token(), kind="photo", content_type=content_type, data=data)
     session.add(row)
     session.flush()
     return row.token

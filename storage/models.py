@@ -32,6 +32,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def id_of(row: Any) -> int:
+    """The primary key of a stored row (rows get their id when flushed)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return int(row.id)
+
+
 def _time(**kwargs: Any) -> Any:
     return Field(sa_type=UTCDateTime, **kwargs)
 
@@ -189,6 +196,83 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=300)
     created_at: datetime = _created()
     sent_at: datetime | None = _time(default=None)
+
+
+# rewards and coupons
+
+
+class StoredImage(SQLModel, table=True):
+    """A picture kept in the database (reward photos) and served under an unguessable token."""
+
+    __tablename__ = "stored_image"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(unique=True, max_length=64)
+    content_type: str = Field(default="image/jpeg", max_length=32)
+    data: bytes = Field(sa_type=LargeBinary)
+    created_at: datetime = _created()
+
+
+class Reward(SQLModel, table=True):
+    """Something a member can spend points on; `stock` None means unlimited."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name_th: str = Field(max_length=80)
+    name_en: str | None = Field(default=None, max_length=80)
+    points_cost: int
+    stock: int | None = Field(default=None)
+    issued: int = Field(default=0)
+    valid_days: int = Field(default=30)
+    limit_per_member: int | None = Field(default=None)
+    picture_token: str | None = Field(default=None, max_length=64)
+    active: bool = Field(default=True, index=True)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class CouponStatus(StrEnum):
+    ACTIVE = "active"
+    USED = "used"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class Coupon(SQLModel, table=True):
+    """A reward paid for with points, waiting to be used once at the counter."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    image_token: str = Field(unique=True, max_length=64)
+    reward_id: int = Field(foreign_key="reward.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    points: int
+    ledger_entry_id: int = Field(foreign_key="ledger_entry.id", unique=True)
+    status: str = Field(default=CouponStatus.ACTIVE, max_length=16, index=True)
+    issued_at: datetime = _created()
+    expires_at: datetime = _time(index=True)
+    used_at: datetime | None = _time(default=None)
+    used_by: str | None = Field(default=None, max_length=64)
+    cancelled_at: datetime | None = _time(default=None)
+    cancelled_by: str | None = Field(default=None, max_length=64)
+
+
+# rich menus
+
+
+class RichMenuDeployment(SQLModel, table=True):
+    """A rich menu this deployment made in LINE, and the hash of what it showed.
+
+    `loyalty richmenu deploy` compares hashes to decide what to create, and the link job
+    reads the ids to give staff and owners their menu.
+    """
+
+    __tablename__ = "rich_menu_deployment"
+
+    key: str = Field(primary_key=True, max_length=40)
+    rich_menu_id: str = Field(max_length=80)
+    alias_id: str | None = Field(default=None, max_length=32)
+    content_hash: str = Field(max_length=64)
+    deployed_at: datetime = _created()
 
 
 # segments and broadcasts

@@ -54,10 +54,9 @@ def mark_failed(session: Session, row: OutboxMessage, error: str, *, final: bool
 def stale_pending(session: Session, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
     """Ids of pushes still pending after `older_than` (their job was lost): to re-enqueue."""
     cutoff = clock.now() - older_than
-    return list(
-        session.exec(
-            select(OutboxMessage.id).where(
-                OutboxMessage.status == "pending", col(OutboxMessage.created_at) < cutoff
-            )
-        ).all()
-    )
+    rows = session.exec(
+        select(OutboxMessage.id).where(
+            OutboxMessage.status == "pending", col(OutboxMessage.created_at) < cutoff
+        )
+    ).all()
+    return [row for row in rows if row is not None]

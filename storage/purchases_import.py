@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -74,7 +74,7 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def check_header(names: list[str] | None) -> None:
+def check_header(names: Sequence[str] | None) -> None:
     found = set(names or [])
     if not {"phone", "customer_ref"} & found:
         raise BadFile("the file needs a phone or a customer_ref column")
@@ -243,7 +243,7 @@ def _lookup(session: Session, column: Any, values: Iterable[str]) -> dict[str, t
     found = session.exec(
         select(column, Member.id, Member.customer_ref).where(column.in_(wanted))
     ).all()
-    return {value: (member_id, ref) for value, member_id, ref in found}
+    return {value: (int(member_id or 0), ref) for value, member_id, ref in found}
 
 
 def _members_for(session: Session, rows: list[Row], report: Report) -> dict[int, int]:
@@ -348,7 +348,8 @@ def _award(
         ).all()
     )
     now = clock.now()
-    entries, per_member = [], {}
+    entries: list[dict[str, Any]] = []
+    per_member: dict[int, int] = {}
     for row in rows:
         points = points_for(row.amount_satang, baht_per_point)
         member_id = owners[row.line]

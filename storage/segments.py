@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, bindparam, delete, func, text
+from sqlalchemy import Date, TextClause, bindparam, delete, func, text
 from sqlmodel import Session, col, select
 
 from storage import clock
@@ -113,7 +113,7 @@ def _params(as_of: date, tz: ZoneInfo) -> dict[str, object]:
     }
 
 
-def _typed(sql: str) -> object:
+def _typed(sql: str) -> TextClause:
     statement = text(sql).bindparams(
         bindparam("as_of", type_=Date), bindparam("now", type_=UTCDateTime)
     )
@@ -131,7 +131,7 @@ def refresh_scores(session: Session, *, as_of: date, tz: ZoneInfo) -> int:
         session.execute(text("SET LOCAL work_mem = '256MB'"))
         session.execute(text("SET LOCAL jit = off"))
     session.execute(delete(MemberScore))
-    session.execute(_typed(_score_sql(dialect)), params)  # type: ignore[call-overload]
+    session.execute(_typed(_score_sql(dialect)), params)
     session.execute(  # type: ignore[call-overload]
         _typed(_NO_PURCHASE_SQL), {"as_of": params["as_of"], "now": params["now"]}
     )
@@ -152,7 +152,8 @@ class Run:
 
 
 def latest_run(session: Session) -> Run | None:
-    row = session.exec(select(MemberScore.as_of, MemberScore.computed_at).limit(1)).first()
+    query = select(col(MemberScore.as_of), col(MemberScore.computed_at)).limit(1)
+    row = session.exec(query).first()
     return Run(as_of=row[0], computed_at=row[1]) if row else None
 
 
@@ -172,14 +173,14 @@ def segment_sizes(session: Session) -> list[SegmentSize]:
             func.coalesce(func.sum(MemberScore.monetary_satang), 0),
         ).group_by(MemberScore.segment)
     ).all()
-    found = {segment: (int(n), int(spend)) for segment, n, spend in rows}
+    found = {segment: (int(n or 0), int(spend or 0)) for segment, n, spend in rows}
     return [SegmentSize(s, *found.get(s, (0, 0))) for s in ALL_SEGMENTS]
 
 
 def scored_members(session: Session, batch: int = 5000) -> Iterator[tuple[object, ...]]:
     """(customer_ref, phone, R, F, M, segment) of every scored member, streamed."""
     query = (
-        select(
+        select(  # type: ignore[call-overload, misc]
             Member.customer_ref,
             Member.phone,
             MemberScore.recency_days,

@@ -25,7 +25,7 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.serving import make_server
 
-from bot.fakeline import rules
+from bot.fakeline import richmenu_api, rules
 
 REPLY_TOKEN_TTL = 60.0
 RATE_LIMITS = {"default": (2000, 1.0), "multicast": (200, 1.0), "broadcast": (60, 3600.0)}
@@ -119,6 +119,7 @@ class FakeLine:
         self.reply_token_ttl = REPLY_TOKEN_TTL
         self.delay: dict[str, float] = {}  # path prefix -> seconds to wait before answering
         self.deliver: Callable[[bytes, dict[str, str]], int] | None = None
+        self.richmenus = richmenu_api.RichMenus()
         self.app = self._build_app()
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -302,16 +303,16 @@ class FakeLine:
         def reply() -> Response:
             body = request.get_json(silent=True) or {}
             problems = rules.check_messages(body.get("messages"))
-            token = body.get("replyToken")
+            token = str(body.get("replyToken") or "")
             with fake.lock:
-                issued = fake.reply_tokens.get(token or "")
+                issued = fake.reply_tokens.get(token)
                 if issued is None:
                     problems.append(("replyToken", "Invalid reply token"))
                 elif issued[2]:
                     problems.append(("replyToken", "Invalid reply token (already used)"))
                 elif time.monotonic() - issued[0] > fake.reply_token_ttl:
                     problems.append(("replyToken", "Invalid reply token (expired)"))
-                if problems:
+                if problems or issued is None:
                     return fake._bad(problems)
                 fake.reply_tokens[token] = (issued[0], issued[1], True)
                 for message in body["messages"]:
@@ -381,6 +382,7 @@ class FakeLine:
                 fake.sms.append({"to": str(body.get("to")), "text": str(body.get("text"))})
             return Response("{}", 200, mimetype="application/json")
 
+        richmenu_api.register(app, fake)
         return app
 
     def _send(

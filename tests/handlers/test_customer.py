@@ -87,3 +87,9 @@ def test_dialog_state_is_in_the_database_and_cancel_always_wins(line: Line) -> N
     line.tap(user, "action=consent&choice=all")
     assert "ยกเลิกแล้ว" in line.ask(user, "ยกเลิก")
     assert "ไม่มีขั้นตอน" in line.ask(user, "cancel")
+
+
+def test_a_photo_gets_an_answer_not_silence(line: Line) -> None:
+    user = line.user()
+    answer = line._after(user, lambda: line.fake.send_image(user, b"\x89PNG not really"))
+    assert "รูปภาพ" in texts(answer)[0]

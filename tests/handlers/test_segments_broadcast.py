@@ -47,7 +47,7 @@ def test_segments_chart_and_summary_then_tap_a_group(line: Line, engine: Any, cl
     shown = line.say(owner, "segments")
     picture = next(m for m in shown if m["type"] == "image")
     url = picture["originalContentUrl"]
-    assert url.startswith("https://loyalty.test/media/file/") and url.endswith(".png")
+    assert url.startswith("https://loyalty.test/media/chart/") and url.endswith(".png")
     response = client.get(url.removeprefix("https://loyalty.test"))
     assert response.status_code == 200 and response.mimetype == "image/png"
     assert Image.open(io.BytesIO(response.data)).size[0] == 1200

@@ -1,0 +1,124 @@
+"""How rewards and coupons are shown: names, dates, URLs, coupon cards and the coupon picture."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from urllib.parse import quote
+
+from linebot.v3.messaging import Message
+
+from bot.coupon_image import CouponFace
+from bot.messages import image
+from bot.reward_cards import CouponCard, carousel, coupon_bubble
+from handlers.customer import menu
+from handlers.i18n import t
+from handlers.router import Context, Shop
+from storage import clock
+from storage.models import Coupon, CouponStatus, Reward
+
+
+def reward_name(reward: Reward, lang: str) -> str:
+    """The English name for English speakers when the shop gave one, else the Thai name."""
+    return reward.name_en if lang == "en" and reward.name_en else reward.name_th
+
+
+def stock_text(ctx: Context, reward: Reward) -> str:
+    if reward.stock is None:
+        return ctx.t("reward_unlimited")
+    if reward.stock <= 0:
+        return ctx.t("reward_sold_out")
+    return ctx.t("reward_stock", stock=f"{reward.stock:,}")
+
+
+def picture_url(shop: Shop, reward: Reward) -> str | None:
+    if not reward.picture_token:
+        return None
+    return f"{shop.base_url}/media/picture/{reward.picture_token}.jpg"
+
+
+def show_date(lang: str, when: datetime, tz: tzinfo) -> str:
+    """`17 มี.ค. 2568` (Buddhist era) in Thai, `17 Mar 2025` in English: shop time."""
+    local = when.astimezone(tz)
+    month = t(lang, "months").split()[local.month - 1]
+    year = local.year + int(t(lang, "year_offset"))
+    return f"{local.day} {month} {year}"
+
+
+def show_time(lang: str, when: datetime, tz: tzinfo) -> str:
+    return f"{show_date(lang, when, tz)} {when.astimezone(tz):%H:%M}"
+
+
+def redeem_text(code: str) -> str:
+    """What a cashier's LINE types in after scanning the coupon."""
+    return f"redeem {code}"
+
+
+def coupon_qr_content(shop: Shop, code: str) -> str:
+    return shop.oa_message_base + quote(redeem_text(code))
+
+
+def coupon_url(shop: Shop, coupon: Coupon, variant: str = "") -> str:
+    """The coupon picture (`variant` "" full size, "preview", "qr") under its secret token."""
+    base = f"{shop.base_url}/media/coupon/{coupon.image_token}"
+    return f"{base}/{variant}.png" if variant else f"{base}.png"
+
+
+def coupon_bubble_for(ctx: Context, coupon: Coupon, reward: Reward) -> dict[str, object]:
+    rows = [
+        (ctx.t("coupon_valid_until_label"), show_date(ctx.lang, coupon.expires_at, ctx.shop.tz)),
+        (ctx.t("coupon_points_label"), f"{coupon.points:,}"),
+    ]
+    card = CouponCard(
+        shop_name=ctx.shop.name,
+        title=ctx.t("coupon_title"),
+        reward_name=reward_name(reward, ctx.lang),
+        qr_url=coupon_url(ctx.shop, coupon, "qr"),
+        code=coupon.code,
+        rows=rows,
+        hint=ctx.t("coupon_hint"),
+    )
+    return coupon_bubble(card)
+
+
+def coupon_messages(ctx: Context, coupon: Coupon, reward: Reward) -> list[Message]:
+    """The coupon as a Flex card, then as a picture the customer can keep."""
+    alt = ctx.t("coupon_alt", reward=reward_name(reward, ctx.lang), code=coupon.code)
+    card = carousel(alt, [coupon_bubble_for(ctx, coupon, reward)], menu(ctx))
+    picture = image(coupon_url(ctx.shop, coupon), coupon_url(ctx.shop, coupon, "preview"))
+    return [card, picture]
+
+
+def history_line(ctx: Context, coupon: Coupon, reward: Reward) -> str:
+    """`• ลาเต้เย็น C-7K3QX9ABC: used 17 Mar 2025 14:05`."""
+    tz, lang = ctx.shop.tz, ctx.lang
+    if coupon.used_at is not None:
+        state = ctx.t("coupon_state_used", when=show_time(lang, coupon.used_at, tz))
+    elif coupon.status == CouponStatus.CANCELLED:
+        state = ctx.t("coupon_state_cancelled")
+    elif coupon.expires_at <= clock.now() or coupon.status == CouponStatus.EXPIRED:
+        state = ctx.t("coupon_state_expired", when=show_date(lang, coupon.expires_at, tz))
+    else:
+        state = ctx.t("coupon_state_live")
+    return f"• {reward_name(reward, lang)} {coupon.code}: {state}"
+
+
+def _both(key: str, **values: object) -> str:
+    return f"{t('th', key, **values)} · {t('en', key, **values)}"
+
+
+def coupon_face(shop: Shop, coupon: Coupon, reward: Reward) -> CouponFace:
+    """What the coupon picture says, in Thai with English beside it."""
+    return CouponFace(
+        shop_name=shop.name,
+        title=_both("coupon_image_title"),
+        reward_name=reward.name_th,
+        reward_subtitle=reward.name_en,
+        code=coupon.code,
+        qr_content=coupon_qr_content(shop, coupon.code),
+        valid_lines=tuple(
+            t(lang, "coupon_valid_until", date=show_date(lang, coupon.expires_at, shop.tz))
+            for lang in ("th", "en")
+        ),
+        hint=_both("coupon_image_hint"),
+        points_text=_both("coupon_image_points", points=f"{coupon.points:,}"),
+    )

@@ -1,0 +1,126 @@
+"""The cashier's coupons: use one by code or scan, a photo of its QR; the owner cancels one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import unquote
+
+from linebot.v3.messaging import Message
+from sqlmodel import Session
+
+from bot.messages import text
+from handlers import coupon_views as views
+from handlers.customer import notify, picture_received
+from handlers.router import Context, router
+from storage import coupons, members, phones
+from storage.coupons import Use, UseResult
+from storage.models import LineUser, Member, Role
+
+
+def _who(member: Member | None) -> str:
+    if member is None:
+        return "-"
+    return f"{member.code} ({phones.masked(member.phone)})" if member.phone else member.code
+
+
+def _staff_name(session: Session, line_user_id: str | None) -> str:
+    if not line_user_id:
+        return "-"
+    person = members.get_line_user(session, line_user_id)
+    return (person.display_name if person and person.display_name else None) or line_user_id[-6:]
+
+
+@router.command("redeem", "ใช้คูปอง", "รับคูปอง", min_role=Role.STAFF)
+def use_coupon(ctx: Context) -> list[Message]:
+    """`redeem <code>` (what LINE's QR reader types in): use the coupon once."""
+    code = coupons.normalise_code(" ".join(ctx.args)) if ctx.args else None
+    if code is None:
+        typed = " ".join(ctx.args)
+        return [text(ctx.t("use_unknown", code=typed) if typed else ctx.t("use_usage"))]
+    result = coupons.use_coupon(ctx.session, code=code, staff_user_id=ctx.user.line_user_id)
+    if result.outcome == Use.USED_NOW:
+        _tell_customer(ctx, result, "coupon_used_notice")
+    return [text(_answer(ctx, code, result))]
+
+
+def _answer(ctx: Context, code: str, result: UseResult) -> str:
+    """What the cashier reads: used now, used before (when, by whom), expired, cancelled."""
+    coupon, reward = result.coupon, result.reward
+    if coupon is None or reward is None:
+        return ctx.t("use_unknown", code=code)
+    values = {
+        "code": code,
+        "reward": views.reward_name(reward, ctx.lang),
+        "who": _who(result.member),
+        "points": f"{coupon.points:,}",
+    }
+    if coupon.used_at is not None:
+        values["when"] = views.show_time(ctx.lang, coupon.used_at, ctx.shop.tz)
+        values["staff"] = _staff_name(ctx.session, coupon.used_by)
+    else:
+        values["when"] = views.show_date(ctx.lang, coupon.expires_at, ctx.shop.tz)
+    return ctx.t(f"use_{result.outcome.value}", **values)
+
+
+def _tell_customer(ctx: Context, result: UseResult, key: str) -> None:
+    assert result.member is not None and result.reward is not None and result.coupon is not None
+    customer: LineUser | None = members.line_user_of(ctx.session, result.member)
+    if customer is None:
+        return
+    notify(
+        ctx,
+        customer,
+        key,
+        reward=views.reward_name(result.reward, customer.language),
+        code=result.coupon.code,
+        points=f"{result.coupon.points:,}",
+        balance=f"{result.member.points:,}",
+    )
+
+
+@router.on("image")
+def read_photo(ctx: Context) -> list[Message]:
+    """A photo from staff: the shop QR in it counts as if its text had been typed."""
+    if ctx.role.rank < Role.STAFF.rank:
+        return picture_received(ctx)
+    typed = _scanned_text(ctx)
+    if typed is None:
+        return [text(ctx.t("photo_no_qr"))]
+    ctx.event = replace(ctx.event, kind="text", text=typed)
+    return router.dispatch(ctx)
+
+
+def _scanned_text(ctx: Context) -> str | None:
+    """The text a shop QR would have typed in, or None for no QR or someone else's QR."""
+    found = ctx.event.decoded_text
+    if not found:
+        return None
+    if found.startswith(ctx.shop.oa_message_base):
+        return unquote(found[len(ctx.shop.oa_message_base) :])
+    code = coupons.normalise_code(found)
+    return views.redeem_text(code) if code else None
+
+
+@router.command("coupon cancel", "cancel coupon", "ยกเลิกคูปอง", min_role=Role.OWNER)
+def cancel_coupon(ctx: Context) -> list[Message]:
+    """`coupon cancel <code>`: an unused coupon is void and its points go back to the member."""
+    code = coupons.normalise_code(" ".join(ctx.args)) if ctx.args else None
+    if code is None:
+        return [text(ctx.t("cancel_coupon_usage"))]
+    result = coupons.cancel_coupon(ctx.session, code=code, actor=ctx.user.line_user_id)
+    if result.coupon is None or result.reward is None:
+        return [text(ctx.t("use_unknown", code=code))]
+    if result.member is None:
+        if result.outcome == Use.ALREADY_USED:
+            return [text(_answer(ctx, code, result))]
+        return [text(ctx.t("cancel_coupon_already", code=code))]
+    _tell_customer(ctx, result, "coupon_cancelled_notice")
+    reply = ctx.t(
+        "cancel_coupon_done",
+        code=code,
+        reward=views.reward_name(result.reward, ctx.lang),
+        points=f"{result.coupon.points:,}",
+        who=_who(result.member),
+        balance=f"{result.member.points:,}",
+    )
+    return [text(reply)]

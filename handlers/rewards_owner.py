@@ -1,0 +1,275 @@
+"""The owner's reward catalogue: add and edit through short dialogs, pause, resume, list.
+
+Dialog state lives in the database (storage.dialogs), so a half-added reward survives a
+restart and is forgotten after 10 quiet minutes. The questions are data: one per field.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from linebot.v3.messaging import Message
+
+from bot.messages import Choice, postback_data, text
+from bot.reward_cards import carousel, reward_bubble
+from handlers import coupon_views as views
+from handlers.i18n import CATALOGS
+from handlers.rewards import reward_card
+from handlers.router import Context, normalise, router
+from storage import dialogs, rewards
+from storage.models import Reward, Role
+
+ADD, EDIT, CONFIRM = "reward_add", "reward_edit", "confirm"
+
+
+class Invalid(Exception):
+    """The answer does not fit the question; the owner is asked again."""
+
+
+def _typed(ctx: Context) -> str:
+    """What the owner typed, as typed: NFC only (NFKC would split the Thai vowel ำ in two)."""
+    return " ".join(unicodedata.normalize("NFC", ctx.event.text).split())
+
+
+def _is_word(ctx: Context, key: str) -> bool:
+    """True if the owner typed the word `key` in any language (`skip`, `ข้าม`, ...)."""
+    return ctx.text in {normalise(catalog[key]) for catalog in CATALOGS.values()}
+
+
+def _read_name(ctx: Context) -> Any:
+    if ctx.event.kind != "text" or not _typed(ctx):
+        raise Invalid
+    return _typed(ctx)
+
+
+def _read_optional_name(ctx: Context) -> Any:
+    return None if _is_word(ctx, "word_skip") else _read_name(ctx)
+
+
+def _read_whole(ctx: Context) -> Any:
+    digits = ctx.text.replace(",", "").replace(" ", "")
+    if not digits.isdecimal():
+        raise Invalid
+    return int(digits)
+
+
+def _read_whole_or_unlimited(ctx: Context) -> Any:
+    return None if _is_word(ctx, "word_unlimited") or ctx.text == "-" else _read_whole(ctx)
+
+
+def _read_picture(ctx: Context) -> Any:
+    if ctx.event.kind == "text" and _is_word(ctx, "word_skip"):
+        return None
+    if ctx.event.kind != "image" or ctx.event.photo is None:
+        raise Invalid
+    return rewards.store_picture(ctx.session, ctx.event.photo)
+
+
+@dataclass(frozen=True)
+class Question:
+    field: str
+    read: Callable[[Context], Any]
+    words: tuple[str, ...] = ()  # quick replies offered with the question
+
+    def ask(self, ctx: Context, problem: bool = False) -> Message:
+        choices = [Choice(ctx.t(w), ctx.t(w)) for w in self.words]
+        choices.append(Choice(ctx.t("qr_cancel"), ctx.t("cmd_cancel")))
+        intro = ctx.t(f"bad_{self.field}") + "\n" if problem else ""
+        return text(intro + ctx.t(f"ask_{self.field}"), choices)
+
+
+QUESTIONS = (
+    Question("name_th", _read_name),
+    Question("name_en", _read_optional_name, ("word_skip",)),
+    Question("points_cost", _read_whole),
+    Question("stock", _read_whole_or_unlimited, ("word_unlimited",)),
+    Question("valid_days", _read_whole),
+    Question("limit_per_member", _read_whole_or_unlimited, ("word_unlimited",)),
+    Question("picture_token", _read_picture, ("word_skip",)),
+)
+BY_FIELD = {q.field: q for q in QUESTIONS}
+
+
+def _answer(ctx: Context, question: Question) -> tuple[bool, Any]:
+    """(True, value) for a good answer, (False, None) for one to ask again."""
+    try:
+        value = question.read(ctx)
+        rewards.check(question.field, value)
+    except (Invalid, rewards.BadReward):
+        return False, None
+    return True, value
+
+
+@router.command("reward add", "add reward", "เพิ่มรางวัล", min_role=Role.OWNER)
+def add_reward(ctx: Context) -> list[Message]:
+    """Start the add-a-reward dialog: one question per field, then a summary to save."""
+    dialogs.start_dialog(ctx.session, ctx.user.line_user_id, ADD, QUESTIONS[0].field)
+    return [text(ctx.t("reward_add_intro")), QUESTIONS[0].ask(ctx)]
+
+
+def take_add_answer(ctx: Context) -> list[Message] | None:
+    """An answer in the add dialog: keep it, then ask the next question or show the summary."""
+    assert ctx.dialog is not None
+    question = BY_FIELD[ctx.dialog.step]
+    ok, value = _answer(ctx, question)
+    if not ok:
+        return [question.ask(ctx, problem=True)]
+    following = QUESTIONS.index(question) + 1
+    if following < len(QUESTIONS):
+        dialogs.move_dialog(
+            ctx.session, ctx.dialog, QUESTIONS[following].field, **{question.field: value}
+        )
+        return [QUESTIONS[following].ask(ctx)]
+    dialogs.move_dialog(ctx.session, ctx.dialog, CONFIRM, **{question.field: value})
+    return [_summary(ctx, ctx.dialog.data)]
+
+
+for _question in QUESTIONS:
+    router.step(ADD, _question.field)(take_add_answer)
+
+
+def _summary(ctx: Context, data: dict[str, Any]) -> Message:
+    lines = [ctx.t("reward_summary_title")] + [
+        f"{ctx.t('field_' + q.field)}: {_shown(ctx, q.field, data.get(q.field))}" for q in QUESTIONS
+    ]
+    choices = [
+        Choice(ctx.t("word_save"), ctx.t("word_save")),
+        Choice(ctx.t("qr_cancel"), ctx.t("cmd_cancel")),
+    ]
+    return text("\n".join(lines), choices)
+
+
+def _shown(ctx: Context, field: str, value: Any) -> str:
+    if field == "picture_token":
+        return ctx.t("picture_attached" if value else "picture_none")
+    if value is None:
+        return ctx.t("word_unlimited") if field in ("stock", "limit_per_member") else "-"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+@router.step(ADD, CONFIRM)
+def save_reward(ctx: Context) -> list[Message] | None:
+    """`save` after the summary: the reward goes into the catalogue."""
+    assert ctx.dialog is not None
+    if not _is_word(ctx, "word_save"):
+        return [_summary(ctx, ctx.dialog.data)]
+    answers: dict[str, Any] = {q.field: ctx.dialog.data.get(q.field) for q in QUESTIONS}
+    spec = rewards.RewardSpec(**answers)
+    reward = rewards.create_reward(ctx.session, spec=spec)
+    dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
+    return _saved(ctx, reward, "reward_added")
+
+
+def _saved(ctx: Context, reward: Reward, key: str) -> list[Message]:
+    """Say it is saved, and show the reward as customers will see it."""
+    card = replace(reward_card(ctx, reward, None, 0), button=None, note=None)
+    preview = carousel(
+        ctx.t("rewards_alt", shop=ctx.shop.name), [reward_bubble(card)], _owner_menu(ctx)
+    )
+    return [text(ctx.t(key, id=reward.id, name=reward.name_th)), preview]
+
+
+def _owner_menu(ctx: Context) -> list[Choice]:
+    return [
+        Choice(ctx.t("qr_reward_list"), ctx.t("cmd_reward_list")),
+        Choice(ctx.t("qr_reward_add"), ctx.t("cmd_reward_add")),
+    ]
+
+
+def _target(ctx: Context) -> Reward | None:
+    typed = ctx.args[0].lstrip("#") if len(ctx.args) == 1 else ""
+    return rewards.get_reward(ctx.session, int(typed)) if typed.isdecimal() else None
+
+
+@router.command("reward edit", "edit reward", "แก้ไขรางวัล", "แก้รางวัล", min_role=Role.OWNER)
+def edit_reward(ctx: Context) -> list[Message]:
+    """`reward edit <number>`: pick what to change, then give the new value."""
+    reward = _target(ctx)
+    if reward is None:
+        return [text(ctx.t("reward_edit_usage"), _owner_menu(ctx))]
+    dialogs.start_dialog(
+        ctx.session, ctx.user.line_user_id, EDIT, "field", {"reward_id": reward.id}
+    )
+    choices = [
+        Choice(ctx.t(f"field_{q.field}"), data=postback_data("reward_field", field=q.field))
+        for q in QUESTIONS
+    ]
+    choices.append(Choice(ctx.t("qr_cancel"), ctx.t("cmd_cancel")))
+    return [text(ctx.t("reward_edit_which", id=reward.id, name=reward.name_th), choices)]
+
+
+@router.postback("reward_field", min_role=Role.OWNER)
+def choose_field(ctx: Context) -> list[Message]:
+    """The owner picked the field to change."""
+    question = BY_FIELD.get(ctx.data.get("field", ""))
+    if ctx.dialog is None or ctx.dialog.name != EDIT or question is None:
+        return [text(ctx.t("reward_edit_usage"), _owner_menu(ctx))]
+    dialogs.move_dialog(ctx.session, ctx.dialog, question.field)
+    return [question.ask(ctx)]
+
+
+def take_edit_answer(ctx: Context) -> list[Message] | None:
+    """The new value for the chosen field: saved at once."""
+    assert ctx.dialog is not None
+    question = BY_FIELD[ctx.dialog.step]
+    ok, value = _answer(ctx, question)
+    if not ok:
+        return [question.ask(ctx, problem=True)]
+    reward = rewards.get_reward(ctx.session, ctx.dialog.data["reward_id"])
+    dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
+    if reward is None:
+        return [text(ctx.t("reward_edit_usage"), _owner_menu(ctx))]
+    rewards.update_reward(ctx.session, reward, **{question.field: value})
+    return _saved(ctx, reward, "reward_updated")
+
+
+for _question in QUESTIONS:
+    router.step(EDIT, _question.field)(take_edit_answer)
+
+
+def _set_active(ctx: Context, active: bool) -> list[Message]:
+    reward = _target(ctx)
+    if reward is None:
+        key = "reward_resume_usage" if active else "reward_pause_usage"
+        return [text(ctx.t(key), _owner_menu(ctx))]
+    rewards.set_active(ctx.session, reward, active)
+    key = "reward_resumed" if active else "reward_paused"
+    return [text(ctx.t(key, id=reward.id, name=reward.name_th), _owner_menu(ctx))]
+
+
+@router.command("reward pause", "pause reward", "พักรางวัล", "ปิดรางวัล", min_role=Role.OWNER)
+def pause_reward(ctx: Context) -> list[Message]:
+    """`reward pause <number>`: hidden from customers, nobody can redeem it; coupons stay valid."""
+    return _set_active(ctx, False)
+
+
+@router.command("reward resume", "resume reward", "เปิดรางวัล", min_role=Role.OWNER)
+def resume_reward(ctx: Context) -> list[Message]:
+    """`reward resume <number>`: back in the catalogue."""
+    return _set_active(ctx, True)
+
+
+@router.command("reward list", "rewards all", "รายการรางวัล", min_role=Role.OWNER)
+def list_rewards(ctx: Context) -> list[Message]:
+    """Every reward, paused ones too, with the number the other commands take."""
+    every = rewards.list_rewards(ctx.session, active_only=False)
+    if not every:
+        return [text(ctx.t("reward_list_empty"), _owner_menu(ctx))]
+    lines = [ctx.t("reward_list_title")] + [_line(ctx, r) for r in every]
+    lines.append(ctx.t("reward_list_hint"))
+    return [text("\n".join(lines), _owner_menu(ctx))]
+
+
+def _line(ctx: Context, reward: Reward) -> str:
+    parts = [
+        f"#{reward.id} {reward.name_th}",
+        ctx.t("reward_cost", points=f"{reward.points_cost:,}"),
+        views.stock_text(ctx, reward),
+        ctx.t("reward_issued", count=f"{reward.issued:,}"),
+    ]
+    if not reward.active:
+        parts.append(ctx.t("reward_is_paused"))
+    return " · ".join(parts)

@@ -1,0 +1,209 @@
+"""The demo, running for real in this process (fake LINE platform, app over HTTP, job
+consumer), driven through the simulator's JSON API as the page drives it."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.error import HTTPError
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from bot.simulator import demo as demo_module
+from bot.simulator.demo import BASE_URL, BASIC_ID
+
+
+class Sim:
+    """The simulator page's view of the demo: personas, chats, SMS, through /simulator/api."""
+
+    def __init__(self, demo: demo_module.Demo) -> None:
+        self.demo = demo
+        self.ids = {p.label: p.user.user_id for p in demo.personas}
+
+    def call(self, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            f"{self.demo.url}/simulator/api/{path}",
+            data=data,
+            headers={"Content-Type": "application/json"},
+            method="POST" if body is not None else "GET",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
+    def chat(self, who: str, sender: str = "bot") -> list[dict[str, Any]]:
+        """What `who` sees in their chat from `sender` ("bot" or "user"), oldest first."""
+        status, data = self.call(f"poll?since={self.ids[who]}:0")
+        assert status == 200
+        return [
+            line["message"] for line in data["chats"][self.ids[who]] if line["sender"] == sender
+        ]
+
+    def bot_texts(self, who: str) -> list[str]:
+        return [m["text"] for m in self.chat(who) if m["type"] == "text"]
+
+    def act(self, who: str, path: str, **body: Any) -> list[dict[str, Any]]:
+        """Do something as `who`; returns the messages the bot showed them in answer."""
+        before = len(self.chat(who))
+        status, answer = self.call(path, {"user": self.ids[who], **body})
+        assert status == 200, answer
+        return self.chat(who)[before:]
+
+    def say(self, who: str, text: str) -> list[dict[str, Any]]:
+        return self.act(who, "say", text=text)
+
+    def wait_for_text(self, who: str, pattern: str, seconds: float = 10.0) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for text in self.bot_texts(who):
+                if re.search(pattern, text):
+                    return text
+            time.sleep(0.1)
+        raise AssertionError(f"{who} never saw {pattern!r}: {self.bot_texts(who)}")
+
+    def register(self, who: str, phone: str) -> list[dict[str, Any]]:
+        shown = self.act(who, "follow")
+        consent = shown[-1]["quickReply"]["items"][0]["action"]
+        answer = self.act(who, "tap", data=consent["data"], displayText=consent["displayText"])
+        assert answer, "no answer to the consent"
+        return self.say(who, phone)
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[demo_module.Demo]:
+    demo = demo_module.start(port=0, fresh=True, instance_dir=tmp_path)
+    yield demo
+    demo.stop()
+
+
+@pytest.fixture
+def sim(running: demo_module.Demo) -> Sim:
+    return Sim(running)
+
+
+def fetch(url: str) -> tuple[int, bytes, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read(), response.headers["Content-Type"]
+    except HTTPError as error:
+        return error.code, error.read(), error.headers["Content-Type"]
+
+
+def hero_url(card: dict[str, Any]) -> str:
+    return card["contents"]["hero"]["url"]
+
+
+def test_the_cast_starts_with_strangers_and_staff(sim: Sim) -> None:
+    status, data = sim.call("personas")
+    assert status == 200
+    cast = {p["label"]: p for p in data["personas"]}
+    assert list(cast) == ["Nok", "Anna", "Bee (cashier)", "Owner Dang"]
+    assert (cast["Nok"]["language"], cast["Anna"]["language"]) == ("th", "en")
+    assert not cast["Nok"]["following"] and not cast["Anna"]["following"]
+    assert (cast["Bee (cashier)"]["role"], cast["Owner Dang"]["role"]) == ("staff", "owner")
+    assert "เชิญพนักงาน" in sim.say("Owner Dang", "help")[0]["text"]
+
+
+def test_register_award_points_card_and_scan(sim: Sim) -> None:
+    registered = sim.register("Nok", "081-234-5678")
+    assert "Kafe Dee (demo)" in sim.bot_texts("Nok")[0]
+    card = next(m for m in registered if m["type"] == "flex")
+    code = re.search(r"M[0-9A-Z]{6}", registered[0]["text"]).group(0)  # type: ignore[union-attr]
+
+    awarded = sim.say("Bee (cashier)", "award 0812345678 350")
+    assert "14" in awarded[0]["text"]
+    sim.wait_for_text("Nok", "คุณได้รับ 14 แต้ม")
+    assert "คุณมี 14 แต้ม" in sim.say("Nok", "แต้ม")[0]["text"]
+
+    url = hero_url(card)
+    assert url.startswith(f"{BASE_URL}/media/card/")
+    status, png, kind = fetch(sim.demo.url + url[len(BASE_URL) :])
+    assert (status, kind) == (200, "image/png")
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert found[0].text == f"https://line.me/R/oaMessage/{BASIC_ID}/?award%20{code}"
+
+    status, scanned = sim.call("scan", {"url": url})
+    assert status == 200
+    assert scanned["text"] == f"award {code}"
+    asked = sim.say("Bee (cashier)", scanned["text"])
+    assert code in asked[0]["text"]
+    assert "ให้ 4 แต้ม" in sim.say("Bee (cashier)", "100")[0]["text"]
+
+
+def test_counter_points_are_claimed_with_an_sms_code(sim: Sim) -> None:
+    sim.say("Bee (cashier)", "award 0898765432 500")
+    answer = sim.register("Anna", "089 876 5432")
+    assert "SMS" in answer[0]["text"]
+    deadline = time.monotonic() + 10
+    messages: list[dict[str, str]] = []
+    while not messages and time.monotonic() < deadline:
+        messages = sim.call("sms")[1]["sms"]
+        time.sleep(0.1)
+    assert messages and messages[-1]["to"] == "+66898765432"
+    code = re.search(r"\b(\d{6})\b", messages[-1]["text"]).group(1)  # type: ignore[union-attr]
+    claimed = sim.say("Anna", code)
+    assert "20 points" in claimed[0]["text"]
+
+
+def test_bad_requests_are_refused_and_change_nothing(sim: Sim) -> None:
+    assert sim.call("say", {"user": "U" + "0" * 32, "text": "hi"})[0] == 404
+    assert sim.call("say", {"user": sim.ids["Bee (cashier)"], "text": "  "})[0] == 400
+    assert sim.call("say", {"user": sim.ids["Nok"], "text": "hello"})[0] == 409
+    assert sim.call("scan", {"url": "https://example.com/qr.png"})[0] == 400
+    assert sim.call("tap", {"user": sim.ids["Bee (cashier)"], "data": "x" * 301})[0] == 400
+    assert sim.call("nothing/../../v2/bot/message/quota")[0] == 404
+    assert sim.chat("Nok") == [] and sim.chat("Nok", "user") == []
+
+
+def test_a_photo_without_a_qr_scans_to_nothing(sim: Sim) -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), "white").save(out, format="PNG")
+    sim.act("Bee (cashier)", "image", data=base64.b64encode(out.getvalue()).decode())
+    photo = next(m for m in sim.chat("Bee (cashier)", "user") if m["type"] == "image")
+    status, scanned = sim.call("scan", {"content_id": photo["id"]})
+    assert (status, scanned["found"]) == (200, False)
+
+
+def test_the_page_is_served_in_demo_mode(running: demo_module.Demo) -> None:
+    status, html, kind = fetch(running.simulator_url)
+    assert status == 200 and kind.startswith("text/html")
+    assert b"Kafe Dee (demo)" in html and b"simulator.js" in html
+    for asset in ("static/simulator.js", "static/flex.js", "static/simulator.css"):
+        assert fetch(f"{running.simulator_url}/{asset}")[0] == 200
+    status, font, kind = fetch(f"{running.simulator_url}/font/noto-sans-thai.ttf")
+    assert status == 200 and len(font) > 100_000
+    assert fetch(running.url + "/")[1] == html
+
+
+def test_the_page_is_not_served_outside_demo_mode(client: Any) -> None:
+    assert client.get("/simulator").status_code == 404
+    assert client.get("/simulator/api/personas").status_code == 404
+    assert client.get("/").status_code == 404
+
+
+def test_a_kept_demo_remembers_who_followed(tmp_path: Path) -> None:
+    first = demo_module.start(port=0, fresh=True, instance_dir=tmp_path)
+    try:
+        Sim(first).register("Nok", "0812345678")
+    finally:
+        first.stop()
+    again = demo_module.start(port=0, instance_dir=tmp_path)
+    try:
+        sim = Sim(again)
+        cast = {p["label"]: p for p in sim.call("personas")[1]["personas"]}
+        assert cast["Nok"]["following"] and not cast["Anna"]["following"]
+        assert "คุณมี 0 แต้ม" in sim.say("Nok", "แต้ม")[0]["text"]
+    finally:
+        again.stop()
