@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -108,11 +109,17 @@ def parse_amount(value: str) -> int:
     return satang
 
 
+@lru_cache(maxsize=100_000)
+def _e164(typed: str) -> str | None:
+    """Phone parsing is the slowest step; the same customers recur, so remember a few."""
+    return phones.to_e164(typed)
+
+
 def parse_row(raw: dict[str, Any], line: int, tz: ZoneInfo, file_key: str) -> Row:
     """One CSV row checked and converted. Raises ValueError with the reason."""
     typed_phone = (raw.get("phone") or "").strip()
     customer_ref = (raw.get("customer_ref") or "").strip() or None
-    phone = phones.to_e164(typed_phone) if typed_phone else None
+    phone = _e164(typed_phone) if typed_phone else None
     if typed_phone and phone is None:
         raise ValueError(f"phone {typed_phone!r} is not a valid phone number")
     if phone is None and customer_ref is None:
