@@ -69,18 +69,26 @@ def summary_bubble(
     ctx: Context, sizes: list[segments.SegmentSize], run: segments.Run
 ) -> dict[str, Any]:
     total = sum(s.members for s in sizes)
+    colors = ctx.shop.colors
     return {
         "type": "bubble",
         "header": {
             "type": "box",
             "layout": "vertical",
+            "backgroundColor": colors.band,
             "contents": [
-                {"type": "text", "text": ctx.t("seg_chart_title"), "weight": "bold", "size": "lg"},
+                {
+                    "type": "text",
+                    "text": ctx.t("seg_chart_title"),
+                    "weight": "bold",
+                    "size": "lg",
+                    "color": colors.on_band,
+                },
                 {
                     "type": "text",
                     "text": ctx.t("seg_tap_hint", date=run.as_of.strftime("%d/%m/%Y")),
                     "size": "xs",
-                    "color": "#888888",
+                    "color": colors.on_band,
                     "wrap": True,
                 },
             ],
