@@ -16,18 +16,10 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import Engine
 
-from bot.config import ConfigError, Settings, load_settings
+from bot import cli_base
+from bot.cli_base import database
 from storage import clock, purchases_import, segments
-from storage.db import make_engine, transaction
-
-
-def _context(ctx: click.Context) -> tuple[Engine, Settings]:
-    given = ctx.obj if isinstance(ctx.obj, dict) else {}
-    try:
-        settings = given.get("settings") or load_settings()
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from None
-    return given.get("engine") or make_engine(settings.database_url), settings
+from storage.db import transaction
 
 
 @click.group("import")
@@ -39,26 +31,29 @@ def import_group() -> None:
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
 @click.option("--award-points", is_flag=True, help="Imported purchases also earn points.")
-@click.pass_context
-def import_purchases(ctx: click.Context, csv_file: Path, dry_run: bool, award_points: bool) -> None:
+def import_purchases(csv_file: Path, dry_run: bool, award_points: bool) -> None:
     """Import purchases: columns phone or customer_ref, occurred_at, amount, optional ref.
 
     occurred_at is a date (shop-local midnight) or an ISO time; amount is baht with at most
     two decimals. A row whose ref was imported before is skipped, so importing a file again
     changes nothing. Unknown customers become counter-only members.
     """
-    engine, settings = _context(ctx)
+    shop = cli_base.settings()
     options = purchases_import.Options(
-        tz=settings.tz,
+        tz=shop.tz,
         file_key=purchases_import.file_digest(csv_file),
         award_points=award_points,
-        baht_per_point=settings.baht_per_point,
+        baht_per_point=shop.baht_per_point,
         dry_run=dry_run,
     )
     raw = open(csv_file, "rb")  # noqa: SIM115
     source = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
     total = csv_file.stat().st_size
-    with source, click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
+    with (
+        database() as engine,
+        source,
+        click.progressbar(length=total, label="Importing", file=sys.stderr) as bar,
+    ):
         done = [0]
 
         def advance() -> None:
@@ -101,20 +96,20 @@ def _print_report(report: purchases_import.Report, dry_run: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write customer_ref,phone,R,F,M,segment (M in satang) here.",
 )
-@click.pass_context
-def rfm(ctx: click.Context, as_of: str | None, csv_path: Path | None) -> None:
+def rfm(as_of: str | None, csv_path: Path | None) -> None:
     """Score every member (RFM) and store the segments; optionally write them to a CSV."""
-    engine, settings = _context(ctx)
-    day = _day(as_of) if as_of else clock.now().astimezone(settings.tz).date()
-    with transaction(engine) as session:
-        scored = segments.refresh_scores(session, as_of=day, tz=settings.tz)
-        sizes = segments.segment_sizes(session)
-    click.echo(f"scored {scored:,} members as of {day.isoformat()}")
-    for size in sizes:
-        click.echo(f"  {size.segment:<20} {size.members:>9,}")
-    if csv_path:
-        written = _write_csv(engine, csv_path)
-        click.echo(f"wrote {written:,} rows to {csv_path}")
+    tz = cli_base.settings().tz
+    day = _day(as_of) if as_of else clock.now().astimezone(tz).date()
+    with database() as engine:
+        with transaction(engine) as session:
+            scored = segments.refresh_scores(session, as_of=day, tz=tz)
+            sizes = segments.segment_sizes(session)
+        click.echo(f"scored {scored:,} members as of {day.isoformat()}")
+        for size in sizes:
+            click.echo(f"  {size.segment:<20} {size.members:>9,}")
+        if csv_path:
+            written = _write_csv(engine, csv_path)
+            click.echo(f"wrote {written:,} rows to {csv_path}")
 
 
 def _day(typed: str) -> date:

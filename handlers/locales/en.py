@@ -102,6 +102,9 @@ TEXT: dict[str, str] = {
     ),
     "help_owner": (
         "Owner:\n"
+        "• segments: your customers in RFM groups (chart), tap a group to message it\n"
+        "• broadcast: send a message to chosen groups (preview, quota, confirm); "
+        "broadcast test; campaigns; campaign report <n>\n"
         "• staff invite / staff list / staff remove <n>\n"
         "• reward add / reward list / reward edit <n> / reward pause <n> / reward resume <n>\n"
         "• coupon cancel <code>: cancel an unused coupon and give the points back"
