@@ -1,5 +1,5 @@
 """Images LINE fetches from BASE_URL, behind unguessable tokens: member-card QR codes,
-coupons (ticket, preview, QR alone) and reward pictures."""
+coupons (ticket, preview, QR alone), reward and broadcast pictures, segment charts."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app
 
+from bot.charts import bar_chart
 from bot.coupon_image import PREVIEW_WIDTH, CouponFace, render_coupon
 from bot.qr import qr_png
 from handlers.coupon_views import coupon_face
-from storage import coupons, members, rewards
+from storage import coupons, media_files, members, rewards
 from storage.db import transaction
 
 bp = Blueprint("media", __name__, url_prefix="/media")
@@ -91,3 +92,20 @@ def reward_picture(token: str) -> Response:
     response = Response(found[0], mimetype=found[1])
     response.headers["Cache-Control"] = "public, max-age=604800"
     return response
+
+
+# segments and broadcasts
+
+
+@bp.get("/chart/<token>.png")
+def chart(token: str) -> Response:
+    """A segment chart: drawn from its stored numbers on the first fetch, then kept."""
+    services = current_app.extensions["loyalty"]
+    with transaction(services.engine) as session:
+        row = media_files.find(session, token)
+        if row is None or not row.spec:
+            abort(404)
+        if row.data is None:
+            media_files.keep_drawing(session, row, bar_chart(row.spec))
+        data = row.data
+    return _png(data)  # type: ignore[arg-type]

@@ -3,11 +3,13 @@
 from handlers import (  # noqa: F401  (registers routes)
     automations_customer,
     automations_owner,
+    broadcast,
     coupons_staff,
     customer,
     owner,
     rewards,
     rewards_owner,
     segment_alert_owner,
+    segments,
     staff,
 )

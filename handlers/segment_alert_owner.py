@@ -31,7 +31,7 @@ def alert_messages(session: Session, shop: Shop, lang: str, week: str) -> list[M
     )
     lines = [t(lang, "alert_title", shop=shop.name, count=len(fallen))]
     for item in fallen[:MAX_LISTED]:
-        was, now = t(lang, f"alert_seg_{item.drop.was}"), t(lang, f"alert_seg_{item.drop.now}")
+        was, now = t(lang, f"seg_{item.drop.was}"), t(lang, f"seg_{item.drop.now}")
         lines.append(f"• {_who(session, item)}: {was} → {now}")
     if len(fallen) > MAX_LISTED:
         lines.append(t(lang, "alert_more", count=len(fallen) - MAX_LISTED))

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from bot import automations
 from storage import automation_settings, clock, segment_alert
 from storage.db import transaction
-from storage.models import Role, SegmentDrop
+from storage.models import Member, Role, SegmentDrop
 from tests.bot.test_automation_jobs import customer, pushed, seen
 from tests.conftest import Line, texts
 from tests.handlers.reward_helpers import add_reward, member_of, person
@@ -140,7 +140,7 @@ def test_two_workers_on_alert_day_alert_once(line: Line, engine: Engine) -> None
         )
 
 
-def test_without_rfm_scores_the_alert_stays_silent(
+def test_without_rfm_scores_yet_the_alert_stays_silent(
     line: Line, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(segment_alert, "segment_source", segment_alert.scored_segments)
@@ -149,3 +149,57 @@ def test_without_rfm_scores_the_alert_stays_silent(
     clock.freeze(monday(3))
     assert automations.run_hourly()["alert"] == 0
     assert seen(line, people["owner"]) == mark  # type: ignore[arg-type]
+
+
+def test_the_alert_reads_the_rfm_scores_of_the_segments_feature(
+    line: Line, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A champion who stops coming while the others keep buying is a can't-lose customer;
+    the most frequent of the others, loyal before, now ranks at risk."""
+    from datetime import timedelta
+
+    from storage import ledger, members, segments
+
+    monkeypatch.setattr(segment_alert, "segment_source", segment_alert.scored_segments)
+    owner = person(line, "Dang", Role.OWNER)
+    start = monday(3)
+
+    def buy(member_id: int, days: int, key: str) -> None:
+        with transaction(engine) as session:
+            member = session.get(Member, member_id)
+            assert member is not None
+            ledger.award_purchase(
+                session,
+                member=member,
+                amount_satang=10_000,
+                baht_per_point=25,
+                staff_user_id=None,
+                idempotency_key=key,
+                occurred_at=start + timedelta(days=days),
+            )
+
+    def score(day: int) -> None:
+        with transaction(engine) as session:
+            as_of = (start + timedelta(days=day)).date()
+            segments.refresh_scores(session, as_of=as_of, tz=BANGKOK)
+
+    with transaction(engine) as session:
+        ids = [members.create_member(session, phone=f"+6681000001{i}").id for i in range(5)]
+    champion, others = ids[0], ids[1:]
+    for n in range(10):
+        buy(champion, -1 - 10 * n, f"a{n}")
+    for rank, member_id in enumerate(others):
+        for n in range(4 - rank):
+            buy(member_id, -5 - 2 * rank - 10 * n, f"o{rank}.{n}")
+    clock.freeze(start)
+    score(0)
+    automations.run_hourly()
+    for rank, member_id in enumerate(others):
+        buy(member_id, 1 + rank, f"late{rank}")
+    clock.freeze(monday(10))
+    score(7)
+    mark = seen(line, owner)
+    assert automations.run_hourly()["alert"] == 2
+    body = line.fake.bot_messages(owner.user_id)[mark:][0]["text"]
+    assert "081-xxx-0010: ลูกค้าชั้นยอด → ห้ามเสียไป" in body  # the champion
+    assert "081-xxx-0011: ลูกค้าประจำ → เสี่ยงหาย" in body  # the best of the others

@@ -1,4 +1,4 @@
-"""Migration 0004 gives the points members already hold their lots, oldest points used first."""
+"""Migration 0005 gives the points members already hold their lots, oldest points used first."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from storage.models import PointLot
 @pytest.fixture
 def before_lots(engine: Engine) -> Engine:
     SQLModel.metadata.drop_all(engine)
-    migrations.upgrade(engine, "0003")
+    migrations.upgrade(engine, "0004")
     return engine
 
 
