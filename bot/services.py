@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from bot import campaign_coupons
 from bot.config import Settings, load_settings
 from bot.line import LineClient
 from bot.sms import SmsSender, make_sender
@@ -55,6 +56,7 @@ def install(services: Services) -> None:
     """Make `services` the ones background jobs in this process use."""
     global _current
     _current = services
+    campaign_coupons.install(services.settings.tz)
 
 
 def current() -> Services:

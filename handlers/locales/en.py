@@ -340,6 +340,7 @@ TEXT: dict[str, str] = {
     "qr_bc_no_holdout": "No hold-out",
     "cmd_bc_no_holdout": "holdout 0",
     "bc_holdout_too_big": "The hold-out can be at most {most}%.",
+    "bc_coupon_attached": "🎁 A gift for you: a coupon for {reward}. It is in your coupons now: tap below to see it.",
     "bc_coupon_unknown": "There is no reward with that number.",
     "bc_test_sent": "Sent to you only. Check it, then send it or edit it.",
     "bc_queued": "Broadcast #{id} is on its way to about {n:,} people. I will tell you when it is done.",

@@ -162,3 +162,35 @@ def test_bad_input_in_the_dialog_changes_nothing(line: Line, engine: Any) -> Non
     assert "Send it" in line.ask(owner, "what?")
     assert "no broadcast #42" in line.ask(owner, "campaign report 42").lower()
     assert "campaign report <number>" in line.ask(owner, "campaign report x")
+
+
+def test_broadcast_with_a_coupon_gives_each_recipient_one(line: Line, engine: Any) -> None:
+    from storage import rewards
+    from storage.models import Coupon
+
+    owner, people = shop(line, engine)
+    with transaction(engine) as session:
+        rewards.create_reward(
+            session,
+            spec=rewards.RewardSpec(name_th="เค้กฟรี", points_cost=50, name_en="Free cake", stock=10),
+        )
+    line.say(owner, "segments")
+    line.say(owner, "broadcast")
+    line.say(owner, "12")
+    line.say(owner, "A treat from us")
+    assert "Free cake" in line.ask(owner, "coupon 1")
+    line.say(owner, "holdout 0")
+    line.say(owner, "send")
+    with Session(engine) as session:
+        given = session.exec(select(Coupon)).all()
+    assert sorted(c.member_id for c in given) == [1, 2, 3]
+    for person in people:
+        assert "Free cake" in line.fake.bot_messages(person.user_id)[-1]["text"]
+        listed = line.say(person, "คูปอง")
+        assert any(m["type"] == "flex" for m in listed)
+    cashier = line.user("Bee")
+    line.make(cashier, Role.STAFF)
+    line.say(cashier, f"redeem {given[0].code}")
+    report = line.ask(owner, "campaign report 1")
+    assert "Coupons used: 1" in report
+    assert "13. Holding an unused coupon · 2" in line.ask(owner, "broadcast")
