@@ -1,0 +1,216 @@
+"""insights and privacy (consent history, exports, audit, rate limit, weekly summary,
+reward costs, charts, POS API keys and calls, refunds and points debts; Member.customer_ref)
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-23 04:06:55.617225
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | Sequence[str] | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "api_call",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key_name", sa.String(length=40), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=200), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=False),
+        sa.Column("response", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("key_name", "idempotency_key"),
+    )
+    op.create_table(
+        "api_key",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("prefix", sa.String(length=12), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("key_hash"),
+    )
+    with op.batch_alter_table("api_key", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_api_key_name"), ["name"], unique=False)
+
+    op.create_table(
+        "consent_record",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("line_user_id", sa.String(length=64), nullable=False),
+        sa.Column("purpose", sa.String(length=16), nullable=False),
+        sa.Column("granted", sa.Boolean(), nullable=False),
+        sa.Column("notice_version", sa.String(length=16), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("consent_record", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_consent_record_line_user_id"), ["line_user_id"], unique=False
+        )
+
+    op.create_table(
+        "data_export",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("line_user_id", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("downloaded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
+    with op.batch_alter_table("data_export", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_data_export_line_user_id"), ["line_user_id"], unique=False
+        )
+
+    op.create_table(
+        "insight_chart",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("spec", sa.JSON(), nullable=False),
+        sa.Column("png", sa.LargeBinary(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token"),
+    )
+    op.create_table(
+        "rate_limit_window",
+        sa.Column("line_user_id", sa.String(length=64), nullable=False),
+        sa.Column("window_start", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("line_user_id"),
+    )
+    op.create_table(
+        "weekly_summary_choice",
+        sa.Column("line_user_id", sa.String(length=64), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("line_user_id"),
+    )
+    op.create_table(
+        "audit_entry",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(length=64), nullable=False),
+        sa.Column("actor_role", sa.String(length=16), nullable=False),
+        sa.Column("action", sa.String(length=40), nullable=False),
+        sa.Column("detail", sa.String(length=300), nullable=True),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["member.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("audit_entry", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_audit_entry_actor"), ["actor"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_entry_at"), ["at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_entry_member_id"), ["member_id"], unique=False)
+
+    op.create_table(
+        "reward_cost",
+        sa.Column("reward_id", sa.Integer(), nullable=False),
+        sa.Column("cost_satang", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["reward_id"],
+            ["reward.id"],
+        ),
+        sa.PrimaryKeyConstraint("reward_id"),
+    )
+    op.create_table(
+        "refund",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("purchase_id", sa.Integer(), nullable=False),
+        sa.Column("amount_satang", sa.Integer(), nullable=False),
+        sa.Column("points_reversed", sa.Integer(), nullable=False),
+        sa.Column("points_owed", sa.Integer(), nullable=False),
+        sa.Column("actor", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["purchase_id"],
+            ["purchase.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("refund", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_refund_purchase_id"), ["purchase_id"], unique=False)
+
+    op.create_table(
+        "points_debt",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("refund_id", sa.Integer(), nullable=False),
+        sa.Column("points", sa.Integer(), nullable=False),
+        sa.Column("paid", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("settled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["member.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["refund_id"],
+            ["refund.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("refund_id"),
+    )
+    with op.batch_alter_table("points_debt", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_points_debt_member_id"), ["member_id"], unique=False)
+
+    with op.batch_alter_table("member", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("customer_ref", sa.String(length=64), nullable=True))
+        batch_op.create_unique_constraint("uq_member_customer_ref", ["customer_ref"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("member", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_member_customer_ref", type_="unique")
+        batch_op.drop_column("customer_ref")
+
+    with op.batch_alter_table("points_debt", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_points_debt_member_id"))
+
+    op.drop_table("points_debt")
+    with op.batch_alter_table("refund", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_refund_purchase_id"))
+
+    op.drop_table("refund")
+    op.drop_table("reward_cost")
+    with op.batch_alter_table("audit_entry", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_audit_entry_member_id"))
+        batch_op.drop_index(batch_op.f("ix_audit_entry_at"))
+        batch_op.drop_index(batch_op.f("ix_audit_entry_actor"))
+
+    op.drop_table("audit_entry")
+    op.drop_table("weekly_summary_choice")
+    op.drop_table("rate_limit_window")
+    op.drop_table("insight_chart")
+    with op.batch_alter_table("data_export", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_data_export_line_user_id"))
+
+    op.drop_table("data_export")
+    with op.batch_alter_table("consent_record", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_consent_record_line_user_id"))
+
+    op.drop_table("consent_record")
+    with op.batch_alter_table("api_key", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_api_key_name"))
+
+    op.drop_table("api_key")
+    op.drop_table("api_call")
