@@ -397,6 +397,7 @@ class Refund(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     purchase_id: int = Field(foreign_key="purchase.id", index=True)
     amount_satang: int
+    ref: str | None = Field(default=None, unique=True, max_length=160)
     points_reversed: int = Field(default=0)
     points_owed: int = Field(default=0)
     actor: str = Field(max_length=64)

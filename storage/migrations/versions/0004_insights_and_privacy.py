@@ -3,7 +3,7 @@ reward costs, charts, POS API keys and calls, refunds and points debts; Member.c
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-23 04:06:55.617225
+Create Date: 2026-11-23 04:11:25.204468
 """
 
 from collections.abc import Sequence
@@ -137,6 +137,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("purchase_id", sa.Integer(), nullable=False),
         sa.Column("amount_satang", sa.Integer(), nullable=False),
+        sa.Column("ref", sa.String(length=160), nullable=True),
         sa.Column("points_reversed", sa.Integer(), nullable=False),
         sa.Column("points_owed", sa.Integer(), nullable=False),
         sa.Column("actor", sa.String(length=64), nullable=False),
@@ -146,6 +147,7 @@ def upgrade() -> None:
             ["purchase.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("ref"),
     )
     with op.batch_alter_table("refund", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_refund_purchase_id"), ["purchase_id"], unique=False)
