@@ -8,9 +8,10 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, current_app
 
 from bot.coupon_image import PREVIEW_WIDTH, CouponFace, render_coupon
+from bot.insight_charts import draw_chart
 from bot.qr import qr_png
 from handlers.coupon_views import coupon_face
-from storage import coupons, members, rewards
+from storage import coupons, insight_series, members, rewards
 from storage.db import transaction
 
 bp = Blueprint("media", __name__, url_prefix="/media")
@@ -91,3 +92,23 @@ def reward_picture(token: str) -> Response:
     response = Response(found[0], mimetype=found[1])
     response.headers["Cache-Control"] = "public, max-age=604800"
     return response
+
+
+# insights and privacy
+
+
+@bp.get("/chart/<token>.png")
+def insight_chart(token: str) -> Response:
+    """An owner's statistics chart, drawn on first fetch and kept."""
+    services = current_app.extensions["loyalty"]
+    with transaction(services.engine) as session:
+        chart = insight_series.find_chart(session, token)
+        if chart is None:
+            abort(404)
+        if chart.png is None:
+            insight_series.keep_picture(
+                session, chart, draw_chart(chart.spec, services.settings.shop_color)
+            )
+        data = chart.png
+    assert data is not None
+    return _png(data)

@@ -3,7 +3,9 @@
 from handlers import (  # noqa: F401  (registers routes)
     coupons_staff,
     customer,
+    insights,
     owner,
+    privacy,
     rewards,
     rewards_owner,
     staff,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import timedelta
+from typing import Any
 
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from storage import clock, codes
-from storage.models import ApiKey
+from storage.models import ApiCall, ApiKey
 
 KEY_PREFIX = "lk_"
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -68,3 +71,44 @@ def revoke(session: Session, name: str) -> bool:
     session.add(row)
     session.flush()
     return True
+
+
+# idempotency: the first answer to a key, replayed when the call is retried
+
+
+def earlier_call(session: Session, key_name: str, idempotency_key: str) -> ApiCall | None:
+    return session.exec(
+        select(ApiCall).where(
+            ApiCall.key_name == key_name, ApiCall.idempotency_key == idempotency_key
+        )
+    ).first()
+
+
+def keep_call(
+    session: Session,
+    *,
+    key_name: str,
+    idempotency_key: str,
+    fingerprint: str,
+    status_code: int,
+    response: dict[str, Any],
+) -> None:
+    """Remember an answer; a concurrent twin fails on the unique key and is retried."""
+    session.add(
+        ApiCall(
+            key_name=key_name,
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
+            status_code=status_code,
+            response=response,
+        )
+    )
+    session.flush()
+
+
+def purge_calls(session: Session, older_than: timedelta = timedelta(days=30)) -> int:
+    """Idempotency keys are remembered 30 days (retries come within minutes)."""
+    done = session.exec(  # type: ignore[call-overload]
+        delete(ApiCall).where(col(ApiCall.created_at) < clock.now() - older_than)
+    )
+    return int(done.rowcount)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import timedelta, tzinfo
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
+from storage import clock, codes
 from storage.insights import Period, members_at, new_members, points_by_kind, purchases_per_buyer
-from storage.models import Purchase
+from storage.models import InsightChart, Purchase
 
 
 @dataclass(frozen=True)
@@ -97,3 +99,34 @@ def cohorts(session: Session, months: list[Period], tz: tzinfo) -> list[Cohort]:
         assert cohort is not None
         table[cohort][month - cohort] += 1
     return [Cohort(months[i].label, row) for i, row in enumerate(table)]
+
+
+# the pictures: numbers kept when `stats` answers, drawn when LINE first fetches them
+
+CHARTS_KEPT = timedelta(days=30)
+
+
+def keep_chart(session: Session, kind: str, spec: dict[str, Any]) -> str:
+    """Store a chart's numbers; returns the token of its picture's URL."""
+    token = codes.token()
+    session.add(InsightChart(token=token, kind=kind, spec=spec))
+    session.flush()
+    return token
+
+
+def find_chart(session: Session, token: str) -> InsightChart | None:
+    return session.exec(select(InsightChart).where(InsightChart.token == token)).first()
+
+
+def keep_picture(session: Session, chart: InsightChart, png: bytes) -> None:
+    chart.png = png
+    session.add(chart)
+    session.flush()
+
+
+def purge_charts(session: Session) -> int:
+    """Forget charts older than 30 days (their links in old chats stop working)."""
+    done = session.exec(  # type: ignore[call-overload]
+        delete(InsightChart).where(col(InsightChart.created_at) < clock.now() - CHARTS_KEPT)
+    )
+    return int(done.rowcount)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from storage import clock
 from storage.models import (
     Coupon,
     CouponStatus,
@@ -372,3 +373,13 @@ def sales_by_staff(session: Session, period: Period) -> list[tuple[str, int, int
 
 def _sum(session: Session, column: Any, when: Any, period: Period) -> int:
     return _count(session, select(func.coalesce(func.sum(column), 0)).where(_in(when, period)))
+
+
+def set_reward_cost(session: Session, reward: Reward, cost_satang: int) -> None:
+    """What one unit of `reward` costs the shop (to value points in baht)."""
+    cost = session.get(RewardCost, reward.id)
+    if cost is None:
+        cost = RewardCost(reward_id=reward.id, cost_satang=cost_satang)  # type: ignore[arg-type]
+    cost.cost_satang, cost.updated_at = cost_satang, clock.now()
+    session.add(cost)
+    session.flush()

@@ -330,12 +330,13 @@ class RateLimitWindow(SQLModel, table=True):
 
 
 class WeeklySummaryChoice(SQLModel, table=True):
-    """An owner's choice about the Monday summary; no row means it is on."""
+    """An owner's choice about the Monday summary (no row: on) and the last week sent."""
 
     __tablename__ = "weekly_summary_choice"
 
     line_user_id: str = Field(primary_key=True, max_length=64)
     enabled: bool = Field(default=True)
+    last_sent_week: str | None = Field(default=None, max_length=10)
     changed_at: datetime = _created()
 
 

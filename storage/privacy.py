@@ -48,7 +48,11 @@ def record_consent(
     service: bool | None = None,
     marketing: bool | None = None,
 ) -> None:
-    """Set the user's consent for the purposes given and keep a history row for each."""
+    """Set the user's consent for the purposes given and keep a history row for each.
+
+    Declining the service purpose leaves an earlier acceptance (of an older notice) as it
+    was: the history shows the refusal, and the member is asked again.
+    """
     now = clock.now()
     for purpose, granted in ((SERVICE, service), (MARKETING, marketing)):
         if granted is None:
@@ -62,8 +66,8 @@ def record_consent(
                 recorded_at=now,
             )
         )
-    if service is not None:
-        user.service_consent_version = version if service else None
+    if service:
+        user.service_consent_version = version
     if marketing is not None:
         user.marketing_consent = marketing
     user.consent_at = now

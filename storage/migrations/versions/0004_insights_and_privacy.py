@@ -3,7 +3,7 @@ reward costs, charts, POS API keys and calls, refunds and points debts; Member.c
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-23 04:11:25.204468
+Create Date: 2026-11-23 04:14:17.955809
 """
 
 from collections.abc import Sequence
@@ -98,6 +98,7 @@ def upgrade() -> None:
         "weekly_summary_choice",
         sa.Column("line_user_id", sa.String(length=64), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("last_sent_week", sa.String(length=10), nullable=True),
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("line_user_id"),
     )
