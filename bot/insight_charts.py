@@ -34,13 +34,16 @@ def nice_ceiling(value: float) -> tuple[float, float]:
         return 4.0, 1.0
     raw = value / 4
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    steps = [m * power for m in (1, 2, 2.5, 5, 10) if (m * power) % 1 == 0]  # counts: whole
+    step = next((s for s in steps if s >= raw), 1.0)
     return step * math.ceil(value / step), step
 
 
 def _number(value: float) -> str:
     if value >= 100_000:
         return f"{value / 1000:,.0f}k"
+    if value >= 10_000:
+        return f"{value / 1000:,.1f}k"
     return f"{value:,.0f}"
 
 
@@ -71,7 +74,9 @@ def _axis(
     for i in range(lines + 1):
         y = lower - (lower - upper) * i / lines
         draw.line((left, y, right, y), fill=GRID, width=2)
-        draw.text((left - 14, y), _number(step * i), font=font(22), fill=MUTED, anchor="rm")
+        value = step * i
+        shown = f"{value / 1000:g}k" if top >= 10_000 and value else f"{value:,.0f}"
+        draw.text((left - 14, y), shown, font=font(22), fill=MUTED, anchor="rm")
 
 
 def _x_labels(
@@ -100,7 +105,7 @@ def bar_chart(spec: dict[str, Any], shop_color: str = "#06C755") -> bytes:
     top, step = nice_ceiling(max([max(s["values"], default=0) for s in series] + [1]))
     _axis(draw, box, top, step)
     left, upper, right, lower = box
-    slot = (right - left) / max(1, len(spec["labels"]))
+    slot = (right - left) / max(1, len(spec["labels_lines"]))
     overlay = bool(spec.get("overlay"))
     for n, item in enumerate(series):
         width = slot * (0.74 - 0.26 * n if overlay else 0.72 / len(series))
@@ -117,31 +122,34 @@ def bar_chart(spec: dict[str, Any], shop_color: str = "#06C755") -> bytes:
                     (centre, y - 8), _number(value), font=font(20, 600), fill=INK, anchor="mb"
                 )
     if overlay:
-        _inner_values(draw, series[1], left, slot, lower, upper, top)
+        _inner_values(draw, series, left, slot, lower, upper, top)
     _x_labels(draw, spec["labels_lines"], left, slot, lower + 12)
     return _png(image)
 
 
 def _inner_values(
     draw: ImageDraw.ImageDraw,
-    item: dict[str, Any],
+    series: list[dict[str, Any]],
     left: int,
     slot: float,
     lower: int,
     upper: int,
     top: float,
 ) -> None:
-    """The inner bar's numbers, just inside its top (white) or above it if it is too short."""
-    for i, value in enumerate(item["values"]):
+    """The inner bar's numbers: above it, in its colour, where the outer bar leaves room;
+    else inside its top, in white."""
+    outer, inner = series
+    for i, (whole, part) in enumerate(zip(outer["values"], inner["values"], strict=True)):
         centre = left + slot * (i + 0.5)
-        y = lower - (lower - upper) * value / top
-        inside = lower - y > 34
+        y_whole = lower - (lower - upper) * whole / top
+        y_part = lower - (lower - upper) * part / top
+        room = y_part - y_whole >= 30
         draw.text(
-            (centre, y + 6 if inside else y - 6),
-            _number(value),
+            (centre, y_part - 4 if room else y_part + 6),
+            _number(part),
             font=font(20, 700),
-            fill=WHITE if inside else item["rgb"],
-            anchor="mt" if inside else "mb",
+            fill=inner["rgb"] if room else WHITE,
+            anchor="mb" if room else "mt",
         )
 
 

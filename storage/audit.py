@@ -24,8 +24,14 @@ def mask_phones(text: str) -> str:
     """Every phone number in `text` shown as `081-xxx-5678`; other digits stay."""
 
     def masked(match: re.Match[str]) -> str:
-        e164 = phones.to_e164(match.group(0))
-        return phones.masked(e164) if e164 else match.group(0)
+        found = match.group(0)
+        for end in range(len(found), 8, -1):  # "0812345678 100": the phone, then an amount
+            if end < len(found) and found[end].isdigit():
+                continue
+            e164 = phones.to_e164(found[:end])
+            if e164:
+                return phones.masked(e164) + mask_phones(found[end:])
+        return found
 
     return _PHONE_LIKE.sub(masked, text)
 
