@@ -11,6 +11,7 @@ import logging
 import threading
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import fontpkg_noto_sans_thai
@@ -18,16 +19,15 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont, features
 from qrcode.constants import ERROR_CORRECT_M
 
+from bot.colors import RGB, Palette
+
 log = logging.getLogger(__name__)
 
 SIZE = (1080, 1720)
 PREVIEW_WIDTH = 480
-GREEN = (6, 199, 85)
-DARK_GREEN = (4, 120, 56)
 INK = (34, 34, 34)
 GREY = (120, 120, 120)
 PAPER = (255, 255, 255)
-BACKDROP = (234, 246, 238)
 LINE_GREY = (200, 200, 200)
 MARGIN = 60
 RADIUS = 36
@@ -83,21 +83,37 @@ class CouponFace:
     valid_lines: tuple[str, ...]
     hint: str
     points_text: str
+    palette: Palette = Palette()
+
+
+@dataclass(frozen=True)
+class Inks:
+    """The shop's colours on the coupon (`bot.colors`, as on its menus and cards)."""
+
+    band: RGB
+    on_band: RGB
+    accent: RGB
+    backdrop: RGB
+
+    @classmethod
+    def of(cls, palette: Palette) -> Inks:
+        return cls(palette.strong, palette.on_strong, palette.on_wash, palette.wash)
 
 
 def render_coupon(face: CouponFace, *, width: int | None = None) -> bytes:
     """The coupon as PNG bytes; `width` scales it down (previews)."""
-    image = Image.new("RGB", SIZE, BACKDROP)
+    inks = Inks.of(face.palette)
+    image = Image.new("RGB", SIZE, inks.backdrop)
     draw = ImageDraw.Draw(image)
-    _ticket(draw)
-    _header(draw, face)
-    _reward(draw, face)
-    _tear_line(draw)
+    _ticket(draw, inks)
+    _header(draw, face, inks)
+    _reward(draw, face, inks)
+    _tear_line(draw, inks)
     _qr(image, face.qr_content)
     _code_and_validity(draw, face)
     if width is not None and width < SIZE[0]:
         image = _shrink(image, width)
-    return _png(image)
+    return _png(image, inks)
 
 
 def _shrink(image: Image.Image, width: int) -> Image.Image:
@@ -109,7 +125,8 @@ def _shrink(image: Image.Image, width: int) -> Image.Image:
     return image.resize((width, height), Image.Resampling.LANCZOS)
 
 
-def _blends() -> Image.Image:
+@lru_cache(maxsize=8)
+def _blends(inks: Inks) -> Image.Image:
     """The palette: each ink faded into the ground it is drawn on, in 10 steps.
 
     Everything on the coupon is one of these inks, its anti-aliased edge, or a mix of two
@@ -121,10 +138,10 @@ def _blends() -> Image.Image:
         (GREY, PAPER),
         (LINE_GREY, PAPER),
         ((0, 0, 0), PAPER),
-        (PAPER, GREEN),
-        (DARK_GREEN, BACKDROP),
-        (BACKDROP, PAPER),
-        (GREEN, BACKDROP),
+        (inks.on_band, inks.band),
+        (inks.accent, inks.backdrop),
+        (inks.backdrop, PAPER),
+        (inks.band, inks.backdrop),
     ]
     colours: list[int] = []
     for ink, ground in pairs:
@@ -136,35 +153,33 @@ def _blends() -> Image.Image:
     return palette
 
 
-PALETTE = _blends()
-
-
-def _png(image: Image.Image) -> bytes:
+def _png(image: Image.Image, inks: Inks) -> bytes:
     """A palette PNG of the coupon's own colours: a third of the bytes of RGB."""
     out = io.BytesIO()
-    image.quantize(palette=PALETTE, dither=Image.Dither.NONE).save(out, format="PNG")
+    image.quantize(palette=_blends(inks), dither=Image.Dither.NONE).save(out, format="PNG")
     return out.getvalue()
 
 
-def _ticket(draw: ImageDraw.ImageDraw) -> None:
+def _ticket(draw: ImageDraw.ImageDraw, inks: Inks) -> None:
     left, top, right, bottom = MARGIN, MARGIN, SIZE[0] - MARGIN, SIZE[1] - MARGIN
     draw.rounded_rectangle((left, top, right, bottom), RADIUS, fill=PAPER)
     draw.rounded_rectangle(
         (left, top, right, top + HEADER_HEIGHT),
         RADIUS,
-        fill=GREEN,
+        fill=inks.band,
         corners=(True, True, False, False),
     )
 
 
-def _header(draw: ImageDraw.ImageDraw, face: CouponFace) -> None:
+def _header(draw: ImageDraw.ImageDraw, face: CouponFace, inks: Inks) -> None:
     center = SIZE[0] // 2
     name = _fit(face.shop_name, 60, 36, SIZE[0] - 2 * MARGIN - 80, weight=700)
-    draw.text((center, MARGIN + 95), face.shop_name, font=name, fill=PAPER, anchor="mm")
-    draw.text((center, MARGIN + 180), face.title, font=font(34, 500), fill=PAPER, anchor="mm")
+    draw.text((center, MARGIN + 95), face.shop_name, font=name, fill=inks.on_band, anchor="mm")
+    title = font(34, 500)
+    draw.text((center, MARGIN + 180), face.title, font=title, fill=inks.on_band, anchor="mm")
 
 
-def _reward(draw: ImageDraw.ImageDraw, face: CouponFace) -> None:
+def _reward(draw: ImageDraw.ImageDraw, face: CouponFace, inks: Inks) -> None:
     """Reward name (one or two lines), English name, points badge: centred above the tear."""
     center = SIZE[0] // 2
     width = SIZE[0] - 2 * MARGIN - 100
@@ -179,25 +194,27 @@ def _reward(draw: ImageDraw.ImageDraw, face: CouponFace) -> None:
     if face.reward_subtitle:
         draw.text((center, y + 26), face.reward_subtitle, font=sub, fill=GREY, anchor="mm")
         y += 58
-    _badge(draw, face.points_text, center, y + 30)
+    _badge(draw, face.points_text, (center, y + 30), inks)
 
 
-def _badge(draw: ImageDraw.ImageDraw, label: str, center: int, top: int) -> None:
+def _badge(draw: ImageDraw.ImageDraw, label: str, at: tuple[int, int], inks: Inks) -> None:
+    center, top = at
     small = font(30, 600)
     left, _, right, _ = draw.textbbox((0, 0), label, font=small)
     half = (right - left) // 2 + 32
     bottom = top + BADGE_HEIGHT
     draw.rounded_rectangle(
-        (center - half, top, center + half, bottom), BADGE_HEIGHT // 2, fill=BACKDROP
+        (center - half, top, center + half, bottom), BADGE_HEIGHT // 2, fill=inks.backdrop
     )
-    draw.text((center, top + BADGE_HEIGHT // 2), label, font=small, fill=DARK_GREEN, anchor="mm")
+    middle = (center, top + BADGE_HEIGHT // 2)
+    draw.text(middle, label, font=small, fill=inks.accent, anchor="mm")
 
 
-def _tear_line(draw: ImageDraw.ImageDraw) -> None:
+def _tear_line(draw: ImageDraw.ImageDraw, inks: Inks) -> None:
     """Dashes between two half-circle notches: the part the cashier keeps an eye on."""
     left, right = MARGIN, SIZE[0] - MARGIN
     for cx in (left, right):
-        draw.ellipse((cx - NOTCH, TEAR_Y - NOTCH, cx + NOTCH, TEAR_Y + NOTCH), fill=BACKDROP)
+        draw.ellipse((cx - NOTCH, TEAR_Y - NOTCH, cx + NOTCH, TEAR_Y + NOTCH), fill=inks.backdrop)
     x = left + NOTCH + 18
     while x < right - NOTCH - 18:
         draw.line((x, TEAR_Y, min(x + 18, right - NOTCH - 18), TEAR_Y), fill=LINE_GREY, width=4)

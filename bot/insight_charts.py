@@ -2,7 +2,7 @@
 
 A chart is drawn from a spec of plain data (title, labels, numbers, colour), kept in the
 database when `stats` answers and drawn when LINE first fetches it. Thai is set in Noto
-Sans Thai, laid out by raqm (`richmenus.look.font`).
+Sans Thai, laid out by raqm (`richmenus.look.font`), in the shop's colour (`bot.colors`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from richmenus.look import INK, MUTED, RGB, WHITE, deepened, font, mix, rgb
+from bot.colors import INK, MUTED, RGB, WHITE, deepened, mix, rgb
+from richmenus.look import font
 
 WIDTH = 1200
 MARGIN = 56

@@ -95,7 +95,15 @@ class LineClient:
             raise _error(exc) from None
 
     def show_loading(self, user_id: str, seconds: int = 5) -> None:
-        """The typing dots in the user's chat while a slow answer is prepared."""
+        """The typing dots in the user's chat while a slow answer is prepared.
+
+        Only where an answer takes more than a moment: fetching a staff member's photo and
+        reading its QR (`bot.photos.with_photo`: the download, then about half a second for
+        a 9-megapixel photo); pictures drawn before the reply (charts) should call it too.
+        Replies built from the database (cards, points, rewards) take milliseconds, and
+        their images (member card and coupon QR) are drawn when LINE fetches them, after
+        the reply: no dots for those.
+        """
         try:
             self.api.show_loading_animation(
                 ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds)

@@ -22,11 +22,15 @@ from linebot.v3.messaging import (
     URIAction,
 )
 
+from bot.colors import Palette, hex_of
+
 MAX_POSTBACK = 300
 MAX_TEXT = 5000
 MAX_QUICK_REPLIES = 13
 MAX_QUICK_LABEL = 20
-SHOP_COLOR = "#06C755"
+MAX_BUBBLES = 12
+MUTED = "#888888"
+QUIET_BUTTON = "#EEEEEE"
 
 
 def postback_data(action: str, **params: str | int) -> str:
@@ -89,63 +93,128 @@ def flex(
     )
 
 
-def _text(value: str, **style: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class FlexColors:
+    """The shop colour on Flex messages: the header band, text on it, accents, buttons."""
+
+    band: str
+    on_band: str
+    accent: str
+    button_style: str  # "primary" draws a white label, "secondary" a dark one
+
+    @classmethod
+    def of(cls, shop_color: str) -> FlexColors:
+        palette = Palette.of(shop_color)
+        return cls(
+            band=hex_of(palette.strong),
+            on_band=hex_of(palette.on_strong),
+            accent=hex_of(palette.on_wash),
+            button_style="secondary" if palette.light else "primary",
+        )
+
+
+def flex_text(value: str, **style: Any) -> dict[str, Any]:
+    """A Flex text that wraps (Thai has no spaces between words: LINE breaks it itself)."""
     return {"type": "text", "text": value, "wrap": True, **style}
 
 
-def _row(label: str, value: str) -> dict[str, Any]:
+def flex_box(contents: list[dict[str, Any]], **style: Any) -> dict[str, Any]:
+    return {"type": "box", "layout": "vertical", "contents": contents, **style}
+
+
+def flex_row(label: str, value: str) -> dict[str, Any]:
+    """A fact: the label muted on the left, the value bold on the right."""
     return {
         "type": "box",
         "layout": "horizontal",
         "contents": [
-            _text(label, size="sm", color="#888888", flex=2),
-            _text(value, size="sm", weight="bold", align="end", flex=3),
+            flex_text(label, size="sm", color=MUTED, flex=2),
+            flex_text(value, size="sm", weight="bold", align="end", flex=3),
         ],
     }
 
 
-def member_card(
-    *,
-    alt_text: str,
-    shop_name: str,
-    title: str,
-    qr_url: str,
-    code: str,
-    rows: list[tuple[str, str]],
-    hint: str,
-) -> FlexMessage:
-    """The member card: shop name, the QR a cashier scans, the code and a few facts."""
-    bubble = {
+@dataclass(frozen=True)
+class Button:
+    """A Flex button: a postback when `data` is set, else it sends `text`."""
+
+    label: str
+    data: str | None = None
+    text: str | None = None
+    primary: bool = True
+
+    def as_flex(self, colors: FlexColors) -> dict[str, Any]:
+        label = self.label[:40]
+        if self.data is not None:
+            action = {"type": "postback", "label": label, "data": self.data, "displayText": label}
+        else:
+            action = {"type": "message", "label": label, "text": self.text or label}
+        return {
+            "type": "button",
+            "style": colors.button_style if self.primary else "secondary",
+            "color": colors.band if self.primary else QUIET_BUTTON,
+            "height": "sm",
+            "action": action,
+        }
+
+
+@dataclass(frozen=True)
+class QrCard:
+    """A card to show at the counter: the shop's band, a QR to scan, a code and facts."""
+
+    shop_name: str
+    title: str
+    qr_url: str
+    headline: list[str]  # the last line is the code, shown largest
+    rows: list[tuple[str, str]]
+    hint: str
+
+
+def qr_bubble(card: QrCard, colors: FlexColors) -> dict[str, Any]:
+    """The member card and the coupon share this shape, so the cashier knows both at a glance."""
+    *above, code = card.headline
+    return {
         "type": "bubble",
-        "header": {
-            "type": "box",
-            "layout": "vertical",
-            "backgroundColor": SHOP_COLOR,
-            "contents": [
-                _text(shop_name, color="#FFFFFF", weight="bold", size="lg"),
-                _text(title, color="#FFFFFF", size="sm"),
+        "header": flex_box(
+            [
+                flex_text(card.shop_name, color=colors.on_band, weight="bold", size="sm"),
+                flex_text(card.title, color=colors.on_band, weight="bold", size="lg"),
             ],
-        },
+            backgroundColor=colors.band,
+        ),
         "hero": {
             "type": "image",
-            "url": qr_url,
+            "url": card.qr_url,
             "size": "full",
             "aspectRatio": "1:1",
             "aspectMode": "fit",
         },
-        "body": {
-            "type": "box",
-            "layout": "vertical",
-            "spacing": "sm",
-            "contents": [
-                _text(code, weight="bold", size="xl", align="center"),
+        "body": flex_box(
+            [
+                *[flex_text(line, weight="bold", size="lg", align="center") for line in above],
+                flex_text(code, weight="bold", size="xl", align="center"),
                 {"type": "separator", "margin": "md"},
-                *[_row(label, value) for label, value in rows],
-                _text(hint, size="xs", color="#888888", margin="md"),
+                *[flex_row(label, value) for label, value in card.rows],
+                flex_text(card.hint, size="xs", color=MUTED, margin="md"),
             ],
-        },
+            spacing="sm",
+        ),
     }
-    return flex(alt_text, bubble)
+
+
+def member_card(alt_text: str, card: QrCard, colors: FlexColors) -> FlexMessage:
+    """The member card: the shop's band, the QR a cashier scans, the code and a few facts."""
+    return flex(alt_text, qr_bubble(card, colors))
+
+
+def carousel(
+    alt_text: str, bubbles: list[dict[str, Any]], choices: list[Choice] | None = None
+) -> FlexMessage:
+    """One bubble alone, or a carousel of at most 12."""
+    if len(bubbles) == 1:
+        return flex(alt_text, bubbles[0], choices)
+    contents = {"type": "carousel", "contents": bubbles[:MAX_BUBBLES]}
+    return flex(alt_text, contents, choices)
 
 
 def link_button(label: str, uri: str) -> URIAction:

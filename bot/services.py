@@ -29,6 +29,7 @@ class Services:
             base_url=s.base_url,
             baht_per_point=s.baht_per_point,
             tz=s.tz,
+            color=s.shop_color,
             commands_per_minute=s.commands_per_minute,
         )
 

@@ -7,9 +7,9 @@ from urllib.parse import quote
 
 from linebot.v3.messaging import Message
 
+from bot.colors import Palette
 from bot.coupon_image import CouponFace
-from bot.messages import image
-from bot.reward_cards import CouponCard, carousel, coupon_bubble
+from bot.messages import QrCard, carousel, image, qr_bubble
 from handlers.customer import menu
 from handlers.i18n import t
 from handlers.router import Context, Shop
@@ -68,16 +68,15 @@ def coupon_bubble_for(ctx: Context, coupon: Coupon, reward: Reward) -> dict[str,
         (ctx.t("coupon_valid_until_label"), show_date(ctx.lang, coupon.expires_at, ctx.shop.tz)),
         (ctx.t("coupon_points_label"), f"{coupon.points:,}"),
     ]
-    card = CouponCard(
+    card = QrCard(
         shop_name=ctx.shop.name,
         title=ctx.t("coupon_title"),
-        reward_name=reward_name(reward, ctx.lang),
         qr_url=coupon_url(ctx.shop, coupon, "qr"),
-        code=coupon.code,
+        headline=[reward_name(reward, ctx.lang), coupon.code],
         rows=rows,
         hint=ctx.t("coupon_hint"),
     )
-    return coupon_bubble(card)
+    return qr_bubble(card, ctx.shop.colors)
 
 
 def coupon_messages(ctx: Context, coupon: Coupon, reward: Reward) -> list[Message]:
@@ -121,4 +120,5 @@ def coupon_face(shop: Shop, coupon: Coupon, reward: Reward) -> CouponFace:
         ),
         hint=_both("coupon_image_hint"),
         points_text=_both("coupon_image_points", points=f"{coupon.points:,}"),
+        palette=Palette.of(shop.color),
     )

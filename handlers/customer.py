@@ -6,7 +6,7 @@ from datetime import datetime
 
 from linebot.v3.messaging import Message
 
-from bot.messages import Choice, member_card, postback_data, text
+from bot.messages import Choice, QrCard, member_card, postback_data, text
 from handlers.i18n import LANGUAGES, language_for, t
 from handlers.router import Context, router
 from storage import clock, dialogs, ledger, members, phones, privacy, verification
@@ -214,15 +214,16 @@ def card_message(ctx: Context, member: Member) -> Message:
     rows = [(ctx.t("card_points"), f"{member.points:,}")]
     if member.phone:
         rows.append((ctx.t("card_phone"), phones.masked(member.phone)))
-    return member_card(
-        alt_text=ctx.t("card_alt", shop=ctx.shop.name, points=member.points),
+    card = QrCard(
         shop_name=ctx.shop.name,
         title=ctx.t("card_title"),
         qr_url=card_url(ctx, member),
-        code=member.code,
+        headline=[member.code],
         rows=rows,
         hint=ctx.t("card_hint"),
     )
+    alt = ctx.t("card_alt", shop=ctx.shop.name, points=member.points)
+    return member_card(alt, card, ctx.shop.colors)
 
 
 @router.command("card", "บัตร", "บัตรสมาชิก", "member card")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
-from bot.messages import Choice, postback_data, text
-from bot.reward_cards import MAX_BUBBLES, Button, RewardCard, carousel, more_bubble, reward_bubble
+from bot.messages import MAX_BUBBLES, Button, Choice, carousel, postback_data, text
+from bot.reward_cards import RewardCard, more_bubble, reward_bubble
 from handlers import coupon_views as views
 from handlers.customer import menu
 from handlers.router import Context, router
@@ -49,12 +49,14 @@ def _catalogue(ctx: Context, start: int) -> list[Message]:
         if member
         else {}
     )
-    bubbles = [reward_bubble(reward_card(ctx, r, member, taken.get(id_of(r), 0))) for r in shown]
+    cards = [reward_card(ctx, r, member, taken.get(id_of(r), 0)) for r in shown]
+    bubbles = [reward_bubble(card, ctx.shop.colors) for card in cards]
     if more:
         button = Button(
             ctx.t("rewards_more"), data=postback_data("rewards", **{"from": start + count})
         )
-        bubbles.append(more_bubble(ctx.t("rewards_more_hint", left=total - start - count), button))
+        hint = ctx.t("rewards_more_hint", left=total - start - count)
+        bubbles.append(more_bubble(hint, button, ctx.shop.colors))
     intro = ctx.t("rewards_intro", points=member.points) if member else ctx.t("rewards_intro_guest")
     return [
         text(intro),
@@ -178,7 +180,8 @@ def _coupons(ctx: Context, start: int) -> list[Message]:
         button = Button(
             ctx.t("rewards_more"), data=postback_data("coupons", **{"from": start + count})
         )
-        bubbles.append(more_bubble(ctx.t("coupons_more_hint", left=total - start - count), button))
+        hint = ctx.t("coupons_more_hint", left=total - start - count)
+        bubbles.append(more_bubble(hint, button, ctx.shop.colors))
     alt = ctx.t("coupons_alt", count=total, shop=ctx.shop.name)
     return [text(ctx.t("coupons_intro", count=total)), carousel(alt, bubbles, history)]
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 
-from bot.messages import Choice, postback_data, text
-from bot.reward_cards import carousel, reward_bubble
+from bot.messages import Choice, carousel, postback_data, text
+from bot.reward_cards import reward_bubble
 from handlers import coupon_views as views
 from handlers.i18n import CATALOGS
 from handlers.rewards import reward_card
@@ -166,9 +166,8 @@ def save_reward(ctx: Context) -> list[Message] | None:
 def _saved(ctx: Context, reward: Reward, key: str) -> list[Message]:
     """Say it is saved, and show the reward as customers will see it."""
     card = replace(reward_card(ctx, reward, None, 0), button=None, note=None)
-    preview = carousel(
-        ctx.t("rewards_alt", shop=ctx.shop.name), [reward_bubble(card)], _owner_menu(ctx)
-    )
+    bubble = reward_bubble(card, ctx.shop.colors)
+    preview = carousel(ctx.t("rewards_alt", shop=ctx.shop.name), [bubble], _owner_menu(ctx))
     return [text(ctx.t(key, id=reward.id, name=reward.name_th)), preview]
 
 

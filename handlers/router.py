@@ -16,7 +16,7 @@ from typing import Any
 from linebot.v3.messaging import Message
 from sqlmodel import Session
 
-from bot.messages import as_json, parse_postback
+from bot.messages import FlexColors, as_json, parse_postback
 from bot.messages import text as text_message
 from handlers.i18n import t
 from storage import audit, dialogs, outbox
@@ -54,7 +54,13 @@ class Shop:
     base_url: str
     baht_per_point: int
     tz: tzinfo
+    color: str = "#06C755"
     commands_per_minute: int = 20
+
+    @property
+    def colors(self) -> FlexColors:
+        """`SHOP_COLOR` as Flex messages use it (band, text on it, accents, buttons)."""
+        return FlexColors.of(self.color)
 
     @property
     def oa_message_base(self) -> str:

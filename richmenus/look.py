@@ -1,4 +1,4 @@
-"""The shop's look on its menus: name, colour (and shades that stay readable), logo, font."""
+"""The shop's look on its menus: name, colour (shades from `bot.colors`), logo, font."""
 
 from __future__ import annotations
 
@@ -10,15 +10,12 @@ from pathlib import Path
 import fontpkg_noto_sans_thai
 from PIL import ImageFont, features
 
+from bot.colors import INK, LINE_GREEN, MUTED, RGB, WHITE, Palette, contrast, mix, rgb
 from bot.config import Settings
 
-log = logging.getLogger(__name__)
+__all__ = ["INK", "MUTED", "RGB", "WHITE", "Look", "contrast", "font", "mix", "rgb"]
 
-RGB = tuple[int, int, int]
-WHITE: RGB = (255, 255, 255)
-INK: RGB = (28, 33, 40)
-MUTED: RGB = (96, 104, 116)
-NEUTRAL: RGB = (238, 240, 243)
+log = logging.getLogger(__name__)
 
 if features.check("raqm"):
     LAYOUT = ImageFont.Layout.RAQM
@@ -51,47 +48,12 @@ def font(size: int, weight: int = 400) -> ImageFont.FreeTypeFont:
     return cache[(size, weight)]
 
 
-def rgb(hex_color: str) -> RGB:
-    value = hex_color.lstrip("#")
-    return (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
-
-
-def luminance(color: RGB) -> float:
-    """WCAG relative luminance."""
-
-    def channel(c: int) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in color)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: RGB, b: RGB) -> float:
-    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def mix(a: RGB, b: RGB, share_of_b: float) -> RGB:
-    return tuple(round(x + (y - x) * share_of_b) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
-
-
-def deepened(color: RGB, under: RGB = WHITE, ratio: float = 4.5) -> RGB:
-    """`color` darkened just enough for `under`-coloured text on it to reach `ratio`."""
-    share = 0.0
-    shade = color
-    while contrast(shade, under) < ratio and share < 1:
-        share += 0.02
-        shade = mix(color, (0, 0, 0), share)
-    return shade
-
-
 @dataclass(frozen=True)
 class Look:
     """What a menu picture needs to know about the shop."""
 
     shop_name: str
-    color: RGB = (6, 199, 85)
+    color: RGB = LINE_GREEN
     logo: Path | None = None
 
     @classmethod
@@ -100,31 +62,29 @@ class Look:
         return cls(shop_name=settings.shop_name, color=rgb(settings.shop_color), logo=logo)
 
     @property
+    def palette(self) -> Palette:
+        return Palette(self.color)
+
+    @property
     def light(self) -> bool:
-        """A pale brand colour (yellow, cream) carries dark text; others carry white."""
-        return luminance(self.color) > 0.5
+        return self.palette.light
 
     @property
     def strong(self) -> RGB:
-        """The shop colour for bands and discs, deepened if needed so its text reads well."""
-        return self.color if self.light else deepened(self.color)
+        return self.palette.strong
 
     @property
     def on_strong(self) -> RGB:
-        """Text and icon colour on `strong`."""
-        return INK if self.light else WHITE
+        return self.palette.on_strong
 
     @property
     def on_wash(self) -> RGB:
-        """The shop colour as text on the pale background (dark for pale brands)."""
-        return INK if self.light else self.strong
+        return self.palette.on_wash
 
     @property
     def wash(self) -> RGB:
-        """A pale tint of the shop colour behind the buttons (neutral for near-white brands)."""
-        return NEUTRAL if luminance(self.color) > 0.8 else mix(self.color, WHITE, 0.9)
+        return self.palette.wash
 
     @property
     def edge(self) -> RGB:
-        """The thin outline of a button."""
-        return mix(self.wash, INK, 0.1)
+        return self.palette.edge

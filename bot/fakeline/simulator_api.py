@@ -107,7 +107,14 @@ class SimulatorApi:
             "role": persona.role,
             "language": user.language,
             "following": user.following,
+            "richmenu": self.menu_id(user.user_id),
         }
+
+    def menu_id(self, user_id: str) -> str | None:
+        """The rich menu the user's LINE app shows, once it has its picture, or None."""
+        with self.fake.lock:
+            menu = self.fake.richmenus.showing(user_id)
+        return menu.rich_menu_id if menu is not None and menu.image is not None else None
 
     def local_url(self, url: str) -> str:
         """Where this process can fetch an image LINE would fetch from the shop's BASE_URL."""
@@ -253,6 +260,8 @@ def install(
     image_origins: dict[str, str],
 ) -> SimulatorApi:
     """Add the simulator's routes to `fake.app`; call before the fake answers any request."""
+    from bot.fakeline.simulator_menus import install_menus  # it builds on this module
+
     api = SimulatorApi(fake, personas, basic_id=basic_id, image_origins=image_origins)
     app = fake.app
     app.add_url_rule("/_sim/personas", "sim_personas", api.personas_view, methods=["GET"])
@@ -265,6 +274,8 @@ def install(
     app.add_url_rule("/_sim/content/<message_id>", "sim_content", api.content, methods=["GET"])
     app.add_url_rule("/_sim/sms", "sim_sms_list", api.sms, methods=["GET"])
     app.add_url_rule("/_sim/scan", "sim_scan", api.scan, methods=["POST"])
+
+    install_menus(api)
 
     @app.errorhandler(SimulatorError)
     def _refused(error: SimulatorError) -> tuple[Response, int]:

@@ -27,9 +27,12 @@ from bot.fakeline import FakeLine, FakeUser
 from bot.fakeline.simulator_api import Persona, install
 from bot.queue import huey
 from bot.services import Services, build
+from richmenus.deploy import deploy
 from storage import members, migrations
 from storage.db import make_engine, transaction
 from storage.models import Role
+
+log = logging.getLogger(__name__)
 
 SECRET = "demo-channel-secret"
 ACCESS_TOKEN = "demo-access-token"
@@ -149,6 +152,26 @@ def start_jobs() -> Consumer:
     return consumer
 
 
+def deploy_menus(services: Services) -> threading.Thread:
+    """Put the rich menus on the fake platform in the background (drawing takes seconds).
+
+    The deployment links the cashier and the owner to their menus; customers see the
+    default. The simulator shows each persona's menu as soon as it is there.
+    """
+
+    def work() -> None:
+        try:
+            report = deploy(services.line, services.settings, services.engine)
+        except Exception:
+            log.exception("the demo's rich menus could not be deployed")
+            return
+        log.info("demo rich menus ready: %d created, %d linked", len(report.created), report.linked)
+
+    thread = threading.Thread(target=work, name="demo-richmenus", daemon=True)
+    thread.start()
+    return thread
+
+
 @dataclass
 class Demo:
     """A running demo; `stop()` ends everything it started."""
@@ -162,12 +185,19 @@ class Demo:
     put_back_queue: Callable[[], None]
     instance_dir: Path
     serving: threading.Thread
+    menus: threading.Thread
 
     @property
     def simulator_url(self) -> str:
         return f"{self.url}/simulator"
 
+    def menus_ready(self, timeout: float = 60.0) -> bool:
+        """Wait for the rich menus to be on the fake platform."""
+        self.menus.join(timeout)
+        return not self.menus.is_alive()
+
     def stop(self) -> None:
+        self.menus.join()
         self.server.shutdown()
         self.server.server_close()
         self.serving.join(timeout=5)
@@ -212,6 +242,7 @@ def start(
         target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
     )
     serving.start()
+    menus = deploy_menus(services)
     return Demo(
         url=local,
         fake=fake,
@@ -222,6 +253,7 @@ def start(
         put_back_queue=put_back_queue,
         instance_dir=instance,
         serving=serving,
+        menus=menus,
     )
 
 
@@ -235,6 +267,8 @@ def banner(demo: Demo) -> str:
             "",
             "  Nok and Anna are customers who have not added the shop yet: tap Add friend.",
             "  Bee is the cashier, Owner Dang the owner.",
+            "  Each has the rich menu of their role at the bottom of the phone (ready a few",
+            "  seconds after start); the keyboard button left of the menu bar shows the text box.",
             "  Try: help, แต้ม, card, award 0812345678 350",
             "  Verification SMS appear in the simulator's Phone messages panel.",
             f"  Data: {demo.instance_dir / 'demo.db'} (start with --fresh to begin again)",

@@ -207,3 +207,83 @@ def test_a_kept_demo_remembers_who_followed(tmp_path: Path) -> None:
         assert "คุณมี 0 แต้ม" in sim.say("Nok", "แต้ม")[0]["text"]
     finally:
         again.stop()
+
+
+def menu_of(sim: Sim, who: str) -> dict[str, Any]:
+    """The rich menu `who`'s LINE app shows, as the simulator page gets it."""
+    status, data = sim.call(f"richmenu?user={sim.ids[who]}")
+    assert status == 200 and data["menu"] is not None, data
+    return data["menu"]
+
+
+def area_of(menu: dict[str, Any], label: str) -> int:
+    return next(i for i, a in enumerate(menu["areas"]) if a["action"]["label"] == label)
+
+
+def tap_menu(sim: Sim, who: str, label: str) -> list[dict[str, Any]]:
+    menu = menu_of(sim, who)
+    return sim.act(who, "richmenu/tap", menu=menu["id"], area=area_of(menu, label))
+
+
+def test_each_persona_sees_the_menu_of_their_role(sim: Sim) -> None:
+    assert sim.demo.menus_ready()
+    bars = {who: menu_of(sim, who)["chatBarText"] for who in sim.ids}
+    assert bars == {
+        "Nok": "เมนูสมาชิก",
+        "Anna": "เมนูสมาชิก",
+        "Bee (cashier)": "เมนูพนักงาน",
+        "Owner Dang": "เมนูเจ้าของ",
+    }
+    menu = menu_of(sim, "Nok")
+    status, png, kind = fetch(f"{sim.demo.simulator_url}/api/{menu['image']}")
+    assert (status, kind) == (200, "image/png")
+    assert Image.open(io.BytesIO(png)).size == (menu["size"]["width"], menu["size"]["height"])
+    cast = {p["label"]: p["richmenu"] for p in sim.call("personas")[1]["personas"]}
+    assert cast["Nok"] == cast["Anna"] == menu["id"] != cast["Bee (cashier)"]
+
+
+def test_tapping_the_menu_sends_what_line_sends(sim: Sim) -> None:
+    assert sim.demo.menus_ready()
+    sim.register("Nok", "0812345678")
+    shown = tap_menu(sim, "Nok", "บัตรสมาชิก")
+    assert sim.chat("Nok", "user")[-1] == {"type": "text", "text": "บัตร"}
+    assert shown[0]["type"] == "flex"
+
+    owner = menu_of(sim, "Owner Dang")
+    counter = owner["areas"][area_of(owner, "หน้าร้าน")]["switchesTo"]
+    assert tap_menu(sim, "Owner Dang", "หน้าร้าน") == []
+    assert menu_of(sim, "Owner Dang")["id"] == counter
+    assert sim.chat("Owner Dang", "user") == []
+    answer = tap_menu(sim, "Owner Dang", "ให้แต้ม")
+    assert sim.chat("Owner Dang", "user")[-1]["text"] == "ให้แต้ม"
+    assert "ให้แต้ม 0812345678 350" in answer[0]["text"]
+
+
+def test_menu_taps_that_cannot_happen_are_refused(sim: Sim) -> None:
+    assert sim.demo.menus_ready()
+    nok, bee = menu_of(sim, "Nok"), menu_of(sim, "Bee (cashier)")
+    refused = [
+        sim.call("richmenu/tap", {"user": sim.ids["Nok"], "menu": nok["id"], "area": 1}),
+        sim.call("richmenu/tap", {"user": sim.ids["Bee (cashier)"], "menu": nok["id"], "area": 1}),
+        sim.call("richmenu/tap", {"user": sim.ids["Bee (cashier)"], "menu": bee["id"], "area": 99}),
+        sim.call("richmenu/nothing-here/image"),
+    ]
+    assert [status for status, _ in refused] == [409, 409, 400, 404]
+    assert sim.chat("Nok", "user") == [] and sim.chat("Bee (cashier)", "user") == []
+
+
+def test_a_new_cashier_gets_the_staff_menu_at_once(sim: Sim) -> None:
+    assert sim.demo.menus_ready()
+    sim.register("Anna", "0898765432")
+    invite = sim.say("Owner Dang", "staff invite")[-1]["text"]
+    sim.say("Anna", invite)
+    staff_menu = menu_of(sim, "Bee (cashier)")["id"]
+    deadline = time.monotonic() + 10
+    while menu_of(sim, "Anna")["id"] != staff_menu and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert menu_of(sim, "Anna")["chatBarText"] == "เมนูพนักงาน"
+
+
+def test_the_readme_screenshot_is_small() -> None:
+    screenshot = Path(__file__).resolve().parents[2] / "assets" / "screenshots" / "simulator.png"
+    assert screenshot.stat().st_size < 300 * 1024

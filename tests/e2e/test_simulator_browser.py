@@ -8,81 +8,19 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import pytest
 
 from bot.qr import qr_png
 from bot.simulator import demo as demo_module
 from handlers.locales.th import TEXT as TH
+from tests.e2e.browser import open_scanner, require_browser, send, shot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed (./dev test installs it)"
-)
-if not Path(CHROMIUM).exists():
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
-    )
-
-
-@pytest.fixture
-def running(tmp_path: Path) -> Iterator[demo_module.Demo]:
-    demo = demo_module.start(port=0, fresh=True, instance_dir=tmp_path)
-    yield demo
-    demo.stop()
-
-
-@pytest.fixture
-def page(running: demo_module.Demo) -> Iterator[Page]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.set_default_timeout(10_000)
-        page.goto(running.simulator_url)
-        yield page
-        browser.close()
-        assert not errors, errors
-
-
-def shot(page: Page, name: str) -> None:
-    """Save a screenshot once every picture in the chat has loaded."""
-    page.wait_for_function(
-        "[...document.querySelectorAll('#chat img')].every(i => i.complete && i.naturalWidth)"
-    )
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name))
-
-
-def last_bot_text(page: Page) -> str:
-    return page.locator(".row.bot .bubble.text").last.inner_text()
-
-
-def send(page: Page, text: str) -> None:
-    page.fill("#text", text)
-    page.press("#text", "Enter")
+sync_api = require_browser()
 
 
 def test_customer_registers_cashier_scans_card_customer_sees_points(page: Page) -> None:
@@ -99,7 +37,7 @@ def test_customer_registers_cashier_scans_card_customer_sees_points(page: Page) 
     shot(page, "simulator-1-nok-registered.png")
 
     page.click("[data-persona='Bee (cashier)']")
-    page.click("#scan-btn")
+    open_scanner(page)
     item = page.locator(".scan-item[data-owner='Nok']").first
     expect(item).to_be_visible()
     shot(page, "simulator-2-bee-qr-reader.png")
@@ -277,7 +215,7 @@ def test_a_photo_of_a_qr_is_sent_and_scanned_from_another_phone(page: Page, tmp_
     expect(page.locator(".row.me img.picture")).to_have_count(1)
 
     page.click("[data-persona='Bee (cashier)']")
-    page.click("#scan-btn")
+    open_scanner(page)
     page.locator(".scan-item[data-owner='Owner Dang'] .scan-go").click()
     expect(page.locator("#text")).to_have_value("help")
 

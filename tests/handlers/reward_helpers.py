@@ -20,8 +20,10 @@ def send_image(line: Line, user: FakeUser, data: bytes) -> list[dict[str, Any]]:
     return line._after(user, lambda: line.fake.send_image(user, data))
 
 
-def customer_with_points(line: Line, name: str, phone: str, points: int) -> FakeUser:
-    user = line.user(name)
+def customer_with_points(
+    line: Line, name: str, phone: str, points: int, language: str = "th"
+) -> FakeUser:
+    user = line.user(name, language)
     line.register(user, phone)
     with transaction(line.engine) as session:
         account = members.get_line_user(session, user.user_id)

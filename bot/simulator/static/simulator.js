@@ -16,10 +16,10 @@
   };
   const TIP_TEXT = {
     stranger: "This customer has not added the shop yet. Tap <b>Add friend</b>, as after scanning the shop's QR poster.",
-    customer: "Tap the buttons above the text box, or type:",
-    customer_en: "Tap the buttons above the text box, or type:",
-    staff: "Scan a member card with the <b>QR button</b> left of the text box, tap send, then type the amount. Or type:",
-    owner: "The owner can do everything a cashier can, and:",
+    customer: "Tap the shop's <b>menu</b> at the bottom of the phone or the buttons above it. To type, tap the keyboard left of the menu bar; or try:",
+    customer_en: "Tap the shop's <b>menu</b> at the bottom of the phone or the buttons above it. To type, tap the keyboard left of the menu bar; or try:",
+    staff: "The cashier's menu has a <b>Counter</b> tab and a <b>My card</b> tab. To scan a member card, tap the keyboard, then the <b>QR button</b>, tap send and type the amount. Or try:",
+    owner: "The owner's menu has <b>Manage</b>, <b>Counter</b> and <b>My card</b> tabs; everything a cashier does, and:",
   };
 
   const $ = (id) => document.getElementById(id);
@@ -35,6 +35,11 @@
     sms: [],
     smsSeen: 0,
     signature: "",
+    menus: {},
+    menuLoading: {},
+    menuMode: {},
+    menuOpen: {},
+    menuSwitch: {},
   };
 
   // -- talking to the server -------------------------------------------------------------
@@ -85,6 +90,10 @@
     let changed = false;
     if (JSON.stringify(data.personas) !== JSON.stringify(state.personas)) {
       state.personas = data.personas;
+      for (const p of state.personas) {
+        if (state.menuSwitch[p.id] === p.richmenu) delete state.menuSwitch[p.id];
+        if (p.following && p.richmenu) loadMenu(p.richmenu);
+      }
       changed = true;
     }
     for (const [uid, lines] of Object.entries(data.chats || {})) {
@@ -128,6 +137,7 @@
   }
 
   function typeIn(text) {
+    setMenuMode(state.current, "keyboard");
     const input = $("text");
     input.value = text;
     state.drafts[state.current] = text;
@@ -304,6 +314,7 @@
       state.signature = signature;
       renderChat(persona);
     }
+    renderMenu(persona);
     renderSms();
     renderTips(persona);
   }
@@ -505,6 +516,97 @@
     bar.hidden = items.length === 0;
   }
 
+  // -- the rich menu: what the fake platform says this persona's LINE app shows -------------------
+  function loadMenu(id) {
+    if (state.menus[id] || state.menuLoading[id]) return;
+    state.menuLoading[id] = true;
+    call(`richmenu/${encodeURIComponent(id)}`).then((data) => {
+      const menu = data.menu;
+      new Image().src = CONFIG.api + menu.image;
+      state.menus[id] = menu;
+      for (const area of menu.areas) if (area.switchesTo) loadMenu(area.switchesTo);
+      render();
+    }).catch(() => { /* the next poll asks again */ }).finally(() => { delete state.menuLoading[id]; });
+  }
+
+  function shownMenu(persona) {
+    if (!persona.following) return null;
+    const id = state.menuSwitch[persona.id] || persona.richmenu;
+    if (!id) return null;
+    loadMenu(id);
+    return state.menus[id] || null;
+  }
+
+  function setMenuMode(uid, mode) {
+    state.menuMode[uid] = mode;
+    render();
+    if (mode === "keyboard") $("text").focus();
+  }
+
+  function renderMenu(persona) {
+    const menu = shownMenu(persona);
+    const mode = menu ? state.menuMode[persona.id] || "menu" : "keyboard";
+    const section = $("richmenu");
+    const awaited = persona.following && persona.richmenu && !menu;
+    document.body.dataset.menu = awaited ? "loading" : menu ? "shown" : "none";
+    section.hidden = mode !== "menu";
+    $("menu-mode-btn").hidden = !menu;
+    document.querySelector(".composer").classList.toggle("menu-mode", mode === "menu");
+    if (!menu) return;
+    const open = state.menuOpen[persona.id] === undefined ? menu.selected : state.menuOpen[persona.id];
+    $("menu-panel").hidden = !open;
+    $("menubar-toggle").setAttribute("aria-expanded", String(open));
+    section.querySelector(".caret").textContent = open ? "▾" : "▴";
+    $("chatbar-text").textContent = menu.chatBarText;
+    if (section.dataset.menu === menu.id) return;
+    section.dataset.menu = menu.id;
+    const panel = $("menu-panel");
+    panel.style.aspectRatio = `${menu.size.width} / ${menu.size.height}`;
+    $("menu-img").src = CONFIG.api + menu.image;
+    const areas = $("menu-areas");
+    areas.innerHTML = "";
+    menu.areas.forEach((area, i) => areas.appendChild(menuArea(menu, area, i)));
+  }
+
+  function menuArea(menu, area, index) {
+    const b = area.bounds;
+    const node = document.createElement("button");
+    node.type = "button";
+    node.className = "menu-area";
+    node.dataset.area = String(index);
+    node.setAttribute("aria-label", area.action.label || area.action.text || area.action.type);
+    node.title = area.action.label || "";
+    node.style.left = `${(100 * b.x) / menu.size.width}%`;
+    node.style.top = `${(100 * b.y) / menu.size.height}%`;
+    node.style.width = `${(100 * b.width) / menu.size.width}%`;
+    node.style.height = `${(100 * b.height) / menu.size.height}%`;
+    node.addEventListener("click", () => tapMenu(menu, area, index));
+    return node;
+  }
+
+  /* What the LINE app does on a tap: say the text, send the postback (showing its display
+     text), or switch to the aliased menu at once and tell the bot. The fake platform does
+     the sending (`tap_area`), so the bot gets what LINE would send. */
+  async function tapMenu(menu, area, index) {
+    const uid = state.current;
+    const action = area.action;
+    const pending = state.pending[uid] || (state.pending[uid] = []);
+    if (action.type === "uri") return runAction(action);
+    if (action.type === "message") {
+      rememberPhone(uid, action.text);
+      pending.push({ type: "text", text: action.text });
+    } else if (action.type === "postback" && action.displayText) {
+      pending.push({ type: "text", text: action.displayText });
+    } else if (action.type === "richmenuswitch" && area.switchesTo && state.menus[area.switchesTo]) {
+      state.menuSwitch[uid] = area.switchesTo;
+    }
+    const done = await act(uid, "richmenu/tap", { user: uid, menu: menu.id, area: index });
+    if (!done && state.menuSwitch[uid]) {
+      delete state.menuSwitch[uid];
+      render();
+    }
+  }
+
   function renderTips(persona) {
     let kind = !persona.following && persona.role === "customer" ? "stranger" : persona.role;
     if (kind === "customer" && persona.language === "en") kind = "customer_en";
@@ -629,6 +731,16 @@
       if (persona && persona.following) act(state.current, "unfollow", { user: state.current });
     });
     $("scan-btn").addEventListener("click", openScanner);
+    $("keyboard-btn").addEventListener("click", () => setMenuMode(state.current, "keyboard"));
+    $("menu-mode-btn").addEventListener("click", () => {
+      state.menuOpen[state.current] = true;
+      setMenuMode(state.current, "menu");
+    });
+    $("menubar-toggle").addEventListener("click", () => {
+      const open = $("menubar-toggle").getAttribute("aria-expanded") === "true";
+      state.menuOpen[state.current] = !open;
+      render();
+    });
     $("scanner-close").addEventListener("click", () => { $("scanner").hidden = true; });
     $("photo-btn").addEventListener("click", () => $("photo-file").click());
     $("photo-file").addEventListener("change", (event) => {
