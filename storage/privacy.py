@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import LargeBinary, String, Table, delete, update
+from sqlalchemy import Column, LargeBinary, String, Table, TypeDecorator, delete, update
 from sqlmodel import Session, SQLModel, col, select
 
 from storage import audit, clock, codes, ledger
@@ -226,17 +226,27 @@ def _anonymise_member(session: Session, member: Member, line_user_id: str) -> No
     )
 
 
+def _is_text(column: Column[Any]) -> bool:
+    kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+    return isinstance(kind, String)
+
+
 def _scrub_line_id(session: Session, member_id: int, line_user_id: str) -> None:
-    """The LINE id must not survive in the member's rows (e.g. who redeemed a coupon)."""
+    """Nothing personal may survive in the member's rows: the LINE id (e.g. who redeemed a
+    coupon) becomes `erased`, and personal columns of other tables (a birthday kept beside
+    the member) are emptied."""
     for table in SQLModel.metadata.sorted_tables:
         if "member_id" not in table.c:
             continue
+        mine = table.c.member_id == member_id
         for column in table.columns:
-            if isinstance(column.type, String) and not column.primary_key:
+            if column.primary_key:
+                continue
+            if column.name in PERSONAL_MEMBER_FIELDS and column.nullable:
+                session.execute(update(table).where(mine).values({column.name: None}))
+            elif _is_text(column):
                 session.execute(
-                    update(table)
-                    .where(table.c.member_id == member_id, column == line_user_id)
-                    .values({column.name: ERASED})
+                    update(table).where(mine, column == line_user_id).values({column.name: ERASED})
                 )
 
 
