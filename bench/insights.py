@@ -118,9 +118,7 @@ def measure(engine: Engine, charts: Path | None) -> list[tuple[str, float]]:
             lambda: insight_series.monthly(session, months),
             rows,
         )
-        cohorts = timed(
-            "12 monthly cohorts", lambda: insight_series.cohorts(session, months, TZ), rows
-        )
+        cohorts = timed("12 monthly cohorts", lambda: insight_series.cohorts(session, months), rows)
     specs = {
         "members": views.members_chart(LANG, "กาแฟดี Kafe Dee", monthly),
         "cohorts": views.cohort_chart(LANG, "กาแฟดี Kafe Dee", cohorts),

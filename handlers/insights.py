@@ -48,7 +48,7 @@ def charts(ctx: Context, period: Period) -> list[Message]:
     """Members and buyers, cohort retention, points issued vs redeemed: 12 months."""
     months = insights.months_up_to(period, ctx.shop.tz, CHART_MONTHS)
     rows = insight_series.monthly(ctx.session, months)
-    cohorts = insight_series.cohorts(ctx.session, months, ctx.shop.tz)
+    cohorts = insight_series.cohorts(ctx.session, months)
     name = ctx.shop.name
     return [
         _chart(ctx, "members", views.members_chart(ctx.lang, name, rows)),

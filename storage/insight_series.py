@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta, tzinfo
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import case, delete, func
 from sqlmodel import Session, col, select
 
 from storage import clock, codes
-from storage.insights import Period, members_at, new_members, points_by_kind, purchases_per_buyer
-from storage.models import InsightChart, Purchase
+from storage.insights import Period, first_purchases, moved_points
+from storage.models import InsightChart, LedgerEntry, Member, Purchase
 
 
 @dataclass(frozen=True)
@@ -24,19 +24,55 @@ class MonthRow:
     redeemed: int
 
 
+def bucket(column: Any, months: list[Period]) -> Any:
+    """SQL: which of the consecutive `months` a time falls in (0, 1, ...), else -1."""
+    return case(*[(column < month.end, n) for n, month in enumerate(months)], else_=-1)
+
+
+def _window(column: Any, months: list[Period]) -> Any:
+    return (col(column) >= months[0].start) & (col(column) < months[-1].end)
+
+
+def _members_by_month(session: Session, months: list[Period]) -> list[tuple[int, int]]:
+    """(members at the month's end, new in the month) for each month, in one scan."""
+    created, erased = col(Member.created_at), col(Member.erased_at)
+    columns = []
+    for month in months:
+        kept = erased.is_(None) | (erased >= month.end)
+        columns.append(func.sum(case(((created < month.end) & kept, 1), else_=0)))
+        joined = (created >= month.start) & (created < month.end) & kept
+        columns.append(func.sum(case((joined, 1), else_=0)))
+    row = session.exec(select(*columns)).one()
+    counts = [int(value or 0) for value in row]
+    return list(zip(counts[0::2], counts[1::2], strict=True))
+
+
 def monthly(session: Session, months: list[Period]) -> list[MonthRow]:
     """Members at each month's end, new members, buyers, points issued and redeemed."""
+    in_month = bucket(Purchase.occurred_at, months)
+    buyers = dict(
+        session.exec(
+            select(in_month, func.count(func.distinct(Purchase.member_id)))
+            .where(_window(Purchase.occurred_at, months), col(Purchase.voided_at).is_(None))
+            .group_by(in_month)
+        ).all()
+    )
+    written = bucket(LedgerEntry.created_at, months)
+    kinds: dict[int, list[tuple[str, int]]] = {}
+    for n, kind, total in session.exec(
+        select(written, LedgerEntry.kind, func.sum(LedgerEntry.points))
+        .where(_window(LedgerEntry.created_at, months))
+        .group_by(written, col(LedgerEntry.kind))
+    ).all():
+        kinds.setdefault(n, []).append((kind, int(total or 0)))
     rows = []
-    for month in months:
-        moved = points_by_kind(session, month)
+    for n, (month, (total, new)) in enumerate(
+        zip(months, _members_by_month(session, months), strict=True)
+    ):
+        moved = moved_points(kinds.get(n, []))
         rows.append(
             MonthRow(
-                label=month.label,
-                members=members_at(session, month.end),
-                new=new_members(session, month),
-                buyers=len(purchases_per_buyer(session, month)),
-                issued=moved["issued"],
-                redeemed=moved["redeemed"],
+                month.label, total, new, int(buyers.get(n, 0)), moved["issued"], moved["redeemed"]
             )
         )
     return rows
@@ -60,45 +96,23 @@ class Cohort:
         return self.active[offset] / self.size
 
 
-def _month_index(months: list[Period], tz: tzinfo) -> dict[tuple[int, int], int]:
-    return {
-        (m.start.astimezone(tz).year, m.start.astimezone(tz).month): i for i, m in enumerate(months)
-    }
-
-
-def cohorts(session: Session, months: list[Period], tz: tzinfo) -> list[Cohort]:
-    """Retention by monthly cohort over `months` (consecutive calendar months)."""
-    index = _month_index(months, tz)
-    start, end = months[0].start, months[-1].end
-
-    def month_number(moment: object) -> int | None:
-        local = moment.astimezone(tz)  # type: ignore[attr-defined]
-        return index.get((local.year, local.month))
-
-    first = func.min(Purchase.occurred_at)
-    firsts = session.exec(
-        select(Purchase.member_id, first)
-        .where(col(Purchase.voided_at).is_(None))
-        .group_by(col(Purchase.member_id))
-        .having((first >= start) & (first < end))
-    ).all()
-    cohort_of = {member_id: month_number(at) for member_id, at in firsts}
-    seen: set[tuple[int, int]] = set()
-    for member_id, at in session.exec(
-        select(Purchase.member_id, Purchase.occurred_at).where(
-            col(Purchase.occurred_at) >= start,
-            col(Purchase.occurred_at) < end,
+def cohorts(session: Session, months: list[Period]) -> list[Cohort]:
+    """Retention by monthly cohort over `months` (consecutive calendar months), in SQL."""
+    firsts = first_purchases(months[-1].end)
+    cohort, active = bucket(firsts.c.first, months), bucket(Purchase.occurred_at, months)
+    table = [[0] * (len(months) - n) for n in range(len(months))]
+    for started, bought, count in session.exec(
+        select(cohort, active, func.count(func.distinct(Purchase.member_id)))
+        .join(firsts, firsts.c.member_id == col(Purchase.member_id))
+        .where(
+            firsts.c.first >= months[0].start,
+            _window(Purchase.occurred_at, months),
             col(Purchase.voided_at).is_(None),
         )
+        .group_by(cohort, active)
     ).all():
-        if member_id in cohort_of:
-            seen.add((member_id, month_number(at)))  # type: ignore[arg-type]
-    table = [[0] * (len(months) - i) for i in range(len(months))]
-    for member_id, month in seen:
-        cohort = cohort_of[member_id]
-        assert cohort is not None
-        table[cohort][month - cohort] += 1
-    return [Cohort(months[i].label, row) for i, row in enumerate(table)]
+        table[started][bought - started] = int(count)
+    return [Cohort(months[n].label, row) for n, row in enumerate(table)]
 
 
 # the pictures: numbers kept when `stats` answers, drawn when LINE first fetches them

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from storage import clock
@@ -175,7 +175,6 @@ def figures(session: Session, period: Period) -> Figures:
     result = Figures(period=period)
     _members(session, period, result)
     _buyers(session, period, result)
-    result.lifespan_periods = lifespan(session, period)
     result.points = points_by_kind(session, period)
     result.outstanding = outstanding(session, period.end)
     result.point_value_satang = point_value(session)
@@ -253,31 +252,55 @@ def _buyers(session: Session, period: Period, result: Figures) -> None:
     result.purchases = sum(n for n, _ in per_buyer.values())
     result.sales_satang = sum(s for _, s in per_buyer.values())
     result.repeat_buyers = sum(1 for n, _ in per_buyer.values() if n >= 2)
-    first = func.min(Purchase.occurred_at)
-    result.first_time_buyers = len(
-        session.exec(
-            select(Purchase.member_id)
-            .where(_live_purchase())
-            .group_by(col(Purchase.member_id))
-            .having((first >= period.start) & (first < period.end))
-        ).all()
-    )
     result.previous_buyers = len(purchases_per_buyer(session, period.previous))
+    result.first_time_buyers, result.lifespan_periods = _histories(session, period)
+
+
+def first_purchases(end: datetime) -> Any:
+    """Subquery: each member's first and last purchase before `end` (voided ones aside)."""
+    return (
+        select(
+            col(Purchase.member_id).label("member_id"),
+            func.min(Purchase.occurred_at).label("first"),
+            func.max(Purchase.occurred_at).label("last"),
+        )
+        .where(col(Purchase.occurred_at) < end, _live_purchase())
+        .group_by(col(Purchase.member_id))
+        .subquery()
+    )
+
+
+def _epoch(session: Session, moment: Any) -> Any:
+    """Seconds since 1970 of a stored time, in SQL (SQLite keeps times as text)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(moment) - 2440587.5) * 86400.0
+    return func.extract("epoch", moment)
+
+
+def _at_least_one(session: Session, value: Any) -> Any:
+    if session.get_bind().dialect.name == "sqlite":
+        return func.max(1.0, value)
+    return func.greatest(1.0, value)
+
+
+def _histories(session: Session, period: Period) -> tuple[int, float | None]:
+    """First-time buyers of the period, and the average lifespan in periods (FORMULAS)."""
+    spans = first_purchases(period.end)
+    length = period.length.total_seconds()
+    seconds = _epoch(session, spans.c.last) - _epoch(session, spans.c.first)
+    everyone, newcomers, lifespan = session.exec(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((spans.c.first >= period.start, 1), else_=0)), 0),
+            func.avg(_at_least_one(session, seconds / length)),
+        ).select_from(spans)
+    ).one()
+    return int(newcomers), (float(lifespan) if everyone else None)
 
 
 def lifespan(session: Session, period: Period) -> float | None:
     """Average lifespan in periods (see FORMULAS); None when nobody has bought yet."""
-    spans = session.exec(
-        select(func.min(Purchase.occurred_at), func.max(Purchase.occurred_at))
-        .where(col(Purchase.occurred_at) < period.end, _live_purchase())
-        .group_by(col(Purchase.member_id))
-    ).all()
-    if not spans:
-        return None
-    length = period.length.total_seconds()
-    return sum(max(1.0, (last - first).total_seconds() / length) for first, last in spans) / len(
-        spans
-    )
+    return _histories(session, period)[1]
 
 
 def points_by_kind(session: Session, period: Period) -> dict[str, int]:
@@ -292,14 +315,18 @@ def points_by_kind(session: Session, period: Period) -> dict[str, int]:
         .where(_in(LedgerEntry.created_at, period))
         .group_by(col(LedgerEntry.kind))
     ).all()
+    return moved_points([(kind, int(total or 0)) for kind, total in rows])
+
+
+def moved_points(rows: list[tuple[str, int]]) -> dict[str, int]:
+    """Sums by ledger kind as issued, redeemed, expired, refunded and adjusted."""
     moved = {"issued": 0, "redeemed": 0, "expired": 0, "refunded": 0, "adjusted": 0}
     taken = {
         EntryKind.REDEEM: "redeemed",
         EntryKind.EXPIRE: "expired",
         EntryKind.REFUND: "refunded",
     }
-    for kind, total in rows:
-        points = int(total or 0)
+    for kind, points in rows:
         if kind in taken:
             moved[taken[EntryKind(kind)]] -= points
         elif kind == EntryKind.ADJUST:
