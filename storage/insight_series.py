@@ -10,7 +10,7 @@ from sqlalchemy import case, delete, func
 from sqlmodel import Session, col, select
 
 from storage import clock, codes
-from storage.insights import Period, first_purchases, moved_points
+from storage.insights import Period, moved_points
 from storage.models import InsightChart, LedgerEntry, Member, Purchase
 
 
@@ -97,21 +97,29 @@ class Cohort:
 
 
 def cohorts(session: Session, months: list[Period]) -> list[Cohort]:
-    """Retention by monthly cohort over `months` (consecutive calendar months), in SQL."""
-    firsts = first_purchases(months[-1].end)
-    cohort, active = bucket(firsts.c.first, months), bucket(Purchase.occurred_at, months)
-    table = [[0] * (len(months) - n) for n in range(len(months))]
-    for started, bought, count in session.exec(
-        select(cohort, active, func.count(func.distinct(Purchase.member_id)))
-        .join(firsts, firsts.c.member_id == col(Purchase.member_id))
-        .where(
-            firsts.c.first >= months[0].start,
-            _window(Purchase.occurred_at, months),
-            col(Purchase.voided_at).is_(None),
+    """Retention by monthly cohort over `months` (consecutive calendar months).
+
+    One scan: each purchase carries its buyer's first purchase (a window function), so
+    no join is left for a planner without statistics to get wrong.
+    """
+    first = func.min(Purchase.occurred_at).over(partition_by=col(Purchase.member_id))
+    bought = (
+        select(
+            col(Purchase.member_id).label("member_id"),
+            col(Purchase.occurred_at).label("at"),
+            first.label("first"),
         )
+        .where(col(Purchase.occurred_at) < months[-1].end, col(Purchase.voided_at).is_(None))
+        .subquery()
+    )
+    cohort, active = bucket(bought.c.first, months), bucket(bought.c.at, months)
+    table = [[0] * (len(months) - n) for n in range(len(months))]
+    for started, month, count in session.exec(
+        select(cohort, active, func.count(func.distinct(bought.c.member_id)))
+        .where(bought.c.first >= months[0].start, bought.c.at >= months[0].start)
         .group_by(cohort, active)
     ).all():
-        table[started][bought - started] = int(count)
+        table[started][month - started] = int(count)
     return [Cohort(months[n].label, row) for n, row in enumerate(table)]
 
 
