@@ -13,6 +13,7 @@ from sqlmodel import select
 from storage import api_keys, ledger
 from storage.db import transaction
 from storage.models import ApiCall, LedgerEntry, Member, Purchase, Refund
+from tests.threads import run_together
 
 
 @pytest.fixture
@@ -208,3 +209,23 @@ def test_characters_a_database_cannot_keep_are_refused(
     )
     assert answer.status_code == 422 and answer.get_json()["errors"][0]["field"] == "order_ref"
     assert counts(engine) == before
+
+
+def test_a_till_retrying_at_once_records_the_sale_once(app: Any, key: str, engine: Engine) -> None:
+    """Eight copies of one call at the same moment (a till that retried too eagerly)."""
+
+    def call(n: int) -> int:
+        headers = {"Authorization": f"Bearer {key}"}
+        if n % 2:
+            headers["Idempotency-Key"] = "same-call"
+        body = {"phone": "0812345678", "amount": 500, "order_ref": "A-7"}
+        return int(
+            app.test_client().post("/api/v1/purchases", json=body, headers=headers).status_code
+        )
+
+    statuses = run_together([lambda n=n: call(n) for n in range(8)])  # type: ignore[misc]
+    assert sorted(statuses) == [200] * 7 + [201], statuses
+    with transaction(engine) as session:
+        assert len(session.exec(select(Purchase)).all()) == 1
+        member = session.exec(select(Member)).one()
+        assert member.points == 20 == ledger.ledger_sum(session, member.id)  # type: ignore[arg-type]
