@@ -30,7 +30,7 @@ from sqlmodel import Session, SQLModel  # noqa: E402
 
 from bot.insight_charts import draw_chart  # noqa: E402
 from handlers import insight_views as views  # noqa: E402
-from storage import clock, codes, insight_series, insights  # noqa: E402
+from storage import clock, codes, insight_series, insights, periods  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.models import LedgerEntry, Member, Purchase  # noqa: E402
 
@@ -107,12 +107,12 @@ def timed(label: str, work: Callable[[], Any], rows: list[tuple[str, float]]) ->
 
 def measure(engine: Engine, charts: Path | None) -> list[tuple[str, float]]:
     rows: list[tuple[str, float]] = []
-    month = insights.month_of(NOW, TZ)
+    month = periods.month_of(NOW, TZ)
     with Session(engine) as session:
         timed("figures, this month", lambda: insights.figures(session, month), rows)
-        ninety = insights.last_days(90, NOW.astimezone(TZ).date(), TZ)
+        ninety = periods.last_days(90, NOW.astimezone(TZ).date(), TZ)
         timed("figures, last 90 days", lambda: insights.figures(session, ninety), rows)
-        months = insights.months_up_to(month, TZ, 12)
+        months = periods.months_up_to(month, TZ, 12)
         monthly = timed(
             "12 months of members, buyers, points",
             lambda: insight_series.monthly(session, months),

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from bot.cli_base import Stop, database, settings
 from handlers.insight_views import who_sold
-from storage import insights
+from storage import insights, periods
 from storage.db import transaction
 from storage.insights import Figures
 
@@ -93,7 +93,7 @@ def report(first: datetime, last: datetime, as_csv: bool) -> None:
         raise Stop("--to is before --from")
     if (last - first).days >= MAX_DAYS:
         raise Stop(f"a report covers at most {MAX_DAYS} days")
-    period = insights.days_period(first.date(), last.date(), _shop_tz())
+    period = periods.days_period(first.date(), last.date(), _shop_tz())
     with database() as engine, transaction(engine) as session:
         rows = figure_rows(session, insights.figures(session, period), first.date(), last.date())
     if as_csv:

@@ -12,7 +12,8 @@ from handlers.coupon_views import show_date
 from handlers.i18n import t
 from storage import members
 from storage.insight_series import Cohort, MonthRow
-from storage.insights import FORMULAS, Figures, Period
+from storage.insights import FORMULAS, Figures
+from storage.periods import Period
 
 NONE = "–"
 

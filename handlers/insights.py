@@ -14,9 +14,9 @@ from handlers import insight_views as views
 from handlers.i18n import t
 from handlers.router import Context, Shop, router
 from handlers.staff import to_satang
-from storage import clock, insight_series, insights, rewards, weekly
-from storage.insights import Period
+from storage import clock, insight_series, insights, periods, reward_costs, rewards, weekly
 from storage.models import Role
+from storage.periods import Period
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 DAYS = re.compile(r"^(\d{1,3})\s*(?:d|day|days|วัน)$")
@@ -27,15 +27,15 @@ CHART_MONTHS = 12
 def parse_period(typed: str, now: datetime, tz: tzinfo) -> Period | None:
     """`` (this month), `2026-10` (or the Buddhist year `2569-10`), `90d` / `90 วัน`."""
     if not typed:
-        return insights.month_of(now, tz)
+        return periods.month_of(now, tz)
     month = MONTH.match(typed)
     if month:
         year, number = int(month.group(1)), int(month.group(2))
         year -= 543 if year > 2400 else 0
-        return insights.month_period(year, number, tz) if 1 <= number <= 12 else None
+        return periods.month_period(year, number, tz) if 1 <= number <= 12 else None
     days = DAYS.match(typed)
     if days and 1 <= int(days.group(1)) <= MAX_DAYS:
-        return insights.last_days(int(days.group(1)), now.astimezone(tz).date(), tz)
+        return periods.last_days(int(days.group(1)), now.astimezone(tz).date(), tz)
     return None
 
 
@@ -46,7 +46,7 @@ def _chart(ctx: Context, kind: str, spec: dict[str, object]) -> Message:
 
 def charts(ctx: Context, period: Period) -> list[Message]:
     """Members and buyers, cohort retention, points issued vs redeemed: 12 months."""
-    months = insights.months_up_to(period, ctx.shop.tz, CHART_MONTHS)
+    months = periods.months_up_to(period, ctx.shop.tz, CHART_MONTHS)
     rows = insight_series.monthly(ctx.session, months)
     cohorts = insight_series.cohorts(ctx.session, months)
     name = ctx.shop.name
@@ -96,7 +96,7 @@ def set_reward_cost(ctx: Context) -> list[Message]:
     satang = to_satang(ctx.args[1]) if reward is not None else None
     if reward is None or satang is None:
         return [text(ctx.t("reward_cost_usage"))]
-    insights.set_reward_cost(ctx.session, reward, satang)
+    reward_costs.set_reward_cost(ctx.session, reward, satang)
     return [
         text(ctx.t("reward_cost_set", id=reward.id, name=reward.name_th, cost=views.baht(satang)))
     ]

@@ -10,8 +10,9 @@ from sqlalchemy import case, delete, func
 from sqlmodel import Session, col, select
 
 from storage import clock, codes
-from storage.insights import Period, moved_points
+from storage.insights import moved_points
 from storage.models import InsightChart, LedgerEntry, Member, Purchase
+from storage.periods import Period
 
 
 @dataclass(frozen=True)

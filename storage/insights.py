@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from storage import clock
+from storage import reward_costs
 from storage.models import (
     Coupon,
     CouponStatus,
@@ -28,8 +28,8 @@ from storage.models import (
     Purchase,
     Refund,
     Reward,
-    RewardCost,
 )
+from storage.periods import Period
 
 FORMULAS = {
     "repeat_rate": "buyers with 2 or more purchases in the period / buyers",
@@ -48,65 +48,6 @@ FORMULAS = {
     "coupon_rate": "coupons issued in the period and used / coupons issued (not cancelled)",
 }
 TOP = 5
-
-
-@dataclass(frozen=True)
-class Period:
-    """[start, end) in UTC; `previous` is the period of the same length just before."""
-
-    start: datetime
-    end: datetime
-    label: str
-    previous_start: datetime
-
-    @property
-    def length(self) -> timedelta:
-        return self.end - self.start
-
-    @property
-    def previous(self) -> Period:
-        return Period(self.previous_start, self.start, "", self.previous_start - self.length)
-
-
-def _midnight(day: date, tz: tzinfo) -> datetime:
-    return datetime.combine(day, time(0), tz)
-
-
-def month_period(year: int, month: int, tz: tzinfo) -> Period:
-    """A calendar month in the shop's time zone; the previous period is the month before."""
-    first = date(year, month, 1)
-    after = date(year + month // 12, month % 12 + 1, 1)
-    before = date(year - (month == 1), (month - 2) % 12 + 1, 1)
-    return Period(
-        _midnight(first, tz), _midnight(after, tz), f"{year:04d}-{month:02d}", _midnight(before, tz)
-    )
-
-
-def days_period(first: date, last: date, tz: tzinfo, label: str | None = None) -> Period:
-    """From the start of `first` to the end of `last` (both included), shop time."""
-    start, end = _midnight(first, tz), _midnight(last + timedelta(days=1), tz)
-    return Period(
-        start, end, label or f"{first.isoformat()}..{last.isoformat()}", start - (end - start)
-    )
-
-
-def last_days(days: int, today: date, tz: tzinfo) -> Period:
-    """The last `days` days, today included."""
-    return days_period(today - timedelta(days=days - 1), today, tz, f"{days}d")
-
-
-def month_of(moment: datetime, tz: tzinfo) -> Period:
-    local = moment.astimezone(tz)
-    return month_period(local.year, local.month, tz)
-
-
-def months_up_to(period: Period, tz: tzinfo, count: int = 12) -> list[Period]:
-    """The `count` calendar months ending with the one the period ends in."""
-    last = month_of(period.end - timedelta(microseconds=1), tz)
-    months = [last]
-    while len(months) < count:
-        months.append(month_of(months[-1].start - timedelta(microseconds=1), tz))
-    return months[::-1]
 
 
 @dataclass
@@ -177,7 +118,7 @@ def figures(session: Session, period: Period) -> Figures:
     _buyers(session, period, result)
     result.points = points_by_kind(session, period)
     result.outstanding = outstanding(session, period.end)
-    result.point_value_satang = point_value(session)
+    result.point_value_satang = reward_costs.point_value(session)
     _coupons(session, period, result)
     result.by_staff = sales_by_staff(session, period)
     result.refunds_satang = _sum(session, Refund.amount_satang, Refund.created_at, period)
@@ -346,28 +287,6 @@ def outstanding(session: Session, moment: datetime) -> int:
     )
 
 
-def point_value(session: Session) -> float | None:
-    """What one point costs the shop, in satang: the cost of the rewards redeemed so far
-    over the points paid for them; before any such redemption, the average cost per point
-    of the active rewards with a cost. None when no reward has a cost."""
-    cost, points = session.exec(
-        select(func.sum(RewardCost.cost_satang), func.sum(Coupon.points))
-        .select_from(Coupon)
-        .join(RewardCost, col(RewardCost.reward_id) == col(Coupon.reward_id))
-        .where(col(Coupon.status) != CouponStatus.CANCELLED)
-    ).one()
-    if points:
-        return int(cost or 0) / int(points)
-    priced = session.exec(
-        select(RewardCost.cost_satang, Reward.points_cost)
-        .join(Reward, col(Reward.id) == col(RewardCost.reward_id))
-        .where(col(Reward.active).is_(True))
-    ).all()
-    if not priced:
-        return None
-    return sum(c / p for c, p in priced) / len(priced)
-
-
 def _coupons(session: Session, period: Period, result: Figures) -> None:
     issued = session.exec(
         select(Coupon.reward_id, Coupon.points, Coupon.used_at).where(
@@ -400,13 +319,3 @@ def sales_by_staff(session: Session, period: Period) -> list[tuple[str, int, int
 
 def _sum(session: Session, column: Any, when: Any, period: Period) -> int:
     return _count(session, select(func.coalesce(func.sum(column), 0)).where(_in(when, period)))
-
-
-def set_reward_cost(session: Session, reward: Reward, cost_satang: int) -> None:
-    """What one unit of `reward` costs the shop (to value points in baht)."""
-    cost = session.get(RewardCost, reward.id)
-    if cost is None:
-        cost = RewardCost(reward_id=reward.id, cost_satang=cost_satang)  # type: ignore[arg-type]
-    cost.cost_satang, cost.updated_at = cost_satang, clock.now()
-    session.add(cost)
-    session.flush()

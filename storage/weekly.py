@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage import clock
-from storage.insights import Period, days_period
 from storage.models import LineUser, Role, WeeklySummaryChoice
+from storage.periods import Period, days_period
 
 SEND_FROM = time(9, 0)  # Monday, shop time
 

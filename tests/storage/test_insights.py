@@ -26,7 +26,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.engine import Engine
 
-from storage import clock, coupons, insight_series, insights, ledger, members, privacy, rewards
+from storage import (
+    clock,
+    coupons,
+    insight_series,
+    insights,
+    ledger,
+    members,
+    periods,
+    privacy,
+    rewards,
+)
 from storage.db import transaction
 from storage.models import EntryKind, LedgerEntry, LineUser, Member, Refund, RewardCost
 
@@ -149,7 +159,7 @@ def shop(engine: Engine) -> dict[str, int]:
 
 def october(engine: Engine) -> insights.Figures:
     with transaction(engine) as session:
-        return insights.figures(session, insights.month_period(2026, 10, BANGKOK))
+        return insights.figures(session, periods.month_period(2026, 10, BANGKOK))
 
 
 def test_members_total_new_and_how_they_joined(shop: dict[str, int], engine: Engine) -> None:
@@ -200,7 +210,7 @@ def test_points_issued_redeemed_expired_refunded_and_outstanding(
     }
     assert got.outstanding == 8  # A 6, B 2
     with transaction(engine) as session:
-        before = insights.outstanding(session, insights.month_period(2026, 10, BANGKOK).start)
+        before = insights.outstanding(session, periods.month_period(2026, 10, BANGKOK).start)
     assert before == 46
     assert before + 58 - 80 - 2 - 10 - 4 == got.outstanding
 
@@ -222,8 +232,8 @@ def test_coupons_top_rewards_staff_and_refunds(shop: dict[str, int], engine: Eng
 
 
 def test_months_for_the_charts(shop: dict[str, int], engine: Engine) -> None:
-    period = insights.month_period(2026, 10, BANGKOK)
-    months = insights.months_up_to(period, BANGKOK, 3)
+    period = periods.month_period(2026, 10, BANGKOK)
+    months = periods.months_up_to(period, BANGKOK, 3)
     with transaction(engine) as session:
         rows = insight_series.monthly(session, months)
         cohorts = insight_series.cohorts(session, months)
@@ -241,15 +251,15 @@ def test_months_for_the_charts(shop: dict[str, int], engine: Engine) -> None:
 
 
 def test_periods_in_the_shops_time_zone() -> None:
-    october = insights.month_period(2026, 10, BANGKOK)
+    october = periods.month_period(2026, 10, BANGKOK)
     assert october.start == datetime(2026, 9, 30, 17, tzinfo=ZoneInfo("UTC"))
     assert october.length.days == 31
     assert october.previous.label == "" and october.previous.start == at(9, 1, 0)
-    january = insights.month_period(2027, 1, BANGKOK)
+    january = periods.month_period(2027, 1, BANGKOK)
     assert january.previous_start == at(12, 1, 0)
-    ninety = insights.last_days(90, datetime(2026, 10, 31).date(), BANGKOK)
+    ninety = periods.last_days(90, datetime(2026, 10, 31).date(), BANGKOK)
     assert ninety.length.days == 90 and ninety.end == at(11, 1, 0)
-    assert [m.label for m in insights.months_up_to(october, BANGKOK, 3)] == [
+    assert [m.label for m in periods.months_up_to(october, BANGKOK, 3)] == [
         "2026-08",
         "2026-09",
         "2026-10",
