@@ -10,6 +10,7 @@ from bot import cli_base
 from bot.cli_base import Stop, database
 from bot.cli_rewards import rewards_cli
 from bot.cli_richmenu import richmenu
+from bot.cli_segments import import_group, rfm
 from bot.line import LineClient, LineError
 from richmenus.linking import link_for_role
 from storage import members, migrations
@@ -149,6 +150,8 @@ def demo(host: str, port: int, fresh: bool) -> None:
 
 cli.add_command(rewards_cli)
 cli.add_command(richmenu)
+cli.add_command(import_group)
+cli.add_command(rfm)
 
 
 def main() -> None:

@@ -25,6 +25,11 @@ class Stop(click.ClickException):
 
 
 def settings() -> Settings:
+    """The shop's settings (or those a caller passed as `obj={"settings": ...}`)."""
+    context = click.get_current_context(silent=True)
+    given = context.find_root().obj if context is not None else None
+    if isinstance(given, dict) and given.get("settings") is not None:
+        return given["settings"]  # type: ignore[no-any-return]
     try:
         return load_settings()
     except ConfigError as error:

@@ -13,6 +13,7 @@ from linebot.v3.messaging import (
     Message,
     MessagingApi,
     MessagingApiBlob,
+    MulticastRequest,
     PushMessageRequest,
     ReplyMessageRequest,
     ShowLoadingAnimationRequest,
@@ -33,6 +34,14 @@ class LineError(Exception):
     @property
     def retryable(self) -> bool:
         return self.status == 429 or self.status >= 500 or self.status == 0
+
+
+@dataclass(frozen=True)
+class Quota:
+    """This month's message quota: `limit` None means no limit."""
+
+    limit: int | None
+    used: int
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,27 @@ class LineClient:
                 return False
             raise _error(exc) from None
         return True
+
+    def multicast(self, to: list[str], messages: list[dict[str, Any]], retry_key: str) -> bool:
+        """The same messages to up to 500 users (uses quota); False if the key was accepted."""
+        request = MulticastRequest.from_dict({"to": to, "messages": messages})
+        try:
+            self.api.multicast(request, x_line_retry_key=retry_key)
+        except ApiException as exc:
+            if exc.status == 409:
+                return False
+            raise _error(exc) from None
+        return True
+
+    def quota(self) -> Quota:
+        """The monthly message quota and how much of it is used. Raises LineError."""
+        try:
+            quota = self.api.get_message_quota()
+            used = self.api.get_message_quota_consumption()
+        except ApiException as exc:
+            raise _error(exc) from None
+        limit = quota.value if quota.type == "limited" else None
+        return Quota(limit=limit, used=used.total_usage or 0)
 
     def profile(self, user_id: str) -> Profile | None:
         """The user's display name and app language; None if LINE will not say."""

@@ -1,5 +1,5 @@
 """Images LINE fetches from BASE_URL, behind unguessable tokens: member-card QR codes,
-coupons (ticket, preview, QR alone) and reward pictures."""
+coupons (ticket, preview, QR alone), reward and broadcast pictures, segment charts."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app
 
+from bot.charts import bar_chart
 from bot.coupon_image import PREVIEW_WIDTH, CouponFace, render_coupon
 from bot.insight_charts import draw_chart
 from bot.qr import qr_png
 from handlers.coupon_views import coupon_face
-from storage import coupons, insight_series, members, rewards
+from storage import coupons, insight_series, media_files, members, rewards
 from storage.db import transaction
 
 bp = Blueprint("media", __name__, url_prefix="/media")
@@ -94,21 +95,23 @@ def reward_picture(token: str) -> Response:
     return response
 
 
-# insights and privacy
+# segments and broadcasts, insights
 
 
 @bp.get("/chart/<token>.png")
-def insight_chart(token: str) -> Response:
-    """An owner's statistics chart, drawn on first fetch and kept."""
+def chart(token: str) -> Response:
+    """A chart (segments, or the owner's statistics): drawn from its stored numbers on the
+    first fetch, then kept."""
     services = current_app.extensions["loyalty"]
     with transaction(services.engine) as session:
-        chart = insight_series.find_chart(session, token)
-        if chart is None:
+        row = media_files.find(session, token)
+        if row is None or not row.spec:
             abort(404)
-        if chart.png is None:
-            insight_series.keep_picture(
-                session, chart, draw_chart(chart.spec, services.settings.shop_color)
-            )
-        data = chart.png
-    assert data is not None
-    return _png(data)
+        if row.data is None:
+            if row.kind == insight_series.CHART_KIND:
+                drawn = draw_chart(row.spec, services.settings.shop_color)
+            else:
+                drawn = bar_chart(row.spec)
+            media_files.keep_drawing(session, row, drawn)
+        data = row.data
+    return _png(data)  # type: ignore[arg-type]

@@ -173,6 +173,11 @@ TASKS = {
     "link_richmenu": link_richmenu,
 }
 
+# segments and broadcasts: importing the module registers its jobs on huey
+from bot import broadcast  # noqa: E402
+
+TASKS.update(broadcast.TASKS)
+
 
 def enqueue(jobs: list[Job]) -> None:
     """Hand jobs collected during an event to the queue (after its transaction committed)."""

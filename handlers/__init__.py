@@ -1,6 +1,7 @@
 """The conversation. Importing this package registers every route on `router`."""
 
 from handlers import (  # noqa: F401  (registers routes)
+    broadcast,
     coupons_staff,
     customer,
     insights,
@@ -8,5 +9,6 @@ from handlers import (  # noqa: F401  (registers routes)
     privacy,
     rewards,
     rewards_owner,
+    segments,
     staff,
 )

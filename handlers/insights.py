@@ -39,8 +39,8 @@ def parse_period(typed: str, now: datetime, tz: tzinfo) -> Period | None:
     return None
 
 
-def _chart(ctx: Context, kind: str, spec: dict[str, object]) -> Message:
-    token = insight_series.keep_chart(ctx.session, kind, spec)
+def _chart(ctx: Context, spec: dict[str, object]) -> Message:
+    token = insight_series.keep_chart(ctx.session, spec)
     return image(f"{ctx.shop.base_url}/media/chart/{token}.png")
 
 
@@ -51,9 +51,9 @@ def charts(ctx: Context, period: Period) -> list[Message]:
     cohorts = insight_series.cohorts(ctx.session, months)
     name = ctx.shop.name
     return [
-        _chart(ctx, "members", views.members_chart(ctx.lang, name, rows)),
-        _chart(ctx, "cohorts", views.cohort_chart(ctx.lang, name, cohorts)),
-        _chart(ctx, "points", views.points_chart(ctx.lang, name, rows)),
+        _chart(ctx, views.members_chart(ctx.lang, name, rows)),
+        _chart(ctx, views.cohort_chart(ctx.lang, name, cohorts)),
+        _chart(ctx, views.points_chart(ctx.lang, name, rows)),
     ]
 
 

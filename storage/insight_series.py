@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from storage import clock, codes
 from storage.insights import moved_points
-from storage.models import InsightChart, LedgerEntry, Member, Purchase
+from storage.models import LedgerEntry, MediaFile, Member, Purchase
 from storage.periods import Period
 
 
@@ -125,31 +125,26 @@ def cohorts(session: Session, months: list[Period]) -> list[Cohort]:
 
 
 # the pictures: numbers kept when `stats` answers, drawn when LINE first fetches them
+# (`bot/media.py` serves them with the segments' charts, from the same table)
 
+CHART_KIND = "stats"
 CHARTS_KEPT = timedelta(days=30)
 
 
-def keep_chart(session: Session, kind: str, spec: dict[str, Any]) -> str:
+def keep_chart(session: Session, spec: dict[str, Any]) -> str:
     """Store a chart's numbers; returns the token of its picture's URL."""
-    token = codes.token()
-    session.add(InsightChart(token=token, kind=kind, spec=spec))
+    row = MediaFile(token=codes.token(), kind=CHART_KIND, content_type="image/png", spec=spec)
+    session.add(row)
     session.flush()
-    return token
-
-
-def find_chart(session: Session, token: str) -> InsightChart | None:
-    return session.exec(select(InsightChart).where(InsightChart.token == token)).first()
-
-
-def keep_picture(session: Session, chart: InsightChart, png: bytes) -> None:
-    chart.png = png
-    session.add(chart)
-    session.flush()
+    return row.token
 
 
 def purge_charts(session: Session) -> int:
-    """Forget charts older than 30 days (their links in old chats stop working)."""
+    """Forget statistics charts older than 30 days (their links in old chats stop working)."""
     done = session.exec(  # type: ignore[call-overload]
-        delete(InsightChart).where(col(InsightChart.created_at) < clock.now() - CHARTS_KEPT)
+        delete(MediaFile).where(
+            col(MediaFile.kind) == CHART_KIND,
+            col(MediaFile.created_at) < clock.now() - CHARTS_KEPT,
+        )
     )
     return int(done.rowcount)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, LargeBinary, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Index, LargeBinary, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage import clock
@@ -275,6 +275,115 @@ class RichMenuDeployment(SQLModel, table=True):
     deployed_at: datetime = _created()
 
 
+# segments and broadcasts
+
+
+class MemberScore(SQLModel, table=True):
+    """A member's RFM scores and segment as of a date; refreshed nightly and on demand.
+
+    Members without a purchase up to `as_of` have segment `no_purchase` and no scores.
+    """
+
+    __tablename__ = "member_score"
+
+    member_id: int = Field(primary_key=True, foreign_key="member.id")
+    as_of: date
+    recency_days: int | None = Field(default=None)
+    frequency: int | None = Field(default=None)
+    monetary_satang: int | None = Field(default=None)
+    r_score: int | None = Field(default=None)
+    f_score: int | None = Field(default=None)
+    m_score: int | None = Field(default=None)
+    segment: str = Field(max_length=24, index=True)
+    computed_at: datetime = _created()
+
+
+class Campaign(SQLModel, table=True):
+    """A broadcast to chosen segments: what it says, who is held out, how delivery went."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_by: str = Field(max_length=64)
+    audience: list[str] = Field(default_factory=list, sa_type=JSON)
+    messages: list[dict[str, Any]] = Field(sa_type=JSON)
+    holdout_percent: int = Field(default=10)
+    reward_id: int | None = Field(default=None)
+    status: str = Field(default="queued", max_length=16, index=True)
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = _time(default=None)
+    recipients: int = Field(default=0)
+    held_out: int = Field(default=0)
+    created_at: datetime = _created()
+    started_at: datetime | None = _time(default=None)
+    finished_at: datetime | None = _time(default=None)
+
+
+class CampaignRecipient(SQLModel, table=True):
+    """One chosen member of a campaign: held out, or in one chunk, and what became of it."""
+
+    __tablename__ = "campaign_recipient"
+    __table_args__ = (Index("ix_campaign_recipient_chunk", "campaign_id", "chunk"),)
+
+    campaign_id: int = Field(primary_key=True, foreign_key="campaign.id")
+    line_user_id: str = Field(primary_key=True, max_length=64)
+    member_id: int | None = Field(default=None)
+    held_out: bool = Field(default=False)
+    chunk: int | None = Field(default=None)
+    status: str = Field(default="waiting", max_length=16)
+    reason: str | None = Field(default=None, max_length=32)
+
+
+class CampaignChunk(SQLModel, table=True):
+    """At most 500 recipients sent in one multicast; its retry key is fixed before sending."""
+
+    __tablename__ = "campaign_chunk"
+    __table_args__ = (UniqueConstraint("campaign_id", "seq"), UniqueConstraint("retry_key"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    seq: int
+    retry_key: str = Field(max_length=36)
+    status: str = Field(default="pending", max_length=16)
+    size: int = Field(default=0)
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, max_length=300)
+    sent_at: datetime | None = _time(default=None)
+
+
+class MediaFile(SQLModel, table=True):
+    """A picture LINE fetches from BASE_URL under an unguessable token (charts, photos)."""
+
+    __tablename__ = "media_file"
+
+    token: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=16)
+    content_type: str = Field(default="image/png", max_length=32)
+    data: bytes | None = Field(default=None, sa_type=LargeBinary)
+    spec: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    created_at: datetime = _created()
+
+
+class LineQuota(SQLModel, table=True):
+    """The shop's monthly message quota as LINE last reported it (one row)."""
+
+    __tablename__ = "line_quota"
+
+    id: int = Field(default=1, primary_key=True)
+    limit: int | None = Field(default=None)
+    used: int = Field(default=0)
+    fetched_at: datetime = _created()
+
+
+# RFM scoring reads every purchase grouped by member: with this index it reads the index
+# alone, in member order (10x faster on SQLite for 10 million purchases).
+Index(
+    "ix_purchase_rfm",
+    Purchase.member_id,  # type: ignore[arg-type]
+    Purchase.occurred_at,  # type: ignore[arg-type]
+    Purchase.amount_satang,  # type: ignore[arg-type]
+    Purchase.voided_at,  # type: ignore[arg-type]
+)
+
+
 # insights and privacy
 
 
@@ -348,19 +457,6 @@ class RewardCost(SQLModel, table=True):
     reward_id: int = Field(primary_key=True, foreign_key="reward.id")
     cost_satang: int
     updated_at: datetime = _created()
-
-
-class InsightChart(SQLModel, table=True):
-    """A statistics chart: its numbers are kept, the picture is drawn when first fetched."""
-
-    __tablename__ = "insight_chart"
-
-    id: int | None = Field(default=None, primary_key=True)
-    token: str = Field(unique=True, max_length=64)
-    kind: str = Field(max_length=24)
-    spec: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    png: bytes | None = Field(default=None, sa_type=LargeBinary)
-    created_at: datetime = _created()
 
 
 class ApiKey(SQLModel, table=True):

@@ -117,6 +117,7 @@ class FakeLine:
         self.rate_windows: dict[str, list[float]] = defaultdict(list)
         self.rate_limits: dict[str, tuple[int, float]] = dict(RATE_LIMITS)
         self.reply_token_ttl = REPLY_TOKEN_TTL
+        self.delay: dict[str, float] = {}  # path prefix -> seconds to wait before answering
         self.deliver: Callable[[bytes, dict[str, str]], int] | None = None
         self.richmenus = richmenu_api.RichMenus()
         self.app = self._build_app()
@@ -329,6 +330,7 @@ class FakeLine:
 
         @app.post("/v2/bot/message/multicast")
         def multicast() -> Response:
+            time.sleep(fake.delay.get("/v2/bot/message/multicast", 0.0))
             body = request.get_json(silent=True) or {}
             problems = rules.check_messages(body.get("messages")) + rules.check_recipients(
                 body.get("to")

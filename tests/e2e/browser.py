@@ -57,6 +57,15 @@ def keyboard(page: Page) -> None:
         page.click("#keyboard-btn")
 
 
+def rich_menu(page: Page) -> None:
+    """Bring the rich menu back and open it, as the menu button and the chat bar do in LINE."""
+    page.wait_for_selector("body:not([data-menu='loading'])", state="attached")
+    if page.locator("#menu-mode-btn").is_visible():
+        page.click("#menu-mode-btn")
+    if page.get_attribute("#menubar-toggle", "aria-expanded") == "false":
+        page.click("#menubar-toggle")
+
+
 def send(page: Page, text: str) -> None:
     keyboard(page)
     page.fill("#text", text)

@@ -17,6 +17,7 @@ from tests.e2e.browser import (
     menu_area,
     open_scanner,
     require_browser,
+    rich_menu,
     send,
     shot,
 )
@@ -125,6 +126,20 @@ def test_register_award_add_reward_redeem_from_the_menu_use_coupon(
     page.click("#menubar-toggle")
     shot(page, "story-8-nok-coupon-used-notice.png")
 
-    # PLACEHOLDER (issue 4, segments): the owner views the segments. The lead adds this step
-    # when segments are merged: be(page, "Owner Dang"), tap the menu's กลุ่มลูกค้า
-    # (Segments) tile, expect the segment summary, shot "story-9-owner-segments.png".
+    owner_views_the_segments(page)
+
+
+def owner_views_the_segments(page: Page) -> None:
+    """Manage tab, Segments: the first time scores are computed, then chart and summary."""
+    expect = sync_api.expect
+    be(page, "Owner Dang")
+    rich_menu(page)
+    menu_area(page, "กลุ่มลูกค้า").click()
+    expect(last_bot_text(page)).to_contain_text(TH["seg_first_time"], timeout=15_000)
+    page.wait_for_timeout(1500)
+    rich_menu(page)
+    menu_area(page, "กลุ่มลูกค้า").click()
+    expect(page.locator(".row.bot img").last).to_be_visible(timeout=15_000)
+    expect(page.get_by_text(TH["seg_chart_title"]).last).to_be_visible(timeout=15_000)
+    page.click("#menubar-toggle")
+    shot(page, "story-9-owner-segments.png")

@@ -1,9 +1,9 @@
-"""insights and privacy (consent history, exports, audit, rate limit, weekly summary,
-reward costs, charts, POS API keys and calls, refunds and points debts; Member.customer_ref)
+"""insights and privacy (consent history, data links, audit log, rate limit, weekly summary
+choice, reward costs, POS API keys and calls, refunds and points debts)
 
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-23 04:14:17.955809
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-23 05:00:44.159935
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | Sequence[str] | None = "0003"
+revision: str = "0005"
+down_revision: str | Sequence[str] | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -76,17 +76,6 @@ def upgrade() -> None:
             batch_op.f("ix_data_export_line_user_id"), ["line_user_id"], unique=False
         )
 
-    op.create_table(
-        "insight_chart",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("token", sa.String(length=64), nullable=False),
-        sa.Column("kind", sa.String(length=24), nullable=False),
-        sa.Column("spec", sa.JSON(), nullable=False),
-        sa.Column("png", sa.LargeBinary(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("token"),
-    )
     op.create_table(
         "rate_limit_window",
         sa.Column("line_user_id", sa.String(length=64), nullable=False),
@@ -176,16 +165,8 @@ def upgrade() -> None:
     with op.batch_alter_table("points_debt", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_points_debt_member_id"), ["member_id"], unique=False)
 
-    with op.batch_alter_table("member", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("customer_ref", sa.String(length=64), nullable=True))
-        batch_op.create_unique_constraint("uq_member_customer_ref", ["customer_ref"])
-
 
 def downgrade() -> None:
-    with op.batch_alter_table("member", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_member_customer_ref", type_="unique")
-        batch_op.drop_column("customer_ref")
-
     with op.batch_alter_table("points_debt", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_points_debt_member_id"))
 
@@ -203,7 +184,6 @@ def downgrade() -> None:
     op.drop_table("audit_entry")
     op.drop_table("weekly_summary_choice")
     op.drop_table("rate_limit_window")
-    op.drop_table("insight_chart")
     with op.batch_alter_table("data_export", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_data_export_line_user_id"))
 

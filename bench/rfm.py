@@ -1,0 +1,188 @@
+"""RFM scoring speed: 1,000,000 members with 10,000,000 purchases, scored in the database.
+
+    .venv/bin/python bench/rfm.py [--members 1000000] [--purchases 10000000]
+                                  [--database postgresql|sqlite] [--fresh]
+
+The data (CSV files) is generated once into $TMPDIR/loyalty-bench-rfm/ and reused; the
+loaded database is kept too (a PostgreSQL schema `bench_rfm_<members>_<purchases>`, or a
+SQLite file beside the CSVs), so reruns only time the scoring. PostgreSQL is loaded with
+COPY, SQLite with executemany in big transactions. Prints the seconds `refresh_scores`
+took (one transaction: delete, score with window functions, no-purchase rows) and the
+segment sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+from sqlmodel import SQLModel  # noqa: E402
+
+from storage import segments  # noqa: E402
+from storage.db import make_engine, transaction  # noqa: E402
+from storage.models import Purchase  # noqa: E402
+
+CACHE = Path(tempfile.gettempdir()) / "loyalty-bench-rfm"
+AS_OF = date(2025, 6, 30)
+BANGKOK = ZoneInfo("Asia/Bangkok")
+PG = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def generate(members: int, purchases: int) -> tuple[Path, Path]:
+    """Members and purchases as CSV (cached). Spend and visits are skewed like real shops."""
+    member_file = CACHE / f"members-{members}.csv"
+    purchase_file = CACHE / f"purchases-{members}-{purchases}.csv"
+    CACHE.mkdir(exist_ok=True)
+    rng = random.Random(4)
+    now = datetime(2025, 7, 1, tzinfo=UTC).strftime("%Y-%m-%d %H:%M:%S")
+    if not member_file.exists():
+        with open(member_file.with_suffix(".tmp"), "w", newline="") as out:
+            writer = csv.writer(out)
+            for i in range(1, members + 1):
+                phone = f"+6681{i:07d}" if i % 3 else ""
+                writer.writerow([i, f"B{i:08d}", phone, 0, f"tok{i}", now, f"ref{i}"])
+        member_file.with_suffix(".tmp").rename(member_file)
+    if not purchase_file.exists():
+        start = datetime(2023, 7, 1, tzinfo=UTC).timestamp()
+        span = datetime(2025, 7, 5, tzinfo=UTC).timestamp() - start
+        with open(purchase_file.with_suffix(".tmp"), "w", newline="") as out:
+            writer = csv.writer(out)
+            for _ in range(purchases):
+                member = min(members, int(members * rng.random() ** 1.6) + 1)
+                at = datetime.fromtimestamp(start + span * rng.random(), UTC)
+                voided = now if rng.random() < 0.01 else ""
+                amount = int(rng.lognormvariate(9.5, 0.9))
+                stamp = at.strftime("%Y-%m-%d %H:%M:%S")
+                writer.writerow([member, amount, stamp, "import", voided, now])
+        purchase_file.with_suffix(".tmp").rename(purchase_file)
+    return member_file, purchase_file
+
+
+MEMBER_COLUMNS = "id, code, phone, points, card_token, created_at, customer_ref"
+PURCHASE_COLUMNS = "member_id, amount_satang, occurred_at, channel, voided_at, created_at"
+
+
+def load_postgresql(engine: Engine, member_file: Path, purchase_file: Path) -> None:
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for table, columns, path in (
+            ("member", MEMBER_COLUMNS, member_file),
+            ("purchase", PURCHASE_COLUMNS, purchase_file),
+        ):
+            sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '')"
+            with cursor.copy(sql) as copy, open(path, "rb") as source:  # type: ignore[attr-defined]
+                while block := source.read(1 << 20):
+                    copy.write(block)
+        cursor.execute("ANALYZE")
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def load_sqlite(engine: Engine, member_file: Path, purchase_file: Path) -> None:
+    def rows(path: Path) -> csv.reader:  # type: ignore[valid-type]
+        return csv.reader(open(path, newline=""))  # noqa: SIM115
+
+    def blank_is_null(row: list[str]) -> list[str | None]:
+        return [value or None for value in row]
+
+    raw = engine.raw_connection()
+    cursor = raw.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
+    try:
+        for table, columns, path in (
+            ("member", MEMBER_COLUMNS, member_file),
+            ("purchase", PURCHASE_COLUMNS, purchase_file),
+        ):
+            marks = ", ".join("?" * (columns.count(",") + 1))
+            insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+            batch: list[list[str | None]] = []
+            for row in rows(path):
+                batch.append(blank_is_null(row))
+                if len(batch) == 500_000:
+                    cursor.execute("BEGIN")
+                    cursor.executemany(insert, batch)
+                    cursor.execute("COMMIT")
+                    batch.clear()
+            cursor.execute("BEGIN")
+            cursor.executemany(insert, batch)
+            cursor.execute("COMMIT")
+        cursor.execute("ANALYZE")
+    finally:
+        raw.close()
+
+
+def database(kind: str, members: int, purchases: int, fresh: bool) -> Engine:
+    """The loaded benchmark database (built once, then reused)."""
+    name = f"bench_rfm_{members}_{purchases}"
+    if kind == "sqlite":
+        path = CACHE / f"{name}.db"
+        if fresh:
+            path.unlink(missing_ok=True)
+        ready = path.exists()
+        engine = make_engine(f"sqlite:///{path}")
+    else:
+        admin = make_engine(PG)
+        with admin.begin() as connection:
+            if fresh:
+                connection.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+            found = connection.execute(
+                text("SELECT 1 FROM pg_namespace WHERE nspname = :n"), {"n": name}
+            ).first()
+            if not found:
+                connection.execute(text(f"CREATE SCHEMA {name}"))
+        ready = found is not None
+        engine = make_engine(PG, connect_args={"options": f"-csearch_path={name}"})
+    if not ready:
+        SQLModel.metadata.create_all(engine)
+        files = generate(members, purchases)
+        started = time.perf_counter()
+        (load_postgresql if kind == "postgresql" else load_sqlite)(engine, *files)
+        print(f"loaded {kind} in {time.perf_counter() - started:.1f} s")
+    for index in Purchase.__table__.indexes:  # type: ignore[attr-defined]
+        index.create(engine, checkfirst=True)  # a cached database gets indexes added later
+    return engine
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--members", type=int, default=1_000_000)
+    parser.add_argument("--purchases", type=int, default=10_000_000)
+    parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--fresh", action="store_true", help="regenerate and reload")
+    args = parser.parse_args()
+    engine = database(args.database, args.members, args.purchases, args.fresh)
+    started = time.perf_counter()
+    with transaction(engine) as session:
+        scored = segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK)
+    seconds = time.perf_counter() - started
+    with transaction(engine) as session:
+        sizes = segments.segment_sizes(session)
+    print(
+        f"{args.database}: scored {scored:,} of {args.members:,} members "
+        f"({args.purchases:,} purchases) in {seconds:.1f} s "
+        f"on {os.cpu_count()} cores, {platform.python_implementation()} "
+        f"{platform.python_version()}"
+    )
+    for size in sizes:
+        print(f"  {size.segment:<20} {size.members:>9,}  {size.spend_satang / 100:>16,.2f} baht")
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

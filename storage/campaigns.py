@@ -1,0 +1,383 @@
+"""Broadcast bookkeeping: the audience, the hold-out, chunks with fixed retry keys, results.
+
+A campaign is confirmed in the chat (`create_campaign`); a background job then fixes its
+recipients in one statement (`prepare`: a random hold-out, chunks of at most 500) and sends
+chunk after chunk (`claim_next_chunk`, `mark_chunk_sent`, `mark_chunk_failed`). Every chunk
+row holds its retry key from the start, so a job that dies and is run again resends a chunk
+with the same key and LINE answers 409 instead of delivering twice. A lease on the campaign
+keeps two jobs from sending the same campaign at once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import Select, case, exists, func, literal, or_, true, update
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from storage import clock
+from storage.models import (
+    Campaign,
+    CampaignChunk,
+    CampaignRecipient,
+    LineQuota,
+    LineUser,
+    Member,
+    MemberScore,
+)
+from storage.segments import ALL_SEGMENTS
+
+CHUNK_SIZE = 500
+MAX_ATTEMPTS = 8
+EVERYONE = "everyone"
+DEFAULT_HOLDOUT = 10
+RECIPIENTS = CampaignRecipient.__table__  # type: ignore[attr-defined]
+
+
+class CouponAttachment(Protocol):
+    """Attaches one coupon of a reward to every recipient (plugged in by the coupons feature).
+
+    `messages` is what every recipient sees about the coupon (the same for all, so one
+    multicast carries it); `issue` gives each member of a chunk their own coupon and is
+    called once per chunk, in the transaction that fixes the chunk's recipients, before
+    the chunk is sent; it must be idempotent per (campaign, member). `used` counts the
+    campaign's coupons used so far, for the report.
+    """
+
+    def rewards(self, session: Session, lang: str) -> list[tuple[int, str]]: ...
+
+    def messages(self, session: Session, reward_id: int, lang: str) -> list[dict[str, Any]]: ...
+
+    def issue(self, session: Session, *, campaign: Campaign, member_ids: list[int]) -> None: ...
+
+    def used(self, session: Session, campaign: Campaign) -> int: ...
+
+
+coupon_attachment: CouponAttachment | None = None
+
+# Audiences besides segments and everyone: name -> a query of member ids (e.g. the coupons
+# feature adds "unused_coupon": members holding a live coupon).
+EXTRA_AUDIENCES: dict[str, Callable[[], Select[Any]]] = {}
+
+
+def known_audience(name: str) -> bool:
+    return name in ALL_SEGMENTS or name == EVERYONE or name in EXTRA_AUDIENCES
+
+
+def _chosen(audience: list[str]) -> ColumnElement[bool]:
+    """LINE users in any of the audience's groups."""
+    if EVERYONE in audience:
+        return true()
+    member_id = col(LineUser.member_id)
+    wanted = [a for a in audience if a in ALL_SEGMENTS]
+    parts: list[ColumnElement[bool]] = []
+    if wanted:
+        scored = select(MemberScore.member_id).where(col(MemberScore.segment).in_(wanted))
+        parts.append(member_id.in_(scored))
+    parts += [member_id.in_(EXTRA_AUDIENCES[a]()) for a in audience if a in EXTRA_AUDIENCES]
+    return or_(*parts) if parts else literal(False)
+
+
+def _reachable() -> ColumnElement[bool]:
+    """Consented to offers, still following, and not erased."""
+    erased = exists().where(
+        col(Member.id) == col(LineUser.member_id), col(Member.erased_at).is_not(None)
+    )
+    return col(LineUser.marketing_consent).is_(True) & col(LineUser.following).is_(True) & ~erased
+
+
+@dataclass(frozen=True)
+class AudienceSize:
+    chosen: int
+    reachable: int
+    held_out: int
+
+    @property
+    def receiving(self) -> int:
+        return self.reachable - self.held_out
+
+
+def audience_size(session: Session, audience: list[str], holdout_percent: int) -> AudienceSize:
+    """LINE users in the groups; those who may get offers; and how many are held out."""
+    chosen = session.exec(select(func.count()).where(_chosen(audience))).one()
+    reachable = session.exec(select(func.count()).where(_chosen(audience), _reachable())).one()
+    return AudienceSize(chosen, reachable, reachable * holdout_percent // 100)
+
+
+def reachable_by_audience(session: Session, names: list[str]) -> dict[str, int]:
+    """For each audience, how many LINE users in it may get offers now."""
+    by_segment = dict(
+        session.exec(
+            select(MemberScore.segment, func.count())
+            .join(LineUser, col(LineUser.member_id) == MemberScore.member_id)
+            .where(_reachable())
+            .group_by(MemberScore.segment)
+        ).all()
+    )
+    counts = {name: int(by_segment.get(name, 0)) for name in names if name in ALL_SEGMENTS}
+    for name in names:
+        if name not in counts:
+            counts[name] = int(
+                session.exec(select(func.count()).where(_chosen([name]), _reachable())).one()
+            )
+    return counts
+
+
+def get_campaign(session: Session, campaign_id: int) -> Campaign | None:
+    return session.get(Campaign, campaign_id)
+
+
+def create_campaign(
+    session: Session,
+    *,
+    created_by: str,
+    audience: list[str],
+    messages: list[dict[str, Any]],
+    holdout_percent: int = DEFAULT_HOLDOUT,
+    reward_id: int | None = None,
+) -> Campaign:
+    """A confirmed broadcast, waiting for its background job."""
+    campaign = Campaign(
+        created_by=created_by,
+        audience=audience,
+        messages=messages,
+        holdout_percent=holdout_percent,
+        reward_id=reward_id,
+    )
+    session.add(campaign)
+    session.flush()
+    return campaign
+
+
+def take_lease(session: Session, campaign_id: int, owner: str, seconds: float) -> bool:
+    """Become (or stay) the one job sending this campaign for the next `seconds`."""
+    now = clock.now()
+    taken = session.execute(
+        update(Campaign)
+        .where(
+            col(Campaign.id) == campaign_id,
+            col(Campaign.status).in_(["queued", "sending"]),
+            or_(
+                col(Campaign.lease_until).is_(None),
+                col(Campaign.lease_until) < now,
+                col(Campaign.lease_owner) == owner,
+            ),
+        )
+        .values(lease_owner=owner, lease_until=now + timedelta(seconds=seconds))
+        .execution_options(synchronize_session=False)
+    )
+    return taken.rowcount == 1  # type: ignore[attr-defined]
+
+
+def prepare(session: Session, campaign_id: int) -> None:
+    """Fix a queued campaign's recipients, hold-out and chunks (once)."""
+    campaign = session.get(Campaign, campaign_id, with_for_update=True)
+    if campaign is None or campaign.status != "queued":
+        return
+    pct = campaign.holdout_percent
+    ranked = (
+        select(
+            col(LineUser.line_user_id).label("line_user_id"),
+            col(LineUser.member_id).label("member_id"),
+            func.row_number().over(order_by=func.random()).label("pos"),
+            func.count().over().label("total"),
+        )
+        .where(_chosen(campaign.audience), _reachable())
+        .subquery()
+    )
+    held = ranked.c.pos * 100 <= ranked.c.total * pct
+    chunk = (ranked.c.pos - ranked.c.total * pct // 100 - 1) // CHUNK_SIZE
+    rows = select(  # type: ignore[call-overload]
+        literal(campaign_id),
+        ranked.c.line_user_id,
+        ranked.c.member_id,
+        held,
+        case((held, None), else_=chunk),
+        case((held, "held_out"), else_="waiting"),
+    )
+    columns = ["campaign_id", "line_user_id", "member_id", "held_out", "chunk", "status"]
+    session.execute(RECIPIENTS.insert().from_select(columns, rows))
+    _make_chunks(session, campaign)
+
+
+def _make_chunks(session: Session, campaign: Campaign) -> None:
+    sizes = session.exec(
+        select(CampaignRecipient.chunk, func.count())
+        .where(
+            CampaignRecipient.campaign_id == campaign.id, col(CampaignRecipient.chunk).is_not(None)
+        )
+        .group_by(col(CampaignRecipient.chunk))
+    ).all()
+    for seq, size in sizes:
+        session.add(
+            CampaignChunk(
+                campaign_id=campaign.id,  # type: ignore[arg-type]
+                seq=seq,  # type: ignore[arg-type]
+                retry_key=str(uuid.uuid4()),
+                size=size,
+            )
+        )
+    campaign.recipients = sum(size for _, size in sizes)
+    campaign.held_out = session.exec(
+        select(func.count()).where(
+            CampaignRecipient.campaign_id == campaign.id, col(CampaignRecipient.held_out).is_(True)
+        )
+    ).one()
+    campaign.status, campaign.started_at = "sending", clock.now()
+    session.add(campaign)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class ChunkToSend:
+    chunk_id: int
+    retry_key: str
+    to: list[str]
+    messages: list[dict[str, Any]]
+    attempts: int
+
+
+def claim_next_chunk(session: Session, campaign: Campaign) -> ChunkToSend | None:
+    """The next chunk still to send, its recipients fixed on the first claim; None when done."""
+    while True:
+        chunk = session.exec(
+            select(CampaignChunk)
+            .where(CampaignChunk.campaign_id == campaign.id, CampaignChunk.status == "pending")
+            .order_by(col(CampaignChunk.seq))
+            .limit(1)
+        ).first()
+        if chunk is None:
+            return None
+        if chunk.attempts == 0:
+            _fix_recipients(session, campaign, chunk.seq)
+        chunk.attempts += 1
+        to = list(
+            session.exec(
+                select(CampaignRecipient.line_user_id).where(
+                    CampaignRecipient.campaign_id == campaign.id,
+                    CampaignRecipient.chunk == chunk.seq,
+                    CampaignRecipient.status == "sending",
+                )
+            )
+        )
+        if not to:
+            chunk.status = "empty"
+        session.add(chunk)
+        session.flush()
+        if to:
+            return ChunkToSend(chunk.id, chunk.retry_key, to, campaign.messages, chunk.attempts)  # type: ignore[arg-type]
+
+
+def _in_chunk(campaign: Campaign, seq: int, status: str) -> list[ColumnElement[bool]]:
+    return [
+        RECIPIENTS.c.campaign_id == campaign.id,
+        RECIPIENTS.c.chunk == seq,
+        RECIPIENTS.c.status == status,
+    ]
+
+
+def _fix_recipients(session: Session, campaign: Campaign, seq: int) -> None:
+    """Skip who unfollowed or opted out since the campaign was confirmed; the rest are sent."""
+    for reason, gone in (
+        ("unfollowed", col(LineUser.following).is_(False)),
+        ("opted_out", col(LineUser.marketing_consent).is_(False)),
+    ):
+        leavers = select(LineUser.line_user_id).where(gone)
+        session.execute(
+            RECIPIENTS.update()
+            .where(*_in_chunk(campaign, seq, "waiting"), RECIPIENTS.c.line_user_id.in_(leavers))
+            .values(status="skipped", reason=reason)
+        )
+    session.execute(
+        RECIPIENTS.update().where(*_in_chunk(campaign, seq, "waiting")).values(status="sending")
+    )
+    if campaign.reward_id is not None and coupon_attachment is not None:
+        member_ids = session.exec(
+            select(RECIPIENTS.c.member_id).where(
+                *_in_chunk(campaign, seq, "sending"), RECIPIENTS.c.member_id.is_not(None)
+            )
+        ).all()
+        coupon_attachment.issue(session, campaign=campaign, member_ids=list(member_ids))
+
+
+def mark_chunk_sent(session: Session, chunk_id: int) -> None:
+    chunk = session.get(CampaignChunk, chunk_id)
+    assert chunk is not None
+    chunk.status, chunk.sent_at, chunk.last_error = "sent", clock.now(), None
+    session.add(chunk)
+    campaign = session.get(Campaign, chunk.campaign_id)
+    session.execute(
+        RECIPIENTS.update().where(*_in_chunk(campaign, chunk.seq, "sending")).values(status="sent")  # type: ignore[arg-type]
+    )
+    session.flush()
+
+
+def mark_chunk_failed(
+    session: Session, chunk_id: int, error: str, *, reason: str, final: bool
+) -> bool:
+    """Record a failed attempt; True when the chunk has failed for good."""
+    chunk = session.get(CampaignChunk, chunk_id)
+    assert chunk is not None
+    chunk.last_error = error[:300]
+    if final or chunk.attempts >= MAX_ATTEMPTS:
+        chunk.status = "failed"
+        campaign = session.get(Campaign, chunk.campaign_id)
+        session.execute(
+            RECIPIENTS.update()
+            .where(*_in_chunk(campaign, chunk.seq, "sending"))  # type: ignore[arg-type]
+            .values(status="failed", reason=reason)
+        )
+    session.add(chunk)
+    session.flush()
+    return chunk.status == "failed"
+
+
+def finish(session: Session, campaign_id: int) -> bool:
+    """Mark the campaign done once every chunk is settled; True only for the caller who did."""
+    pending = exists().where(
+        col(CampaignChunk.campaign_id) == campaign_id, col(CampaignChunk.status) == "pending"
+    )
+    done = session.execute(
+        update(Campaign)
+        .where(col(Campaign.id) == campaign_id, col(Campaign.status) == "sending", ~pending)
+        .values(status="done", finished_at=clock.now(), lease_owner=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return done.rowcount == 1  # type: ignore[attr-defined]
+
+
+def release_lease(session: Session, campaign_id: int, owner: str) -> None:
+    session.execute(
+        update(Campaign)
+        .where(col(Campaign.id) == campaign_id, col(Campaign.lease_owner) == owner)
+        .values(lease_owner=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def resumable(session: Session) -> list[int]:
+    """Campaigns still to send whose job is gone (no live lease): to start again."""
+    now = clock.now()
+    found = session.exec(
+        select(col(Campaign.id)).where(
+            col(Campaign.status).in_(["queued", "sending"]),
+            or_(col(Campaign.lease_until).is_(None), col(Campaign.lease_until) < now),
+        )
+    )
+    return [campaign_id for campaign_id in found if campaign_id is not None]
+
+
+def save_quota(session: Session, *, limit: int | None, used: int) -> None:
+    row = session.get(LineQuota, 1) or LineQuota(id=1)
+    row.limit, row.used, row.fetched_at = limit, used, clock.now()
+    session.add(row)
+    session.flush()
+
+
+def latest_quota(session: Session) -> LineQuota | None:
+    return session.get(LineQuota, 1)

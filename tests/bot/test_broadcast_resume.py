@@ -1,0 +1,163 @@
+"""A worker killed mid-broadcast: restarted, it resumes, and every member gets it exactly once.
+
+Real huey consumers (SqliteHuey file, and Redis when it answers) deliver a broadcast of
+3,000 members to the fake LINE, slowed down so the kill lands mid-way, usually while a
+multicast is in flight (LINE accepted it, the worker never recorded it).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import redis
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.fakeline import FakeLine
+from storage import campaigns
+from storage.db import transaction
+from storage.models import Campaign, CampaignRecipient
+from tests.bot.broadcast_helpers import make_audience, make_owner
+from tests.conftest import SECRET, TOKEN
+
+ROOT = Path(__file__).resolve().parents[2]
+AUDIENCE = 3000
+LEASE = 2
+
+
+def worker_env(engine: Engine, fake: FakeLine, queue: dict[str, str]) -> dict[str, str]:
+    url = engine.url.render_as_string(hide_password=False)
+    options = engine.test_connect_args.get("options")  # type: ignore[attr-defined]
+    if options:
+        url += "?options=" + options.replace("=", "%3D")
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "HUEY_SQLITE")}
+    return {
+        **env,
+        **queue,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": url,
+        "LINE_CHANNEL_SECRET": SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+        "LINE_BASIC_ID": "@loyaltytest",
+        "LINE_API_ENDPOINT": fake.url,
+        "LINE_API_DATA_ENDPOINT": fake.url,
+        "BASE_URL": "https://loyalty.test",
+        "BROADCAST_LEASE_SECONDS": str(LEASE),
+    }
+
+
+def start_consumer(env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "huey.bin.huey_consumer",
+            "bot.tasks.huey",
+            "-w",
+            "2",
+            "-k",
+            "thread",
+        ],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for(check: Any, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def status(engine: Engine, campaign_id: int) -> str:
+    with Session(engine) as session:
+        return session.get(Campaign, campaign_id).status  # type: ignore[union-attr]
+
+
+def kill_and_resume(engine: Engine, fake: FakeLine, queue: dict[str, str], tmp_path: Path) -> None:
+    people = make_audience(engine, AUDIENCE)
+    owner = make_owner(engine)
+    with transaction(engine) as session:
+        campaign_id = campaigns.create_campaign(
+            session,
+            created_by=owner,
+            audience=[campaigns.EVERYONE],
+            messages=[{"type": "text", "text": "Flash sale today"}],
+        ).id
+    fake.delay["/v2/bot/message/multicast"] = 0.4
+    env = worker_env(engine, fake, queue)
+    consumer = start_consumer(env, tmp_path)
+    try:
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"from bot.broadcast import send_broadcast; send_broadcast({campaign_id})",
+            ],
+            env=env,
+            cwd=tmp_path,
+            check=True,
+            timeout=30,
+        )
+        accepted = lambda n: len(fake.calls("/v2/bot/message/multicast", status=200)) >= n  # noqa: E731
+        assert wait_for(lambda: accepted(2), 30), "the broadcast never started"
+        time.sleep(0.2)  # the third chunk is in flight now
+        consumer.send_signal(signal.SIGKILL)
+        consumer.wait(10)
+        killed_at = len(fake.calls("/v2/bot/message/multicast", status=200))
+        assert status(engine, campaign_id) == "sending"
+        time.sleep(LEASE + 0.5)  # the dead worker's lease runs out
+        consumer = start_consumer(env, tmp_path)
+        assert wait_for(lambda: status(engine, campaign_id) == "done", 60)
+        assert wait_for(lambda: fake.bot_messages(owner), 20), "owner was not told"
+    finally:
+        consumer.kill()
+        consumer.wait(10)
+    assert 2 <= killed_at < 6
+    got = Counter(
+        user
+        for user, lines in list(fake.chats.items())
+        for line in lines
+        if line.via == "multicast"
+    )
+    with Session(engine) as session:
+        held = set(
+            session.exec(
+                select(CampaignRecipient.line_user_id).where(
+                    CampaignRecipient.campaign_id == campaign_id,
+                    CampaignRecipient.held_out == True,  # noqa: E712
+                )
+            )
+        )
+    assert len(held) == AUDIENCE // 10
+    assert {user: got[user] for user, _ in people if user not in held} == {
+        user: 1 for user, _ in people if user not in held
+    }
+    assert not held & set(got)
+    finished = [m["text"] for m in fake.bot_messages(owner)]
+    assert len(finished) == 1 and "Sent: 2,700" in finished[0]
+
+
+def test_killed_worker_resumes_with_sqlite_huey(
+    engine: Engine, fake: FakeLine, tmp_path: Path
+) -> None:
+    kill_and_resume(engine, fake, {"HUEY_SQLITE": str(tmp_path / "jobs.db")}, tmp_path)
+
+
+def test_killed_worker_resumes_with_redis(
+    engine: Engine, fake: FakeLine, redis_url: str, tmp_path: Path
+) -> None:
+    redis.Redis.from_url(redis_url).flushdb()
+    kill_and_resume(engine, fake, {"REDIS_URL": redis_url}, tmp_path)

@@ -1,0 +1,168 @@
+"""RFM exactly as the issue defines it, pinned on small hand-computed data sets."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from storage import members, segments
+from storage.db import transaction
+from storage.models import MemberScore, Purchase
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+AS_OF = date(2024, 6, 30)
+
+
+def local(day: date, hour: int = 12, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=BANGKOK)
+
+
+def add_member(
+    session: Session, name: str, purchases: list[tuple[datetime, int]], **kw: Any
+) -> int:
+    member = members.create_member(session, phone=None)
+    member.customer_ref = name
+    session.add(member)
+    for at, satang in purchases:
+        session.add(Purchase(member_id=member.id, amount_satang=satang, occurred_at=at, **kw))
+    session.flush()
+    return member.id  # type: ignore[return-value]
+
+
+def days_ago(n: int, hour: int = 12) -> datetime:
+    return local(AS_OF - timedelta(days=n), hour)
+
+
+def spread(last_days_ago: int, count: int, total: int) -> list[tuple[datetime, int]]:
+    """`count` purchases, the latest `last_days_ago` days before as-of, summing to `total`."""
+    amounts = [total // count] * count
+    amounts[0] += total - sum(amounts)
+    return [(days_ago(last_days_ago + 30 * i), a) for i, a in enumerate(amounts)]
+
+
+def scores(engine: Any) -> dict[str, tuple[Any, ...]]:
+    with Session(engine) as session:
+        rows = session.exec(select(MemberScore)).all()
+        refs = {m.id: m.customer_ref for m in session.exec(select(members.Member)).all()}
+    return {
+        refs[r.member_id]: (
+            r.recency_days,
+            r.frequency,
+            r.monetary_satang,
+            r.r_score,
+            r.f_score,
+            r.m_score,
+            r.segment,
+        )
+        for r in rows
+    }
+
+
+def test_seven_members_with_ties(engine: Any) -> None:
+    """N = 7. Ties at the top share rank 6, so the best R score here is 4, not 5."""
+    with transaction(engine) as session:
+        add_member(session, "A", spread(0, 5, 50000))
+        add_member(session, "B", [(local(AS_OF, 23, 30), 20000)])
+        add_member(session, "C", spread(3, 3, 30000))
+        add_member(session, "D", spread(10, 3, 30000))
+        add_member(session, "E", spread(40, 2, 99999))
+        add_member(session, "F", spread(40, 1, 500))
+        add_member(session, "G", spread(200, 4, 150000))
+        add_member(session, "nobody", [])
+        assert segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK) == 7
+    assert scores(engine) == {
+        #      R    F  M       Rs Fs Ms
+        "A": (0, 5, 50000, 4, 5, 3, "loyal"),
+        "B": (0, 1, 20000, 4, 1, 1, "promising"),
+        "C": (3, 3, 30000, 3, 3, 2, "need_attention"),
+        "D": (10, 3, 30000, 3, 3, 2, "need_attention"),
+        "E": (40, 2, 99999, 1, 2, 4, "hibernating"),
+        "F": (40, 1, 500, 1, 1, 1, "hibernating"),
+        "G": (200, 4, 150000, 1, 4, 5, "at_risk"),
+        "nobody": (None, None, None, None, None, None, "no_purchase"),
+    }
+
+
+def test_five_distinct_members_score_their_rank_and_boundaries_count(engine: Any) -> None:
+    """N = 5 with distinct values: score = rank. Also: what counts as a purchase."""
+    with transaction(engine) as session:
+        add_member(session, "champ", spread(1, 4, 40000))
+        add_member(session, "potential", spread(2, 2, 20000))
+        add_member(session, "sleepy", spread(5, 1, 10000))
+        add_member(session, "cantlose", spread(9, 5, 50000))
+        add_member(session, "atrisk", spread(30, 3, 30000))
+        # none of these count: voided, after the as-of day (local midnight), or erased
+        add_member(session, "voided", [(days_ago(1), 9999)], voided_at=datetime.now(UTC))
+        add_member(session, "tomorrow", [(local(AS_OF + timedelta(days=1), 0, 30), 100)])
+        gone = add_member(session, "erased", [(days_ago(1), 100)])
+        session.get(members.Member, gone).erased_at = datetime.now(UTC)  # type: ignore[union-attr]
+        # a purchase after as-of does not change what an earlier member scores
+        champ = session.exec(select(members.Member).where(members.Member.customer_ref == "champ"))
+        session.add(
+            Purchase(member_id=champ.one().id, amount_satang=7, occurred_at=local(date(2024, 7, 2)))
+        )
+        assert segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK) == 5
+    got = scores(engine)
+    assert got["champ"] == (1, 4, 40000, 5, 4, 4, "champions")
+    assert got["potential"] == (2, 2, 20000, 4, 2, 2, "potential_loyalist")
+    assert got["sleepy"] == (5, 1, 10000, 3, 1, 1, "about_to_sleep")
+    assert got["cantlose"] == (9, 5, 50000, 2, 5, 5, "cant_lose")
+    assert got["atrisk"] == (30, 3, 30000, 1, 3, 3, "at_risk")
+    assert got["voided"][-1] == got["tomorrow"][-1] == "no_purchase"
+    assert "erased" not in got
+
+
+def test_recency_counts_shop_local_days(engine: Any) -> None:
+    """23:59 Bangkok on the day before as-of is 1 day; 00:01 on as-of day is 0 (UTC 17:01)."""
+    with transaction(engine) as session:
+        add_member(session, "late", [(local(AS_OF - timedelta(days=1), 23, 59), 100)])
+        add_member(session, "early", [(local(AS_OF, 0, 1), 100)])
+        segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK)
+    got = scores(engine)
+    assert got["late"][0] == 1 and got["early"][0] == 0
+
+
+def test_refresh_replaces_the_previous_scores(engine: Any) -> None:
+    with transaction(engine) as session:
+        add_member(session, "A", spread(0, 1, 100))
+        segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK)
+        segments.refresh_scores(session, as_of=AS_OF + timedelta(days=10), tz=BANGKOK)
+        rows = session.exec(select(MemberScore)).all()
+        run = segments.latest_run(session)
+    assert len(rows) == 1 and rows[0].recency_days == 10
+    assert run is not None and run.as_of == AS_OF + timedelta(days=10)
+
+
+@pytest.mark.parametrize("r", [1, 2, 3, 4, 5])
+def test_segment_table_matches_the_issue_in_python_and_sql(engine: Any, r: int) -> None:
+    issue = {
+        (1, 1): "hibernating", (1, 2): "hibernating", (1, 3): "at_risk", (1, 4): "at_risk",
+        (1, 5): "cant_lose", (3, 1): "about_to_sleep", (3, 2): "about_to_sleep",
+        (3, 3): "need_attention", (3, 4): "loyal", (3, 5): "loyal", (4, 1): "promising",
+        (4, 2): "potential_loyalist", (4, 3): "potential_loyalist", (4, 4): "loyal",
+        (4, 5): "loyal", (5, 1): "new", (5, 2): "potential_loyalist",
+        (5, 3): "potential_loyalist", (5, 4): "champions", (5, 5): "champions",
+    }  # fmt: skip
+    for f in range(1, 6):
+        expected = issue.get((r, f)) or issue[(1, f)]  # R 1-2 behave alike
+        assert segments.segment_for(r, f) == expected
+        with engine.connect() as connection:
+            sql = text(f"SELECT {segments.segment_sql(':r', ':f')}")
+            assert connection.execute(sql, {"r": r, "f": f}).scalar() == expected
+
+
+def test_sizes_list_every_segment(engine: Any) -> None:
+    with transaction(engine) as session:
+        add_member(session, "A", spread(0, 1, 12345))
+        add_member(session, "B", [])
+        segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK)
+        sizes = {s.segment: s for s in segments.segment_sizes(session)}
+    assert list(sizes) == list(segments.ALL_SEGMENTS)
+    assert sizes["no_purchase"].members == 1
+    assert sum(s.members for s in sizes.values()) == 2
+    assert sum(s.spend_satang for s in sizes.values()) == 12345
