@@ -8,7 +8,7 @@ from flask import Flask, Response, jsonify
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from bot import media, webhook
+from bot import api, media, privacy_web, webhook
 from bot.config import ConfigError, Settings, load_settings
 from bot.services import Services, build, install
 
@@ -36,6 +36,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.extensions["loyalty"] = services
     app.register_blueprint(webhook.bp)
     app.register_blueprint(media.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(privacy_web.bp)
     if services.settings.demo:
         from bot.simulator import bp as simulator_bp
 

@@ -7,7 +7,9 @@ import re
 import click
 
 from bot import cli_base
+from bot.cli_apikey import apikey
 from bot.cli_base import Stop, database
+from bot.cli_report import report
 from bot.cli_rewards import rewards_cli
 from bot.cli_richmenu import richmenu
 from bot.cli_segments import import_group, rfm
@@ -152,6 +154,8 @@ cli.add_command(rewards_cli)
 cli.add_command(richmenu)
 cli.add_command(import_group)
 cli.add_command(rfm)
+cli.add_command(report)
+cli.add_command(apikey)
 
 
 def main() -> None:

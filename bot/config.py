@@ -36,6 +36,7 @@ class Settings:
     demo: bool = False
     shop_color: str = "#06C755"
     shop_logo: str | None = None
+    commands_per_minute: int = 20
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -87,6 +88,7 @@ def load_settings(env: dict[str, str] | None = None, instance_dir: Path | None =
     if sms_provider == "http" and not env.get("SMS_HTTP_URL"):
         raise ConfigError("missing required setting SMS_HTTP_URL (needed when SMS_PROVIDER=http)")
     shop_color, shop_logo = _shop_look(env)
+    commands_per_minute = _whole(env, "RATE_LIMIT_PER_MINUTE", 20)
     instance = instance_dir or Path(env.get("INSTANCE_DIR", "instance")).resolve()
     return Settings(
         channel_secret=env["LINE_CHANNEL_SECRET"].strip(),
@@ -105,7 +107,16 @@ def load_settings(env: dict[str, str] | None = None, instance_dir: Path | None =
         demo=env.get("LOYALTY_DEMO") == "1",
         shop_color=shop_color,
         shop_logo=shop_logo,
+        commands_per_minute=commands_per_minute,
     )
+
+
+def _whole(env: dict[str, str], name: str, default: int) -> int:
+    """A whole number setting, 0 or more."""
+    raw = env.get(name, "").strip() or str(default)
+    if not raw.isdecimal():
+        raise ConfigError(f"{name} must be a whole number, 0 or more (0 switches it off)")
+    return int(raw)
 
 
 def _shop_look(env: dict[str, str]) -> tuple[str, str | None]:

@@ -9,9 +9,10 @@ from flask import Blueprint, Response, abort, current_app
 
 from bot.charts import bar_chart
 from bot.coupon_image import PREVIEW_WIDTH, CouponFace, render_coupon
+from bot.insight_charts import draw_chart
 from bot.qr import qr_png
 from handlers.coupon_views import coupon_face
-from storage import coupons, media_files, members, rewards
+from storage import coupons, insight_series, media_files, members, rewards
 from storage.db import transaction
 
 bp = Blueprint("media", __name__, url_prefix="/media")
@@ -94,18 +95,23 @@ def reward_picture(token: str) -> Response:
     return response
 
 
-# segments and broadcasts
+# segments and broadcasts, insights
 
 
 @bp.get("/chart/<token>.png")
 def chart(token: str) -> Response:
-    """A segment chart: drawn from its stored numbers on the first fetch, then kept."""
+    """A chart (segments, or the owner's statistics): drawn from its stored numbers on the
+    first fetch, then kept."""
     services = current_app.extensions["loyalty"]
     with transaction(services.engine) as session:
         row = media_files.find(session, token)
         if row is None or not row.spec:
             abort(404)
         if row.data is None:
-            media_files.keep_drawing(session, row, bar_chart(row.spec))
+            if row.kind == insight_series.CHART_KIND:
+                drawn = draw_chart(row.spec, services.settings.shop_color)
+            else:
+                drawn = bar_chart(row.spec)
+            media_files.keep_drawing(session, row, drawn)
         data = row.data
     return _png(data)  # type: ignore[arg-type]

@@ -32,6 +32,7 @@ class Services:
             baht_per_point=s.baht_per_point,
             tz=s.tz,
             color=s.shop_color,
+            commands_per_minute=s.commands_per_minute,
         )
 
 

@@ -10,12 +10,24 @@ from huey import crontab
 from huey.exceptions import RetryTask
 
 from bot.line import LineError
+from bot.messages import as_json
 from bot.queue import huey
 from bot.services import current
 from handlers.i18n import language_for
+from handlers.insights import weekly_summary
 from handlers.router import Job
 from richmenus.linking import link_for_role
-from storage import coupons, members, outbox
+from storage import (
+    api_keys,
+    audit,
+    clock,
+    coupons,
+    insight_series,
+    members,
+    outbox,
+    privacy,
+    weekly,
+)
 from storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -117,6 +129,41 @@ def link_richmenu(line_user_id: str, role: str) -> str:
             raise RetryTask(delay=error.retry_after or 30) from None
         log.warning("rich menu of %s not changed: %s", line_user_id, error)
         return "failed"
+
+
+# insights and privacy
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+def send_weekly_summaries() -> int:
+    """Mondays from 09:00 shop time: last week's summary to each owner who has not switched
+    it off. Each owner's week is claimed in the database first, so it goes out once."""
+    services = current()
+    now = clock.now()
+    queued = []
+    with transaction(services.engine) as session:
+        for owner in weekly.claim_due(session, now, services.shop.tz):
+            messages = weekly_summary(session, services.shop, owner.language, now)
+            row = outbox.queue_push(
+                session, to=owner.line_user_id, messages=as_json(messages), purpose="weekly_summary"
+            )
+            queued.append(row.id)
+    for outbox_id in queued:
+        deliver_push(outbox_id)
+    return len(queued)
+
+
+@huey.periodic_task(crontab(hour="20", minute="15"))
+def forget_old_records() -> dict[str, int]:
+    """Daily (03:15 in Bangkok): audit lines after 400 days, used or expired data links,
+    charts after 30 days, idempotency keys after 30 days."""
+    with transaction(current().engine) as session:
+        return {
+            "audit": audit.purge(session),
+            "exports": privacy.purge_exports(session),
+            "charts": insight_series.purge_charts(session),
+            "api_calls": api_keys.purge_calls(session),
+        }
 
 
 TASKS = {

@@ -38,6 +38,7 @@ def use_coupon(ctx: Context) -> list[Message]:
         typed = " ".join(ctx.args)
         return [text(ctx.t("use_unknown", code=typed) if typed else ctx.t("use_usage"))]
     result = coupons.use_coupon(ctx.session, code=code, staff_user_id=ctx.user.line_user_id)
+    ctx.audit_subject = result.member
     if result.outcome == Use.USED_NOW:
         _tell_customer(ctx, result, "coupon_used_notice")
     return [text(_answer(ctx, code, result))]
@@ -108,6 +109,7 @@ def cancel_coupon(ctx: Context) -> list[Message]:
     if code is None:
         return [text(ctx.t("cancel_coupon_usage"))]
     result = coupons.cancel_coupon(ctx.session, code=code, actor=ctx.user.line_user_id)
+    ctx.audit_subject = result.member
     if result.coupon is None or result.reward is None:
         return [text(ctx.t("use_unknown", code=code))]
     if result.member is None:

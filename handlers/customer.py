@@ -10,7 +10,7 @@ from linebot.v3.messaging import Message
 from bot.messages import Choice, QrCard, member_card, postback_data, text
 from handlers.i18n import LANGUAGES, language_for, t
 from handlers.router import Context, router
-from storage import clock, dialogs, ledger, members, phones, tiers, verification
+from storage import clock, dialogs, ledger, members, phones, privacy, tiers, verification
 from storage.models import EntryKind, LineUser, Member, Role, id_of
 
 NOTICE_VERSION = "1"
@@ -40,7 +40,7 @@ def _consent_choices(ctx: Context) -> list[Choice]:
     ]
 
 
-def _privacy_notice(ctx: Context) -> Message:
+def privacy_notice(ctx: Context) -> Message:
     return text(ctx.t("privacy_notice", shop=ctx.shop.name), _consent_choices(ctx))
 
 
@@ -61,7 +61,7 @@ def welcome(ctx: Context) -> list[Message]:
     greeting = text(ctx.t("welcome", shop=ctx.shop.name))
     if ctx.user.service_consent_version == NOTICE_VERSION:
         return [greeting, _ask_phone(ctx)]
-    return [greeting, _privacy_notice(ctx)]
+    return [greeting, privacy_notice(ctx)]
 
 
 @router.on("unfollow")
@@ -77,12 +77,15 @@ def record_consent(ctx: Context) -> list[Message]:
     """The customer answered the privacy notice."""
     choice = ctx.data.get("choice")
     if choice not in ("all", "service"):
+        privacy.record_consent(ctx.session, ctx.user, version=NOTICE_VERSION, service=False)
+        if ctx.member is not None:
+            return [text(ctx.t("consent_declined_member"), menu(ctx))]
         return [
             text(ctx.t("consent_declined"), [Choice(ctx.t("qr_register"), ctx.t("cmd_register"))])
         ]
-    ctx.user.service_consent_version = NOTICE_VERSION
-    ctx.user.marketing_consent = choice == "all"
-    ctx.user.consent_at = clock.now()
+    privacy.record_consent(
+        ctx.session, ctx.user, version=NOTICE_VERSION, service=True, marketing=choice == "all"
+    )
     if ctx.member is not None:
         return [text(ctx.t("consent_saved"), menu(ctx))]
     return [text(ctx.t("consent_thanks")), _ask_phone(ctx)]
@@ -94,7 +97,7 @@ def register(ctx: Context) -> list[Message]:
     if ctx.member is not None:
         return [text(ctx.t("already_member", code=ctx.member.code), menu(ctx))]
     if ctx.user.service_consent_version != NOTICE_VERSION:
-        return [_privacy_notice(ctx)]
+        return [privacy_notice(ctx)]
     return [_ask_phone(ctx)]
 
 
@@ -112,7 +115,7 @@ def register_phone(ctx: Context, typed: str) -> list[Message]:
         dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
         return [text(ctx.t("already_member", code=ctx.member.code), menu(ctx))]
     if ctx.user.service_consent_version != NOTICE_VERSION:
-        return [_privacy_notice(ctx)]
+        return [privacy_notice(ctx)]
     phone = phones.to_e164(typed)
     if phone is None:
         dialogs.start_dialog(ctx.session, ctx.user.line_user_id, "register", "phone")
@@ -263,11 +266,11 @@ def show_card(ctx: Context) -> list[Message]:
 @router.command("help", "ช่วยเหลือ", "วิธีใช้", "menu", "เมนู", "?")
 def show_help(ctx: Context) -> list[Message]:
     """What this person can do here, by role."""
-    parts = [ctx.t("help_customer")]
+    parts = [ctx.t("help_customer"), ctx.t("help_customer_privacy")]
     if ctx.role.rank >= Role.STAFF.rank:
         parts.append(ctx.t("help_staff"))
     if ctx.role == Role.OWNER:
-        parts.append(ctx.t("help_owner"))
+        parts += [ctx.t("help_owner"), ctx.t("help_owner_insights")]
     return [text("\n\n".join(parts), menu(ctx))]
 
 
@@ -286,8 +289,8 @@ def set_language(ctx: Context) -> list[Message]:
 @router.command("stop", "หยุดรับข่าว", "หยุด", "unsubscribe")
 def stop_marketing(ctx: Context) -> list[Message]:
     """Opt out of offers and news; points and notices about them keep working."""
-    ctx.user.marketing_consent = False
-    ctx.user.consent_at = clock.now()
+    version = ctx.user.service_consent_version or NOTICE_VERSION
+    privacy.record_consent(ctx.session, ctx.user, version=version, marketing=False)
     return [text(ctx.t("marketing_stopped"), menu(ctx))]
 
 
@@ -295,9 +298,8 @@ def stop_marketing(ctx: Context) -> list[Message]:
 def start_marketing(ctx: Context) -> list[Message]:
     """Opt back in to offers and news."""
     if ctx.user.service_consent_version != NOTICE_VERSION:
-        return [_privacy_notice(ctx)]
-    ctx.user.marketing_consent = True
-    ctx.user.consent_at = clock.now()
+        return [privacy_notice(ctx)]
+    privacy.record_consent(ctx.session, ctx.user, version=NOTICE_VERSION, marketing=True)
     return [text(ctx.t("marketing_started"), menu(ctx))]
 
 

@@ -6,11 +6,17 @@ from dataclasses import dataclass, field
 
 from linebot.v3.messaging import Message
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 import handlers  # noqa: F401  (registers routes)
+from bot.messages import text
+from handlers.i18n import t
 from handlers.router import Context, Event, Job, Shop, router
-from storage import dialogs, events, members
+from storage import dialogs, events, members, ratelimit
 from storage.db import transaction
+from storage.models import LineUser
+
+COUNTED = ("text", "postback", "image")  # what a person sends; follow/unfollow are not commands
 
 
 @dataclass
@@ -37,6 +43,9 @@ def handle_event(engine: Engine, shop: Shop, event: Event) -> Outcome:
             following=True if event.kind != "unfollow" else None,
             display_name=event.display_name,
         )
+        limited = _rate_limited(session, shop, event, user)
+        if limited is not None:
+            return Outcome(messages=limited, language=user.language)
         ctx = Context(session=session, event=event, shop=shop, user=user)
         ctx.dialog = dialogs.current_dialog(session, user.line_user_id)
         if not known and event.kind != "follow":
@@ -44,3 +53,20 @@ def handle_event(engine: Engine, shop: Shop, event: Event) -> Outcome:
         messages = router.dispatch(ctx)
         session.add(user)
         return Outcome(messages=messages, jobs=ctx.jobs, language=user.language)
+
+
+def _rate_limited(
+    session: Session, shop: Shop, event: Event, user: LineUser
+) -> list[Message] | None:
+    """None when the person may go on; else the answer: a polite word once, then silence.
+
+    The count is in the database, so it holds across web processes.
+    """
+    if not shop.commands_per_minute or event.kind not in COUNTED:
+        return None
+    sent = ratelimit.count_command(session, user.line_user_id)
+    if sent <= shop.commands_per_minute:
+        return None
+    if sent == shop.commands_per_minute + 1:
+        return [text(t(user.language, "rate_limited", limit=shop.commands_per_minute))]
+    return []

@@ -19,11 +19,13 @@ from sqlmodel import Session
 from bot.messages import FlexColors, as_json, parse_postback
 from bot.messages import text as text_message
 from handlers.i18n import t
-from storage import dialogs, outbox
+from storage import audit, dialogs, outbox
 from storage.models import Dialog, LineUser, Member, Role
 
 Handler = Callable[["Context"], list[Message]]
 StepHandler = Callable[["Context"], "list[Message] | None"]
+AfterHook = Callable[["Context", list[Message]], list[Message]]
+AUDITED = "_audited"  # in a dialog's data: it was opened by a staff or owner command
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Shop:
     baht_per_point: int
     tz: tzinfo
     color: str = "#06C755"
+    commands_per_minute: int = 20
 
     @property
     def colors(self) -> FlexColors:
@@ -83,6 +86,8 @@ class Context:
     data: dict[str, str] = field(default_factory=dict)
     dialog: Dialog | None = None
     jobs: list[Job] = field(default_factory=list)
+    audit_subject: Member | None = None  # the member a staff or owner action was about
+    answering: bool = False  # set while the router answers (a photo is answered as text)
 
     @property
     def lang(self) -> str:
@@ -135,6 +140,7 @@ class Router:
         self.fallback_handler: Handler | None = None
         self.cancel_aliases: tuple[str, ...] = ()
         self.cancel_handler: Handler | None = None
+        self.after_hooks: list[AfterHook] = []
 
     def command(
         self, *aliases: str, min_role: Role = Role.CUSTOMER
@@ -189,6 +195,11 @@ class Router:
         self.fallback_handler = handler
         return handler
 
+    def after(self, hook: AfterHook) -> AfterHook:
+        """`hook(ctx, messages)` may add to every answer (e.g. a changed privacy notice)."""
+        self.after_hooks.append(hook)
+        return hook
+
     def match(self, text: str) -> tuple[Command, list[str]] | None:
         """The command whose alias starts `text` (longest alias wins) and the words after it."""
         best: tuple[Command, str] | None = None
@@ -203,7 +214,16 @@ class Router:
         return best[0], text[len(best[1]) :].split()
 
     def dispatch(self, ctx: Context) -> list[Message]:
-        """Answer one event."""
+        """Answer one event, then let the after-hooks add to the answer (once)."""
+        if ctx.answering:
+            return self._dispatch(ctx)
+        ctx.answering = True
+        messages = self._dispatch(ctx)
+        for hook in self.after_hooks:
+            messages = hook(ctx, messages)
+        return messages
+
+    def _dispatch(self, ctx: Context) -> list[Message]:
         kind = ctx.event.kind
         if kind == "text":
             return self._text(ctx)
@@ -226,18 +246,23 @@ class Router:
         found = self.match(ctx.text)
         if found is not None:
             command, ctx.args = found
-            return self._guarded(ctx, command.handler, command.min_role)
+            return self._guarded(ctx, command.handler, command.min_role, command.aliases[0])
         assert self.fallback_handler is not None
         return self.fallback_handler(ctx)
 
     def _step(self, ctx: Context) -> list[Message] | None:
         if ctx.dialog is None:
             return None
-        step = self.steps.get((ctx.dialog.name, ctx.dialog.step))
+        name, at = ctx.dialog.name, ctx.dialog.step
+        step = self.steps.get((name, at))
         if step is None:
             dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
             return None
-        return step(ctx)
+        audited = bool(ctx.dialog.data.get(AUDITED))
+        handled = step(ctx)
+        if handled is not None and audited:
+            self._audit(ctx, f"{name}.{at}", Role(ctx.user.role))
+        return handled
 
     def _postback(self, ctx: Context) -> list[Message]:
         ctx.data = parse_postback(ctx.event.postback)
@@ -246,13 +271,36 @@ class Router:
             assert self.fallback_handler is not None
             return self.fallback_handler(ctx)
         handler, min_role = found
-        return self._guarded(ctx, handler, min_role)
+        return self._guarded(ctx, handler, min_role, f"postback {ctx.data.get('action', '')}")
 
-    def _guarded(self, ctx: Context, handler: Handler, min_role: Role) -> list[Message]:
-        if ctx.role.rank < min_role.rank:
+    def _guarded(
+        self, ctx: Context, handler: Handler, min_role: Role, action: str
+    ) -> list[Message]:
+        """Run the handler if the person's role allows; staff and owner routes are audited."""
+        role = ctx.role
+        if role.rank < min_role.rank:
             key = "only_owner" if min_role == Role.OWNER else "only_staff"
             return [text_message(ctx.t(key))]
-        return handler(ctx)
+        messages = handler(ctx)
+        if min_role.rank >= Role.STAFF.rank:
+            self._audit(ctx, action, role)
+        return messages
+
+    def _audit(self, ctx: Context, action: str, role: Role) -> None:
+        """One audit line (who, what, when, on whom); a dialog left open is audited too."""
+        typed = ctx.text if ctx.event.kind == "text" else ctx.event.postback or ctx.event.kind
+        subject = ctx.audit_subject
+        audit.record(
+            ctx.session,
+            actor=ctx.user.line_user_id,
+            actor_role=role,
+            action=action,
+            detail=typed,
+            member_id=subject.id if subject is not None else None,
+        )
+        left_open = dialogs.current_dialog(ctx.session, ctx.user.line_user_id)
+        if left_open is not None and not left_open.data.get(AUDITED):
+            dialogs.move_dialog(ctx.session, left_open, left_open.step, **{AUDITED: True})
 
 
 def _once(routes: dict[Any, Any], key: object, handler: Callable[..., Any]) -> None:

@@ -40,13 +40,15 @@ def baht(satang: int) -> str:
 def find_member(ctx: Context, typed: str, *, create: bool) -> Member | None:
     """A member by code or phone; with `create`, an unknown valid phone becomes a counter member."""
     if _MEMBER_CODE.match(typed):
-        return members.find_member_by_code(ctx.session, typed)
+        ctx.audit_subject = members.find_member_by_code(ctx.session, typed)
+        return ctx.audit_subject
     phone = phones.to_e164(typed)
     if phone is None:
         return None
     member = members.find_member_by_phone(ctx.session, phone)
     if member is None and create:
         member = members.create_member(ctx.session, phone=phone)
+    ctx.audit_subject = member
     return member
 
 
@@ -117,6 +119,7 @@ def take_amount(ctx: Context) -> list[Message] | None:
 
 
 def _award(ctx: Context, member: Member, satang: int) -> list[Message]:
+    ctx.audit_subject = member
     result = ledger.award_purchase(
         ctx.session,
         member=member,
@@ -142,6 +145,8 @@ def _award(ctx: Context, member: Member, satang: int) -> list[Message]:
         balance=result.balance,
         entry=result.entry.id,
     )
+    if result.debt_paid:
+        reply += "\n" + ctx.t("award_debt_note", paid=result.debt_paid)
     return [text(reply)]
 
 
@@ -160,6 +165,7 @@ def void(ctx: Context) -> list[Message]:
         )
     except ledger.VoidRefused as refused:
         return [text(ctx.t(f"void_{refused.reason}", entry=entry_id))]
+    ctx.audit_subject = member
     notify(
         ctx,
         members.line_user_of(ctx.session, member),

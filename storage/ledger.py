@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage import clock, lots
-from storage.models import EntryKind, LedgerEntry, Member, Purchase
+from storage.models import EntryKind, LedgerEntry, Member, PointsDebt, Purchase
 
 VOID_WINDOW = timedelta(minutes=15)
 
@@ -37,6 +37,7 @@ class Award:
     purchase: Purchase
     entry: LedgerEntry
     balance: int
+    debt_paid: int = 0
 
 
 def post_entry(
@@ -141,7 +142,47 @@ def award_purchase(
         idempotency_key=idempotency_key,
         purchase_id=purchase.id,
     )
-    return Award(purchase=purchase, entry=entry, balance=member.points)
+    paid = pay_debt(session, member=member, earned=entry)
+    return Award(purchase=purchase, entry=entry, balance=member.points, debt_paid=paid)
+
+
+def pay_debt(session: Session, *, member: Member, earned: LedgerEntry) -> int:
+    """Points of a new earning that pay the member's refund debts, oldest first.
+
+    The payment is one REFUND entry keyed on the earning, so a repeat changes nothing.
+    """
+    key = f"debt:{earned.id}"
+    done = session.exec(select(LedgerEntry).where(LedgerEntry.idempotency_key == key)).first()
+    if done is not None:
+        return -done.points
+    debts = session.exec(
+        select(PointsDebt)
+        .where(PointsDebt.member_id == member.id, col(PointsDebt.settled_at).is_(None))
+        .order_by(col(PointsDebt.id))
+        .with_for_update()
+    ).all()
+    payment = min(earned.points, sum(d.points - d.paid for d in debts))
+    if payment <= 0:
+        return 0
+    post_entry(
+        session,
+        member=member,
+        kind=EntryKind.REFUND,
+        points=-payment,
+        actor=earned.actor,
+        idempotency_key=key,
+        note="refund debt paid",
+    )
+    left = payment
+    for debt in debts:
+        part = min(left, debt.points - debt.paid)
+        debt.paid += part
+        left -= part
+        if debt.paid == debt.points:
+            debt.settled_at = clock.now()
+        session.add(debt)
+    session.flush()
+    return payment
 
 
 def void_entry(

@@ -495,3 +495,134 @@ class SegmentDrop(SQLModel, table=True):
     offer_requested_by: str | None = Field(default=None, max_length=64)
     offered_at: datetime | None = _time(default=None)
     outcome: str | None = Field(default=None, max_length=16)
+
+
+# insights and privacy
+
+
+class ConsentRecord(SQLModel, table=True):
+    """One answer for one purpose (service, marketing) under one notice version: history."""
+
+    __tablename__ = "consent_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    line_user_id: str = Field(index=True, max_length=64)
+    purpose: str = Field(max_length=16)
+    granted: bool
+    notice_version: str = Field(max_length=16)
+    recorded_at: datetime = _created()
+
+
+class DataExport(SQLModel, table=True):
+    """A member asked for their data: a one-time download link, valid 24 hours."""
+
+    __tablename__ = "data_export"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    line_user_id: str = Field(index=True, max_length=64)
+    expires_at: datetime = _time()
+    downloaded_at: datetime | None = _time(default=None)
+    created_at: datetime = _created()
+
+
+class AuditEntry(SQLModel, table=True):
+    """Something a staff member or owner did (who, what, when, on whom); kept over a year."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, index=True)
+    actor: str = Field(index=True, max_length=64)
+    actor_role: str = Field(max_length=16)
+    action: str = Field(max_length=40)
+    detail: str | None = Field(default=None, max_length=300)
+    member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+
+
+class RateLimitWindow(SQLModel, table=True):
+    """How many commands a user sent in the current minute (in the database: web
+    processes keep no state)."""
+
+    __tablename__ = "rate_limit_window"
+
+    line_user_id: str = Field(primary_key=True, max_length=64)
+    window_start: datetime = _time()
+    count: int = Field(default=0)
+
+
+class WeeklySummaryChoice(SQLModel, table=True):
+    """An owner's choice about the Monday summary (no row: on) and the last week sent."""
+
+    __tablename__ = "weekly_summary_choice"
+
+    line_user_id: str = Field(primary_key=True, max_length=64)
+    enabled: bool = Field(default=True)
+    last_sent_week: str | None = Field(default=None, max_length=10)
+    changed_at: datetime = _created()
+
+
+class RewardCost(SQLModel, table=True):
+    """What one unit of a reward costs the shop, to value outstanding points in baht."""
+
+    __tablename__ = "reward_cost"
+
+    reward_id: int = Field(primary_key=True, foreign_key="reward.id")
+    cost_satang: int
+    updated_at: datetime = _created()
+
+
+class ApiKey(SQLModel, table=True):
+    """A till's or web shop's key for the POS API; only its SHA-256 is kept."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, max_length=40)
+    key_hash: str = Field(unique=True, max_length=64)
+    prefix: str = Field(max_length=12)
+    created_at: datetime = _created()
+    last_used_at: datetime | None = _time(default=None)
+    revoked_at: datetime | None = _time(default=None)
+
+
+class ApiCall(SQLModel, table=True):
+    """The answer given to a POS call with an idempotency key, replayed when it is retried."""
+
+    __tablename__ = "api_call"
+    __table_args__ = (UniqueConstraint("key_name", "idempotency_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_name: str = Field(max_length=40)
+    idempotency_key: str = Field(max_length=200)
+    fingerprint: str = Field(max_length=64)
+    status_code: int
+    response: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    created_at: datetime = _created()
+
+
+class Refund(SQLModel, table=True):
+    """Money given back on a purchase, and the points that came back with it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    purchase_id: int = Field(foreign_key="purchase.id", index=True)
+    amount_satang: int
+    ref: str | None = Field(default=None, unique=True, max_length=160)
+    points_reversed: int = Field(default=0)
+    points_owed: int = Field(default=0)
+    actor: str = Field(max_length=64)
+    created_at: datetime = _created()
+
+
+class PointsDebt(SQLModel, table=True):
+    """Points a refund could not take back (already spent); later earnings pay it first."""
+
+    __tablename__ = "points_debt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    refund_id: int = Field(foreign_key="refund.id", unique=True)
+    points: int
+    paid: int = Field(default=0)
+    created_at: datetime = _created()
+    settled_at: datetime | None = _time(default=None)

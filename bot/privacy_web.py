@@ -1,0 +1,72 @@
+"""The member's own data, behind the one-time link `my data` gives (valid 24 hours).
+
+Opening the link shows a page with a download button; only the button's POST hands the
+file out and uses the link up, so LINE's link preview (which fetches the page) does not.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from flask import Blueprint, Response, current_app
+
+from handlers.i18n import t
+from storage import members, privacy
+from storage.db import transaction
+
+bp = Blueprint("privacy", __name__, url_prefix="/privacy")
+
+PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>{title}</title>
+<style>body{{font-family:sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;
+line-height:1.5}}button{{font-size:1.1rem;padding:.7rem 1.2rem;border:0;border-radius:.5rem;
+background:#06C755;color:#fff}}</style></head>
+<body><h1>{title}</h1><p>{body}</p>{form}</body></html>"""
+
+
+def _page(lang: str, body: str, form: str = "", status: int = 200) -> Response:
+    shop = current_app.extensions["loyalty"].settings.shop_name
+    html = PAGE.format(
+        lang=lang, title=escape(t(lang, "export_title", shop=shop)), body=escape(body), form=form
+    )
+    response = Response(html, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _language(token: str) -> str | None:
+    """The owner's language if the link is still good, else None."""
+    services = current_app.extensions["loyalty"]
+    with transaction(services.engine) as session:
+        export = privacy.find_export(session, token)
+        if export is None:
+            return None
+        user = members.get_line_user(session, export.line_user_id)
+        return user.language if user is not None else "th"
+
+
+@bp.get("/export/<token>")
+def export_page(token: str) -> Response:
+    lang = _language(token)
+    if lang is None:
+        return _page("th", f"{t('th', 'export_gone')}\n{t('en', 'export_gone')}", status=410)
+    button = f'<form method="post"><button>{escape(t(lang, "export_button"))}</button></form>'
+    return _page(lang, t(lang, "export_body"), button)
+
+
+@bp.post("/export/<token>")
+def export_download(token: str) -> Response:
+    services = current_app.extensions["loyalty"]
+    with transaction(services.engine) as session:
+        data = privacy.take_export(session, token)
+    if data is None:
+        return _page("th", f"{t('th', 'export_gone')}\n{t('en', 'export_gone')}", status=410)
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

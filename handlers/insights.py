@@ -1,0 +1,134 @@
+"""The owner's numbers: `stats` for a period with three charts, the formulas, the Monday
+summary (and switching it off), and what rewards cost the shop."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, tzinfo
+
+from linebot.v3.messaging import Message
+from sqlmodel import Session
+
+from bot.messages import Choice, image, text
+from handlers import insight_views as views
+from handlers.i18n import t
+from handlers.router import Context, Shop, router
+from handlers.staff import to_satang
+from storage import clock, insight_series, insights, periods, reward_costs, rewards, weekly
+from storage.models import Role
+from storage.periods import Period
+
+MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+DAYS = re.compile(r"^(\d{1,3})\s*(?:d|day|days|วัน)$")
+MAX_DAYS = 730
+CHART_MONTHS = 12
+
+
+def parse_period(typed: str, now: datetime, tz: tzinfo) -> Period | None:
+    """`` (this month), `2026-10` (or the Buddhist year `2569-10`), `90d` / `90 วัน`."""
+    if not typed:
+        return periods.month_of(now, tz)
+    month = MONTH.match(typed)
+    if month:
+        year, number = int(month.group(1)), int(month.group(2))
+        year -= 543 if year > 2400 else 0
+        return periods.month_period(year, number, tz) if 1 <= number <= 12 else None
+    days = DAYS.match(typed)
+    if days and 1 <= int(days.group(1)) <= MAX_DAYS:
+        return periods.last_days(int(days.group(1)), now.astimezone(tz).date(), tz)
+    return None
+
+
+def _chart(ctx: Context, spec: dict[str, object]) -> Message:
+    token = insight_series.keep_chart(ctx.session, spec)
+    return image(f"{ctx.shop.base_url}/media/chart/{token}.png")
+
+
+def charts(ctx: Context, period: Period) -> list[Message]:
+    """Members and buyers, cohort retention, points issued vs redeemed: 12 months."""
+    months = periods.months_up_to(period, ctx.shop.tz, CHART_MONTHS)
+    rows = insight_series.monthly(ctx.session, months)
+    cohorts = insight_series.cohorts(ctx.session, months)
+    name = ctx.shop.name
+    return [
+        _chart(ctx, views.members_chart(ctx.lang, name, rows)),
+        _chart(ctx, views.cohort_chart(ctx.lang, name, cohorts)),
+        _chart(ctx, views.points_chart(ctx.lang, name, rows)),
+    ]
+
+
+@router.command("stats", "สถิติ", "statistics", min_role=Role.OWNER)
+def show_stats(ctx: Context) -> list[Message]:
+    """`stats`, `stats 2026-10`, `stats 90d`: the shop's figures and three charts."""
+    if ctx.args in (["formulas"], ["สูตร"]):
+        return [text(views.formulas(ctx.lang))]
+    period = parse_period(" ".join(ctx.args), clock.now(), ctx.shop.tz)
+    if period is None:
+        return [text(ctx.t("stats_usage"))]
+    got = insights.figures(ctx.session, period)
+    lines = views.stats_lines(ctx.session, ctx.lang, ctx.shop.tz, got)
+    before = period.previous_start.astimezone(ctx.shop.tz)
+    choices = [
+        Choice(ctx.t("qr_stats_formulas"), "stats formulas"),
+        Choice(ctx.t("qr_stats_month_before"), f"stats {before:%Y-%m}"),
+        Choice(ctx.t("qr_stats_90d"), "stats 90d"),
+    ]
+    return [text("\n".join(lines), choices), *charts(ctx, period)]
+
+
+@router.command("weekly summary", "สรุปรายสัปดาห์", min_role=Role.OWNER)
+def weekly_summary_switch(ctx: Context) -> list[Message]:
+    """`weekly summary on|off`: the Monday 09:00 summary of last week, for this owner."""
+    wanted = {"on": True, "เปิด": True, "off": False, "ปิด": False}.get(" ".join(ctx.args))
+    if wanted is None:
+        state = ctx.t("word_on" if weekly.is_on(ctx.session, ctx.user.line_user_id) else "word_off")
+        return [text(ctx.t("weekly_usage", state=state))]
+    weekly.set_on(ctx.session, ctx.user.line_user_id, wanted)
+    return [text(ctx.t("weekly_on" if wanted else "weekly_off"))]
+
+
+@router.command("reward cost", "ต้นทุนรางวัล", min_role=Role.OWNER)
+def set_reward_cost(ctx: Context) -> list[Message]:
+    """`reward cost <number> <baht>`: what one unit costs the shop (values points in baht)."""
+    reward = None
+    if len(ctx.args) == 2 and ctx.args[0].lstrip("#").isdecimal():
+        reward = rewards.get_reward(ctx.session, int(ctx.args[0].lstrip("#")))
+    satang = to_satang(ctx.args[1]) if reward is not None else None
+    if reward is None or satang is None:
+        return [text(ctx.t("reward_cost_usage"))]
+    reward_costs.set_reward_cost(ctx.session, reward, satang)
+    return [
+        text(ctx.t("reward_cost_set", id=reward.id, name=reward.name_th, cost=views.baht(satang)))
+    ]
+
+
+def _change(now: int, before: int) -> str:
+    if not before:
+        return views.NONE
+    return f"{(now - before) / before:+.0%}"
+
+
+def weekly_summary(session: Session, shop: Shop, lang: str, now: datetime) -> list[Message]:
+    """Last week (Monday to Sunday) next to the week before, for an owner's Monday push."""
+    week = weekly.last_week(now.astimezone(shop.tz).date(), shop.tz)
+    got = insights.figures(session, week)
+    before = insights.figures(session, week.previous)
+    body = t(
+        lang,
+        "weekly_summary",
+        shop=shop.name,
+        span=views.period_name(lang, week, shop.tz),
+        sales=views.baht(got.sales_satang),
+        change=_change(got.sales_satang, before.sales_satang),
+        purchases=got.purchases,
+        buyers=got.buyers,
+        new=got.members_new,
+        issued=f"{got.points['issued']:,}",
+        redeemed=f"{got.points['redeemed']:,}",
+        coupons=got.coupons_used,
+    )
+    choices = [
+        Choice(t(lang, "qr_stats"), "stats"),
+        Choice(t(lang, "qr_weekly_off"), "weekly summary off"),
+    ]
+    return [text(body, choices)]

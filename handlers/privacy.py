@@ -1,0 +1,105 @@
+"""Privacy rights in the chat (PDPA): a changed notice is asked again, `my data` gives a
+one-time download of everything kept, `delete me` erases after confirmation; the owner
+reads the audit log with `audit`."""
+
+from __future__ import annotations
+
+from linebot.v3.messaging import Message
+
+from bot.messages import Choice, postback_data, text
+from handlers import customer
+from handlers.coupon_views import show_time
+from handlers.router import Context, router
+from handlers.staff import find_member
+from storage import audit, coupons, dialogs, members, privacy
+from storage.models import AuditEntry, Member, Role
+
+ERASE, CONFIRM = "erase", "confirm"
+AUDIT_LINES = 20
+
+
+@router.after
+def ask_new_notice(ctx: Context, messages: list[Message]) -> list[Message]:
+    """A member who accepted an older privacy notice is shown the new one until they answer."""
+    if ctx.event.kind not in ("text", "postback") or ctx.user.member_id is None:
+        return messages
+    if ctx.user.service_consent_version == customer.NOTICE_VERSION or len(messages) >= 5:
+        return messages
+    if ctx.data.get("action") == "consent":
+        return messages
+    return [*messages, text(ctx.t("notice_updated")), customer.privacy_notice(ctx)][:5]
+
+
+@router.command("my data", "ข้อมูลของฉัน", "my info", "ขอข้อมูลของฉัน")
+def my_data(ctx: Context) -> list[Message]:
+    """A one-time link, valid 24 hours, to a JSON file of everything kept about this person."""
+    token = privacy.create_export(ctx.session, ctx.user.line_user_id)
+    link = f"{ctx.shop.base_url}/privacy/export/{token}"
+    return [text(ctx.t("my_data_link", link=link), customer.menu(ctx))]
+
+
+@router.command("delete me", "ลบข้อมูล", "ลบข้อมูลของฉัน", "delete my data")
+def delete_me(ctx: Context) -> list[Message]:
+    """Ask for confirmation before erasing the person's data (staff must be removed first)."""
+    if ctx.role != Role.CUSTOMER:
+        return [text(ctx.t("erase_staff"))]
+    member = ctx.member
+    dialogs.start_dialog(ctx.session, ctx.user.line_user_id, ERASE, CONFIRM)
+    warning = ctx.t("erase_ask_guest")
+    if member is not None:
+        count = coupons.count_live_coupons(ctx.session, member.id)  # type: ignore[arg-type]
+        warning = ctx.t("erase_ask", points=f"{member.points:,}", coupons=count)
+    choices = [
+        Choice(ctx.t("qr_erase_confirm"), data=postback_data("erase", choice="yes")),
+        Choice(ctx.t("qr_erase_keep"), ctx.t("cmd_cancel")),
+    ]
+    return [text(warning, choices)]
+
+
+@router.step(ERASE, CONFIRM)
+def erase_waiting(ctx: Context) -> list[Message] | None:
+    """While the question is open, typed text goes to the commands (a tap confirms)."""
+    return None
+
+
+@router.postback("erase")
+def erase_confirmed(ctx: Context) -> list[Message]:
+    """The tap on "erase my data": only while the question is open (10 minutes)."""
+    dialog = ctx.dialog
+    if dialog is None or (dialog.name, dialog.step) != (ERASE, CONFIRM):
+        return [text(ctx.t("erase_expired"))]
+    dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
+    try:
+        privacy.erase(ctx.session, ctx.user)
+    except privacy.ErasureRefused:
+        return [text(ctx.t("erase_staff"))]
+    ctx.dialog = None
+    return [text(ctx.t("erase_done", shop=ctx.shop.name))]
+
+
+@router.command("audit", "บันทึกการใช้งาน", "ประวัติการใช้งาน", min_role=Role.OWNER)
+def show_audit(ctx: Context) -> list[Message]:
+    """`audit` the last 20 staff and owner actions; `audit <phone | code>` those on a member."""
+    member_id = None
+    if ctx.args:
+        member = find_member(ctx, " ".join(ctx.args), create=False)
+        if member is None:
+            return [text(ctx.t("award_no_member", target=" ".join(ctx.args)))]
+        member_id = member.id
+    entries = audit.recent(ctx.session, limit=AUDIT_LINES, member_id=member_id)
+    if not entries:
+        return [text(ctx.t("audit_empty"))]
+    lines = [ctx.t("audit_title", count=len(entries))]
+    lines += [_audit_line(ctx, entry) for entry in entries]
+    return [text("\n".join(lines))]
+
+
+def _audit_line(ctx: Context, entry: AuditEntry) -> str:
+    person = members.get_line_user(ctx.session, entry.actor)
+    who = (person.display_name if person else None) or entry.actor[-6:]
+    on = ""
+    if entry.member_id is not None:
+        member = ctx.session.get(Member, entry.member_id)
+        on = f" → {member.code}" if member else ""
+    when = show_time(ctx.lang, entry.at, ctx.shop.tz)
+    return f"{when} {who}: {(entry.detail or entry.action)[:80]}{on}"

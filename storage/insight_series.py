@@ -1,0 +1,150 @@
+"""Month-by-month numbers behind the charts: members and buyers, cohort retention, points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import case, delete, func
+from sqlmodel import Session, col, select
+
+from storage import clock, codes
+from storage.insights import moved_points
+from storage.models import LedgerEntry, MediaFile, Member, Purchase
+from storage.periods import Period
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    label: str
+    members: int
+    new: int
+    buyers: int
+    issued: int
+    redeemed: int
+
+
+def bucket(column: Any, months: list[Period]) -> Any:
+    """SQL: which of the consecutive `months` a time falls in (0, 1, ...), else -1."""
+    return case(*[(column < month.end, n) for n, month in enumerate(months)], else_=-1)
+
+
+def _window(column: Any, months: list[Period]) -> Any:
+    return (col(column) >= months[0].start) & (col(column) < months[-1].end)
+
+
+def _members_by_month(session: Session, months: list[Period]) -> list[tuple[int, int]]:
+    """(members at the month's end, new in the month) for each month, in one scan."""
+    created, erased = col(Member.created_at), col(Member.erased_at)
+    columns = []
+    for month in months:
+        kept = erased.is_(None) | (erased >= month.end)
+        columns.append(func.sum(case(((created < month.end) & kept, 1), else_=0)))
+        joined = (created >= month.start) & (created < month.end) & kept
+        columns.append(func.sum(case((joined, 1), else_=0)))
+    row = session.exec(select(*columns)).one()
+    counts = [int(value or 0) for value in row]
+    return list(zip(counts[0::2], counts[1::2], strict=True))
+
+
+def monthly(session: Session, months: list[Period]) -> list[MonthRow]:
+    """Members at each month's end, new members, buyers, points issued and redeemed."""
+    in_month = bucket(Purchase.occurred_at, months)
+    buyers = dict(
+        session.exec(
+            select(in_month, func.count(func.distinct(Purchase.member_id)))
+            .where(_window(Purchase.occurred_at, months), col(Purchase.voided_at).is_(None))
+            .group_by(in_month)
+        ).all()
+    )
+    written = bucket(LedgerEntry.created_at, months)
+    kinds: dict[int, list[tuple[str, int]]] = {}
+    for n, kind, total in session.exec(
+        select(written, LedgerEntry.kind, func.sum(LedgerEntry.points))
+        .where(_window(LedgerEntry.created_at, months))
+        .group_by(written, col(LedgerEntry.kind))
+    ).all():
+        kinds.setdefault(n, []).append((kind, int(total or 0)))
+    rows = []
+    for n, (month, (total, new)) in enumerate(
+        zip(months, _members_by_month(session, months), strict=True)
+    ):
+        moved = moved_points(kinds.get(n, []))
+        rows.append(
+            MonthRow(
+                month.label, total, new, int(buyers.get(n, 0)), moved["issued"], moved["redeemed"]
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Buyers whose first purchase was in month `label`; `active[k]` of them bought in the
+    k-th month after it (`active[0]` is everyone)."""
+
+    label: str
+    active: list[int]
+
+    @property
+    def size(self) -> int:
+        return self.active[0] if self.active else 0
+
+    def share(self, offset: int) -> float | None:
+        if offset >= len(self.active) or not self.size:
+            return None
+        return self.active[offset] / self.size
+
+
+def cohorts(session: Session, months: list[Period]) -> list[Cohort]:
+    """Retention by monthly cohort over `months` (consecutive calendar months).
+
+    One scan: each purchase carries its buyer's first purchase (a window function), so
+    no join is left for a planner without statistics to get wrong.
+    """
+    first = func.min(Purchase.occurred_at).over(partition_by=col(Purchase.member_id))
+    bought = (
+        select(
+            col(Purchase.member_id).label("member_id"),
+            col(Purchase.occurred_at).label("at"),
+            first.label("first"),
+        )
+        .where(col(Purchase.occurred_at) < months[-1].end, col(Purchase.voided_at).is_(None))
+        .subquery()
+    )
+    cohort, active = bucket(bought.c.first, months), bucket(bought.c.at, months)
+    table = [[0] * (len(months) - n) for n in range(len(months))]
+    for started, month, count in session.exec(
+        select(cohort, active, func.count(func.distinct(bought.c.member_id)))
+        .where(bought.c.first >= months[0].start, bought.c.at >= months[0].start)
+        .group_by(cohort, active)
+    ).all():
+        table[started][month - started] = int(count)
+    return [Cohort(months[n].label, row) for n, row in enumerate(table)]
+
+
+# the pictures: numbers kept when `stats` answers, drawn when LINE first fetches them
+# (`bot/media.py` serves them with the segments' charts, from the same table)
+
+CHART_KIND = "stats"
+CHARTS_KEPT = timedelta(days=30)
+
+
+def keep_chart(session: Session, spec: dict[str, Any]) -> str:
+    """Store a chart's numbers; returns the token of its picture's URL."""
+    row = MediaFile(token=codes.token(), kind=CHART_KIND, content_type="image/png", spec=spec)
+    session.add(row)
+    session.flush()
+    return row.token
+
+
+def purge_charts(session: Session) -> int:
+    """Forget statistics charts older than 30 days (their links in old chats stop working)."""
+    done = session.exec(  # type: ignore[call-overload]
+        delete(MediaFile).where(
+            col(MediaFile.kind) == CHART_KIND,
+            col(MediaFile.created_at) < clock.now() - CHARTS_KEPT,
+        )
+    )
+    return int(done.rowcount)

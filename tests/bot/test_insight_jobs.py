@@ -1,0 +1,144 @@
+"""The owners' Monday summary, the daily clean-up, `loyalty report` and `loyalty apikey`."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from click.testing import CliRunner
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.cli_apikey import apikey
+from bot.cli_report import report
+from bot.tasks import forget_old_records, send_weekly_summaries
+from storage import api_keys, audit, clock, ledger, members, privacy, weekly
+from storage.db import transaction
+from storage.models import ApiKey, AuditEntry, Member, Role
+from tests.conftest import Line
+
+MONDAY_0859 = datetime(2026, 11, 16, 1, 59, tzinfo=UTC)  # 08:59 in Bangkok
+
+
+def shop_with_sales(line: Line, engine: Engine) -> Any:
+    """An owner, and two sales in the week of 9-15 November."""
+    owner = line.user("Boss")
+    line.make(owner, Role.OWNER)
+    clock.freeze(datetime(2026, 11, 10, 5, tzinfo=UTC))
+    with transaction(engine) as session:
+        for n, baht in enumerate((300, 450)):
+            member = members.create_member(session, phone=f"+6681234567{n}")
+            ledger.award_purchase(
+                session,
+                member=member,
+                amount_satang=baht * 100,
+                baht_per_point=25,
+                staff_user_id=None,
+                idempotency_key=f"sale{n}",
+            )
+    return owner
+
+
+def test_the_summary_goes_on_monday_from_nine_once(line: Line, engine: Engine) -> None:
+    owner = shop_with_sales(line, engine)
+    clock.freeze(MONDAY_0859)
+    assert send_weekly_summaries.call_local() == 0
+    clock.advance(timedelta(minutes=1))
+    assert send_weekly_summaries.call_local() == 1
+    pushed = line.fake.bot_messages(owner.user_id)[-1]
+    assert "สรุปสัปดาห์ที่แล้ว (9 พ.ย. 2569 – 15 พ.ย. 2569)" in pushed["text"]
+    assert "ยอดขาย ฿750.00" in pushed["text"] and "2 บิล จากลูกค้า 2 คน" in pushed["text"]
+    clock.advance(timedelta(minutes=15))
+    assert send_weekly_summaries.call_local() == 0
+    clock.advance(timedelta(days=1))
+    assert send_weekly_summaries.call_local() == 0  # Tuesday
+    clock.reset()
+
+
+def test_an_owner_who_switched_it_off_gets_none(line: Line, engine: Engine) -> None:
+    owner = shop_with_sales(line, engine)
+    line.say(owner, "weekly summary off")
+    before = len(line.fake.bot_messages(owner.user_id))
+    clock.freeze(MONDAY_0859 + timedelta(hours=1))
+    assert send_weekly_summaries.call_local() == 0
+    assert len(line.fake.bot_messages(owner.user_id)) == before
+    with transaction(engine) as session:
+        weekly.set_on(session, owner.user_id, True)
+    assert send_weekly_summaries.call_local() == 1
+    clock.reset()
+
+
+def test_daily_clean_up_keeps_a_year_of_audit(app: Any, engine: Engine) -> None:
+    clock.freeze(datetime(2025, 1, 1, tzinfo=UTC))
+    with transaction(engine) as session:
+        audit.record(session, actor="U1", actor_role="owner", action="old")
+        privacy.create_export(session, "U1")
+    clock.advance(timedelta(days=366))
+    with transaction(engine) as session:
+        audit.record(session, actor="U1", actor_role="owner", action="new")
+    assert forget_old_records.call_local()["audit"] == 0  # a year and a day: still kept
+    clock.advance(timedelta(days=40))
+    assert forget_old_records.call_local() == {
+        "audit": 1,
+        "exports": 0,
+        "charts": 0,
+        "api_calls": 0,
+    }
+    with transaction(engine) as session:
+        assert [e.action for e in session.exec(select(AuditEntry))] == ["new"]
+    clock.reset()
+
+
+def test_report_as_csv_for_accounting(line: Line, engine: Engine) -> None:
+    shop_with_sales(line, engine)
+    clock.reset()
+    result = CliRunner().invoke(
+        report,
+        ["--from", "2026-11-09", "--to", "2026-11-15", "--csv"],
+        obj={"engine": engine, "timezone": "Asia/Bangkok"},
+    )
+    assert result.exit_code == 0, result.output
+    rows = dict(csv.reader(io.StringIO(result.output)))
+    assert rows["figure"] == "value"
+    assert (rows["from"], rows["to"]) == ("2026-11-09", "2026-11-15")
+    assert (rows["members_total"], rows["buyers"], rows["purchases"]) == ("2", "2", "2")
+    assert rows["sales_baht"] == "750.00" and rows["average_order_value_baht"] == "375.00"
+    assert rows["points_issued"] == "30" and rows["customer_retention_rate"] == ""
+    assert rows["sales_baht:counter"] == "750.00"
+
+
+def test_report_as_text_and_its_mistakes(engine: Engine) -> None:
+    run = CliRunner().invoke
+    obj = {"engine": engine, "timezone": "Asia/Bangkok"}
+    shown = run(report, ["--from", "2026-11-01", "--to", "2026-11-30"], obj=obj)
+    assert shown.exit_code == 0 and "members_total" in shown.output
+    backwards = run(report, ["--from", "2026-11-30", "--to", "2026-11-01"], obj=obj)
+    assert backwards.exit_code == 2 and "before --from" in backwards.output
+    wrong = run(report, ["--from", "30/11/2026", "--to", "2026-11-01"], obj=obj)
+    assert wrong.exit_code == 2
+
+
+def test_apikey_create_list_revoke(engine: Engine) -> None:
+    run = CliRunner().invoke
+    made = run(apikey, ["create", "till-1"], obj={"engine": engine})
+    assert made.exit_code == 0, made.output
+    key = made.output.splitlines()[1]
+    assert key.startswith("lk_")
+    with transaction(engine) as session:
+        stored = session.exec(select(ApiKey)).one()
+        assert stored.key_hash != key and key not in stored.key_hash
+        assert api_keys.authenticate(session, key) is not None
+    again = run(apikey, ["create", "till-1"], obj={"engine": engine})
+    assert again.exit_code == 2 and "revoke it first" in again.output
+    assert run(apikey, ["create", "Till 1!"], obj={"engine": engine}).exit_code == 2
+    listed = run(apikey, ["list"], obj={"engine": engine})
+    assert "till-1" in listed.output and key not in listed.output
+    assert run(apikey, ["revoke", "till-1"], obj={"engine": engine}).exit_code == 0
+    assert "(revoked)" in run(apikey, ["list"], obj={"engine": engine}).output
+    assert run(apikey, ["revoke", "till-1"], obj={"engine": engine}).exit_code == 2
+    with transaction(engine) as session:
+        actions = [e.action for e in session.exec(select(AuditEntry))]
+        assert actions == ["apikey create", "apikey revoke"]
+        assert session.exec(select(Member)).all() == []
