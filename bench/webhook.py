@@ -3,8 +3,9 @@
     .venv/bin/python bench/webhook.py [--events 2000] [--clients 8] [--database sqlite|postgresql]
 
 Starts the fake LINE platform, migrates a fresh database, starts `gunicorn
-"bot.app:create_app()"` (2 workers x 4 threads, as the Procfile), makes one cashier and
-500 members, then sends `--events` signed `award <phone> <baht>` webhooks from `--clients`
+"bot.app:create_app()"` (2 workers x 4 threads, as the Procfile), makes one cashier (with
+the per-person rate limit off) and 500 members, then sends `--events` signed
+`award <phone> <baht>` webhooks from `--clients`
 threads. Prints events/s, latency percentiles and the peak memory of each web worker.
 Pushes are queued (outbox + huey) but no consumer runs: this measures the web path only.
 """
@@ -89,6 +90,7 @@ def start_web(url: str, fake: FakeLine, port: int, workdir: Path) -> subprocess.
         "LINE_API_ENDPOINT": fake.url,
         "LINE_API_DATA_ENDPOINT": fake.url,
         "BASE_URL": "https://bench.invalid",
+        "RATE_LIMIT_PER_MINUTE": "0",
     }
     env.pop("REDIS_URL", None)
     command = [

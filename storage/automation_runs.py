@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from storage import automation_settings, clock, coupons, ledger, lifecycle, lots
+from storage import automation_settings, clock, coupons, ledger, lifecycle, lots, members
 from storage.models import (
     AutomationSend,
     Coupon,
@@ -68,7 +68,7 @@ def carry_out(session: Session, plan: Plan, *, tz: tzinfo) -> Given | None:
     The member's row is locked first, the order every change of points takes (member, then
     lots or lifecycle), so a job and a cashier acting on one member at once just queue up.
     """
-    member = session.get(Member, plan.member_id, with_for_update=True, populate_existing=True)
+    member = members.lock_member(session, plan.member_id)
     if member is None or member.erased_at is not None:
         return None
     reader = lifecycle.reader_of(session, member)
@@ -141,7 +141,7 @@ def expire_lots(session: Session, member_id: int, lot_ids: list[int]) -> int:
     The member, then the lots, are locked and read again first (the order every change of
     points takes), so a second run (or worker) finds them empty and writes nothing.
     """
-    member = session.get(Member, member_id, with_for_update=True, populate_existing=True)
+    member = members.lock_member(session, member_id)
     if member is None:
         return 0
     held = [lot for lot in (lots.lock_lot(session, i) for i in sorted(lot_ids)) if lot]

@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, not_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage import clock, codes, ledger
+from storage import clock, codes, ledger, members
 from storage.models import (
     Coupon,
     CouponStatus,
@@ -81,13 +81,10 @@ def expiry_for(issued_at: datetime, valid_days: int, tz: tzinfo) -> datetime:
 
 
 def _lock_member(session: Session, member_id: int) -> Member:
-    """The member's row, locked until commit (PostgreSQL); SQLite already holds the write lock."""
-    member = session.exec(
-        select(Member)
-        .where(Member.id == member_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    """The member's row, locked until commit (see `members.lock_member`)."""
+    member = members.lock_member(session, member_id)
+    if member is None:
+        raise LookupError(f"no member {member_id}")
     return member
 
 

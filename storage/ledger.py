@@ -14,8 +14,8 @@ from sqlalchemy import func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage import clock, lots
-from storage.models import EntryKind, LedgerEntry, Member, PointsDebt, Purchase
+from storage import clock, lots, members
+from storage.models import EntryKind, LedgerEntry, Member, PointsDebt, Purchase, id_of
 
 VOID_WINDOW = timedelta(minutes=15)
 
@@ -124,6 +124,7 @@ def award_purchase(
     """Record a purchase and the points it earns (`percent` of the usual: a tier's bonus)."""
     if amount_satang <= 0:
         raise ValueError("amount must be positive")
+    members.lock_member(session, id_of(member))
     purchase = Purchase(
         member_id=member.id,  # type: ignore[arg-type]
         amount_satang=amount_satang,

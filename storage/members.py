@@ -72,8 +72,16 @@ def find_member_by_card_token(session: Session, token: str) -> Member | None:
 
 
 def lock_member(session: Session, member_id: int) -> Member | None:
-    """The member's row, locked until commit (PostgreSQL; SQLite already holds the write lock)."""
-    return session.get(Member, member_id, with_for_update=True, populate_existing=True)
+    """The member's row, locked until commit (PostgreSQL; SQLite already holds the write lock).
+
+    Every change of a member's points takes this lock first. It is `FOR NO KEY UPDATE`, the
+    lock an UPDATE takes: a plain `FOR UPDATE` would also wait for the key-share locks that
+    inserting a purchase or ledger row for the member takes, and two cashiers awarding the
+    same member at once would deadlock.
+    """
+    return session.get(
+        Member, member_id, with_for_update={"key_share": True}, populate_existing=True
+    )
 
 
 def line_user_of(session: Session, member: Member) -> LineUser | None:

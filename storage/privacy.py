@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Column, LargeBinary, String, Table, TypeDecorator, delete, update
 from sqlmodel import Session, SQLModel, col, select
 
-from storage import audit, clock, codes, ledger
+from storage import audit, clock, codes, ledger, members
 from storage.members import new_member_code
 from storage.models import (
     ConsentRecord,
@@ -187,7 +187,7 @@ def erase(session: Session, user: LineUser) -> Member | None:
     """
     if Role(user.role) != Role.CUSTOMER:
         raise ErasureRefused(user.line_user_id)
-    member = session.get(Member, user.member_id, with_for_update=True) if user.member_id else None
+    member = members.lock_member(session, user.member_id) if user.member_id else None
     if member is not None:
         _anonymise_member(session, member, user.line_user_id)
     _forget_line_user(session, user)

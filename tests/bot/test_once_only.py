@@ -80,3 +80,33 @@ def test_same_event_in_two_processes_at_once_is_handled_once(engine: Engine) -> 
         assert worker.exitcode == 0
     assert sorted(results.get(timeout=5) for _ in range(2)) == ["duplicate", "handled"]
     assert entries(engine) == 1
+
+
+def test_cashiers_awarding_one_member_at_once_all_succeed(engine: Engine) -> None:
+    """Every award locks the member first (FOR NO KEY UPDATE): no deadlock, nothing lost."""
+    make_staff(engine)
+    handle_event(engine, SHOP, award_event("01EVENT0000000000000000010"))
+    errors: list[BaseException] = []
+
+    def go(barrier: threading.Barrier, n: int) -> None:
+        barrier.wait()
+        try:
+            for k in range(2):
+                handle_event(engine, SHOP, award_event(f"01EVENT0000000000000001{n:02d}{k}"))
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    barrier = threading.Barrier(8)
+    threads = [threading.Thread(target=go, args=(barrier, n)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert entries(engine) == 17  # under the 20-a-minute limit
+    with Session(engine) as session:
+        from storage.ledger import ledger_sum
+        from storage.models import Member
+
+        member = session.exec(select(Member)).one()
+        assert member.points == ledger_sum(session, member.id) == 68
