@@ -26,7 +26,7 @@ from bot.services import Services
 from bot.tasks import enqueue
 from handlers.dispatch import handle_event
 from handlers.i18n import t
-from handlers.router import Event
+from handlers.router import Event, router
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
@@ -91,6 +91,8 @@ def process(services: Services, raw: object) -> None:
     event = to_event(raw, services)
     if not event.event_id:
         return
+    if event.kind == "text" and event.user_id and router.is_slow(event.text):
+        services.line.show_loading(event.user_id)
     try:
         event = with_photo(services, event)
         outcome = handle_event(services.engine, services.shop, event)

@@ -57,7 +57,7 @@ def charts(ctx: Context, period: Period) -> list[Message]:
     ]
 
 
-@router.command("stats", "สถิติ", "statistics", min_role=Role.OWNER)
+@router.command("stats", "สถิติ", "statistics", min_role=Role.OWNER, slow=True)
 def show_stats(ctx: Context) -> list[Message]:
     """`stats`, `stats 2026-10`, `stats 90d`: the shop's figures and three charts."""
     if ctx.args in (["formulas"], ["สูตร"]):

@@ -129,6 +129,7 @@ class Command:
     aliases: tuple[str, ...]
     handler: Handler
     min_role: Role
+    slow: bool = False
 
 
 class Router:
@@ -143,12 +144,16 @@ class Router:
         self.after_hooks: list[AfterHook] = []
 
     def command(
-        self, *aliases: str, min_role: Role = Role.CUSTOMER
+        self, *aliases: str, min_role: Role = Role.CUSTOMER, slow: bool = False
     ) -> Callable[[Handler], Handler]:
-        """Route text starting with one of `aliases` (a whole word or phrase) to the handler."""
+        """Route text starting with one of `aliases` (a whole word or phrase) to the handler.
+
+        `slow` marks answers that take more than a moment (figures, charts): the user sees
+        LINE's loading dots while they are prepared.
+        """
 
         def register(handler: Handler) -> Handler:
-            command = Command(tuple(normalise(a) for a in aliases), handler, min_role)
+            command = Command(tuple(normalise(a) for a in aliases), handler, min_role, slow)
             taken = {a for c in self.commands for a in c.aliases} & set(command.aliases)
             if taken:
                 raise ValueError(f"{handler.__name__}: aliases already routed: {sorted(taken)}")
@@ -199,6 +204,11 @@ class Router:
         """`hook(ctx, messages)` may add to every answer (e.g. a changed privacy notice)."""
         self.after_hooks.append(hook)
         return hook
+
+    def is_slow(self, text: str) -> bool:
+        """Whether typed `text` starts a command marked slow."""
+        found = self.match(normalise(text))
+        return found is not None and found[0].slow
 
     def match(self, text: str) -> tuple[Command, list[str]] | None:
         """The command whose alias starts `text` (longest alias wins) and the words after it."""

@@ -108,3 +108,16 @@ def test_text_on_the_shops_colour_stays_readable(color: str) -> None:
 def test_flex_and_rich_menus_share_one_palette() -> None:
     palette = Palette.of("#1E88E5")
     assert FlexColors.of("#1E88E5").band == hex_of(palette.strong) != "#1E88E5"
+
+
+def test_slow_answers_show_loading_dots_first(line: Line) -> None:
+    from storage.models import Role
+
+    owner = line.user("Dang")
+    line.make(owner, Role.OWNER)
+    line.say(owner, "help")
+    assert not line.fake.calls("/v2/bot/chat/loading/start")
+    line.say(owner, "stats")
+    paths = [c.path for c in line.fake.calls() if c.path.startswith("/v2/bot/")]
+    loading = paths.index("/v2/bot/chat/loading/start")
+    assert loading < len(paths) - 1 and paths[loading + 1] == "/v2/bot/message/reply"
