@@ -7,14 +7,12 @@ multicast is in flight (LINE accepted it, the worker never recorded it).
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import redis
 from sqlalchemy.engine import Engine
@@ -25,60 +23,10 @@ from storage import campaigns
 from storage.db import transaction
 from storage.models import Campaign, CampaignRecipient
 from tests.bot.broadcast_helpers import make_audience, make_owner
-from tests.conftest import SECRET, TOKEN
+from tests.workers import start_consumer, wait_for, worker_env
 
-ROOT = Path(__file__).resolve().parents[2]
 AUDIENCE = 3000
 LEASE = 2
-
-
-def worker_env(engine: Engine, fake: FakeLine, queue: dict[str, str]) -> dict[str, str]:
-    url = engine.url.render_as_string(hide_password=False)
-    options = engine.test_connect_args.get("options")  # type: ignore[attr-defined]
-    if options:
-        url += "?options=" + options.replace("=", "%3D")
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "HUEY_SQLITE")}
-    return {
-        **env,
-        **queue,
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": url,
-        "LINE_CHANNEL_SECRET": SECRET,
-        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
-        "LINE_BASIC_ID": "@loyaltytest",
-        "LINE_API_ENDPOINT": fake.url,
-        "LINE_API_DATA_ENDPOINT": fake.url,
-        "BASE_URL": "https://loyalty.test",
-        "BROADCAST_LEASE_SECONDS": str(LEASE),
-    }
-
-
-def start_consumer(env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "huey.bin.huey_consumer",
-            "bot.tasks.huey",
-            "-w",
-            "2",
-            "-k",
-            "thread",
-        ],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def wait_for(check: Any, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def status(engine: Engine, campaign_id: int) -> str:
@@ -97,7 +45,7 @@ def kill_and_resume(engine: Engine, fake: FakeLine, queue: dict[str, str], tmp_p
             messages=[{"type": "text", "text": "Flash sale today"}],
         ).id
     fake.delay["/v2/bot/message/multicast"] = 0.4
-    env = worker_env(engine, fake, queue)
+    env = worker_env(engine, fake, **queue, BROADCAST_LEASE_SECONDS=str(LEASE))
     consumer = start_consumer(env, tmp_path)
     try:
         subprocess.run(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,28 +15,7 @@ from bot.fakeline import FakeLine
 from storage import outbox
 from storage.db import transaction
 from storage.models import OutboxMessage
-from tests.conftest import SECRET, TOKEN
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def worker_env(engine: Engine, fake: FakeLine, redis_url: str) -> dict[str, str]:
-    url = engine.url.render_as_string(hide_password=False)
-    options = engine.test_connect_args.get("options")  # type: ignore[attr-defined]
-    if options:
-        url += "?options=" + options.replace("=", "%3D")
-    return {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "REDIS_URL": redis_url,
-        "DATABASE_URL": url,
-        "LINE_CHANNEL_SECRET": SECRET,
-        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
-        "LINE_BASIC_ID": "@loyaltytest",
-        "LINE_API_ENDPOINT": fake.url,
-        "LINE_API_DATA_ENDPOINT": fake.url,
-        "BASE_URL": "https://loyalty.test",
-    }
+from tests.workers import start_consumer, wait_for, worker_env
 
 
 def test_a_consumer_on_redis_delivers_a_queued_push(
@@ -49,23 +26,8 @@ def test_a_consumer_on_redis_delivers_a_queued_push(
     with transaction(engine) as session:
         row = outbox.queue_push(session, to=user.user_id, messages=[{"type": "text", "text": "hi"}])
         outbox_id = row.id
-    env = worker_env(engine, fake, redis_url)
-    consumer = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "huey.bin.huey_consumer",
-            "bot.tasks.huey",
-            "-w",
-            "2",
-            "-k",
-            "thread",
-        ],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    env = worker_env(engine, fake, REDIS_URL=redis_url)
+    consumer = start_consumer(env, tmp_path, quiet=False)
     try:
         subprocess.run(
             [
@@ -89,15 +51,6 @@ def status(engine: Engine, outbox_id: Any) -> str:
     with Session(engine) as session:
         row = session.get(OutboxMessage, outbox_id)
         return row.status if row else "missing"
-
-
-def wait_for(check: Any, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def consumer_output(consumer: subprocess.Popen[bytes]) -> str:
