@@ -83,4 +83,4 @@ def menu_area(page: Page, label: str) -> Locator:
 
 
 def last_bot_text(page: Page) -> Locator:
-    return page.locator(".row.bot .bubble.text").last
+    return page.locator(".row.bot .bubble.text:not(.dots)").last

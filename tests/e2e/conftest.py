@@ -27,6 +27,7 @@ def running(tmp_path: Path) -> Iterator[demo_module.Demo]:
 @pytest.fixture
 def page(running: demo_module.Demo) -> Iterator[Page]:
     sync_api = require_browser()
+    sync_api.expect.set_options(timeout=15_000)  # a loaded CI machine answers slowly
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
