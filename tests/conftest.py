@@ -28,6 +28,8 @@ from bot.services import build  # noqa: E402
 from storage import clock, members  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.models import Role  # noqa: E402
+from tests.pinned_clock import ENV as pinned_clock_env  # noqa: E402
+from tests.pinned_clock import PINNED, Forbidden, anchor_text, from_env  # noqa: E402
 
 huey.immediate = True
 
@@ -197,6 +199,28 @@ def redis_url() -> str:
 
 
 @pytest.fixture(autouse=True)
+def pinned_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts at `PINNED` and cannot read the wall clock (tests/pinned_clock.py).
+
+    A `real_clock` test's clock runs at real speed from `PINNED`, in this process and in
+    the processes it starts through `tests.pinned_process`.
+    """
+    anchor = anchor_text(PINNED)
+    monkeypatch.setenv(pinned_clock_env, anchor)
+    forbidden = Forbidden()
+    if request.node.get_closest_marker("real_clock"):
+        clock.use_source(from_env(anchor))
+    else:
+        clock.use_source(forbidden)
+        clock.freeze(PINNED)
+    yield
+    clock.reset()
+    clock.use_source(clock.wall_clock)
+    if forbidden.reads:
+        pytest.fail(f"read the wall clock {forbidden.reads} time(s); see tests/pinned_clock.py")
+
+
+@pytest.fixture(autouse=True)
 def no_unexpected_errors(
     request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
 ) -> Iterator[None]:
@@ -210,3 +234,6 @@ def no_unexpected_errors(
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "allow_errors: the test expects ERROR log records")
+    config.addinivalue_line(
+        "markers", "real_clock: the test means real time; its clock runs from PINNED at real speed"
+    )

@@ -41,12 +41,17 @@ def worker_env(engine: Engine, fake: FakeLine, **extra: str) -> dict[str, str]:
 def start_consumer(
     env: dict[str, str], cwd: Path, *, quiet: bool = True
 ) -> subprocess.Popen[bytes]:
-    """`huey_consumer bot.tasks.huey` with two thread workers, as a separate process."""
+    """`huey_consumer bot.tasks.huey` with two thread workers, as a separate process.
+
+    Its clock runs from the test's pinned instant (tests/pinned_clock.py): the test that
+    starts one is a `real_clock` test.
+    """
     output = subprocess.DEVNULL if quiet else subprocess.PIPE
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
+            "tests.pinned_process",
             "huey.bin.huey_consumer",
             "bot.tasks.huey",
             "-w",
@@ -59,6 +64,12 @@ def start_consumer(
         stdout=output,
         stderr=subprocess.STDOUT if not quiet else subprocess.DEVNULL,
     )
+
+
+def run_python(code: str, env: dict[str, str], cwd: Path) -> None:
+    """Run `code` in a new process on the test's clock, as a web process would enqueue."""
+    command = [sys.executable, "-m", "tests.pinned_process", "-c", code]
+    subprocess.run(command, env=env, cwd=cwd, check=True, timeout=30)
 
 
 def wait_for(check: Callable[[], object], seconds: float) -> bool:

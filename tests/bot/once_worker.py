@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.dispatch import handle_event
 from handlers.router import Event, Shop
+from storage import clock
 from storage.db import make_engine
+from tests.pinned_clock import ENV, from_env
 
 SHOP = Shop(
     name="Kafe Dee",
@@ -21,6 +24,7 @@ SHOP = Shop(
 def handle_in_process(
     url: str, connect_args: dict[str, Any], event: Event, barrier: Any, results: Any
 ) -> None:
+    clock.use_source(from_env(os.environ[ENV]))
     engine = make_engine(url, connect_args=connect_args) if connect_args else make_engine(url)
     with engine.connect():
         pass

@@ -8,12 +8,11 @@ multicast is in flight (LINE accepted it, the worker never recorded it).
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 import redis
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -23,7 +22,7 @@ from storage import campaigns
 from storage.db import transaction
 from storage.models import Campaign, CampaignRecipient
 from tests.bot.broadcast_helpers import make_audience, make_owner
-from tests.workers import start_consumer, wait_for, worker_env
+from tests.workers import run_python, start_consumer, wait_for, worker_env
 
 AUDIENCE = 3000
 LEASE = 2
@@ -48,17 +47,8 @@ def kill_and_resume(engine: Engine, fake: FakeLine, queue: dict[str, str], tmp_p
     env = worker_env(engine, fake, **queue, BROADCAST_LEASE_SECONDS=str(LEASE))
     consumer = start_consumer(env, tmp_path)
     try:
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                f"from bot.broadcast import send_broadcast; send_broadcast({campaign_id})",
-            ],
-            env=env,
-            cwd=tmp_path,
-            check=True,
-            timeout=30,
-        )
+        start = f"from bot.broadcast import send_broadcast; send_broadcast({campaign_id})"
+        run_python(start, env, tmp_path)
         accepted = lambda n: len(fake.calls("/v2/bot/message/multicast", status=200)) >= n  # noqa: E731
         assert wait_for(lambda: accepted(2), 30), "the broadcast never started"
         time.sleep(0.2)  # the third chunk is in flight now
@@ -101,12 +91,14 @@ def kill_and_resume(engine: Engine, fake: FakeLine, queue: dict[str, str], tmp_p
     assert len(finished) == 1 and "Sent: 2,700" in finished[0]
 
 
+@pytest.mark.real_clock  # real consumers, a real lease running out
 def test_killed_worker_resumes_with_sqlite_huey(
     engine: Engine, fake: FakeLine, tmp_path: Path
 ) -> None:
     kill_and_resume(engine, fake, {"HUEY_SQLITE": str(tmp_path / "jobs.db")}, tmp_path)
 
 
+@pytest.mark.real_clock  # real consumers, a real lease running out
 def test_killed_worker_resumes_with_redis(
     engine: Engine, fake: FakeLine, redis_url: str, tmp_path: Path
 ) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import redis
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -15,9 +15,10 @@ from bot.fakeline import FakeLine
 from storage import outbox
 from storage.db import transaction
 from storage.models import OutboxMessage
-from tests.workers import start_consumer, wait_for, worker_env
+from tests.workers import run_python, start_consumer, wait_for, worker_env
 
 
+@pytest.mark.real_clock  # a real consumer polls and sleeps
 def test_a_consumer_on_redis_delivers_a_queued_push(
     engine: Engine, fake: FakeLine, redis_url: str, tmp_path: Path
 ) -> None:
@@ -29,17 +30,7 @@ def test_a_consumer_on_redis_delivers_a_queued_push(
     env = worker_env(engine, fake, REDIS_URL=redis_url)
     consumer = start_consumer(env, tmp_path, quiet=False)
     try:
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                f"from bot.tasks import deliver_push; deliver_push({outbox_id})",
-            ],
-            env=env,
-            cwd=tmp_path,
-            check=True,
-            timeout=30,
-        )
+        run_python(f"from bot.tasks import deliver_push; deliver_push({outbox_id})", env, tmp_path)
         assert wait_for(lambda: fake.bot_messages(user.user_id), 20), consumer_output(consumer)
         assert wait_for(lambda: status(engine, outbox_id) == "sent", 10)
     finally:

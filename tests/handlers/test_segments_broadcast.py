@@ -20,7 +20,8 @@ BANGKOK_NOON = "2025-06-30T05:00:00+00:00"
 
 def shop(line: Line, engine: Any, customers: int = 3) -> tuple[Any, list[Any]]:
     """An owner and registered customers who accepted offers and bought: customer 0 today,
-    customer 1 ten days ago, customer 2 three times, last forty days ago."""
+    customer 1 ten days ago, customer 2 three times, last forty days ago; each an hour
+    before now, so a broadcast sent now comes after them."""
     owner = line.user("Owner", "en")
     line.make(owner, Role.OWNER)
     people = []
@@ -32,7 +33,7 @@ def shop(line: Line, engine: Any, customers: int = 3) -> tuple[Any, list[Any]]:
     with transaction(engine) as session:
         for member_id in range(1, customers + 1):
             for days in history[member_id]:
-                at = clock.now() - timedelta(days=days)
+                at = clock.now() - timedelta(days=days, hours=1)
                 session.add(Purchase(member_id=member_id, amount_satang=25000, occurred_at=at))
     return owner, people
 

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
-from storage import migrations
+from storage import clock, migrations
 from storage.models import PointLot
 
 
@@ -45,7 +45,7 @@ def test_opening_lots_replay_the_ledger(before_lots: Engine) -> None:
             {"at": datetime(2023, 1, 1, tzinfo=UTC)},
         )
     old = datetime(2023, 1, 10, 5, tzinfo=UTC)  # long past its 12 months
-    recent = datetime.now(UTC) - timedelta(days=10)
+    recent = clock.now() - timedelta(days=10)
     _entry(engine, 1, 30, old)
     _entry(engine, 2, 20, recent)
     _entry(engine, 3, 10, recent)
@@ -57,5 +57,5 @@ def test_opening_lots_replay_the_ledger(before_lots: Engine) -> None:
         shown = [(lot.entry_id, lot.points, lot.remaining) for lot in lots]
         ends = [lot.expires_at for lot in lots]
     assert shown == [(1, 30, 25), (2, 20, 20)]
-    assert ends[0] is not None and ends[0] > datetime.now(UTC) + timedelta(days=29)
-    assert ends[1] is not None and ends[1] > datetime.now(UTC) + timedelta(days=300)
+    assert ends[0] is not None and ends[0] > clock.now() + timedelta(days=29)
+    assert ends[1] is not None and ends[1] > clock.now() + timedelta(days=300)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -97,10 +97,10 @@ def test_five_distinct_members_score_their_rank_and_boundaries_count(engine: Any
         add_member(session, "cantlose", spread(9, 5, 50000))
         add_member(session, "atrisk", spread(30, 3, 30000))
         # none of these count: voided, after the as-of day (local midnight), or erased
-        add_member(session, "voided", [(days_ago(1), 9999)], voided_at=datetime.now(UTC))
+        add_member(session, "voided", [(days_ago(1), 9999)], voided_at=days_ago(0))
         add_member(session, "tomorrow", [(local(AS_OF + timedelta(days=1), 0, 30), 100)])
         gone = add_member(session, "erased", [(days_ago(1), 100)])
-        session.get(members.Member, gone).erased_at = datetime.now(UTC)  # type: ignore[union-attr]
+        session.get(members.Member, gone).erased_at = days_ago(0)  # type: ignore[union-attr]
         # a purchase after as-of does not change what an earlier member scores
         champ = session.exec(select(members.Member).where(members.Member.customer_ref == "champ"))
         session.add(

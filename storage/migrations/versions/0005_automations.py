@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from alembic import op
 
+from storage import clock
+
 revision: str = "0005"
 down_revision: str | Sequence[str] | None = "0004"
 branch_labels: str | Sequence[str] | None = None
@@ -253,7 +255,7 @@ def _opening_lots() -> None:
     """
     bind = op.get_bind()
     tz = ZoneInfo(os.environ.get("SHOP_TIMEZONE") or "Asia/Bangkok")
-    floor = datetime.now(UTC) + GRACE
+    floor = clock.now() + GRACE
     rows = bind.execute(
         sa.select(ENTRIES).where(ENTRIES.c.points != 0).order_by(ENTRIES.c.member_id, ENTRIES.c.id)
     )
