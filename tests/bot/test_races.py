@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 from handlers import dispatch
 from handlers.dispatch import Outcome, handle_event
 from handlers.router import Event
-from storage import members, staff
+from storage import automation_settings, members, staff
 from storage.db import transaction
-from storage.models import LedgerEntry, LineUser, Member, ProcessedEvent, Role
+from storage.models import LedgerEntry, LineUser, Member, ProcessedEvent, Referral, Role
 from tests.bot.once_worker import SHOP
 from tests.conftest import Line, texts
 from tests.threads import run_together
@@ -71,6 +71,21 @@ def test_two_people_joining_with_one_invite_at_once_make_one_cashier(engine: Eng
     assert "ยินดีต้อนรับสู่ทีม" in answers[0] and "ไม่ถูกต้อง" in answers[1]
     with Session(engine) as session:
         assert len(session.exec(select(LineUser).where(LineUser.role == Role.STAFF)).all()) == 1
+
+
+def test_one_friend_sending_two_invite_codes_at_once_is_invited_once(engine: Engine) -> None:
+    with transaction(engine) as session:
+        automation_settings.switch(session, "referral", True, by="U-owner")
+        inviters = [members.create_member(session, phone=f"+6681234567{n}") for n in range(2)]
+        codes = [m.code for m in inviters]
+    events = [
+        Event(kind="text", event_id=f"01FRIEND{n:018d}", user_id=NEWCOMER, text=f"friend {c}")
+        for n, c in enumerate(codes)
+    ]
+    outcomes = run_together([lambda e=e: handle_event(engine, SHOP, e) for e in events])
+    assert all(said(o) for o in outcomes), outcomes
+    with Session(engine) as session:
+        assert len(session.exec(select(Referral)).all()) == 1
 
 
 def _lost_race(*_: Any) -> Outcome:
