@@ -17,16 +17,17 @@ from linebot.v3.webhooks import (
     UnfollowEvent,
     UserSource,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.line import LineError
 from bot.messages import text
 from bot.photos import with_photo
 from bot.services import Services
 from bot.tasks import enqueue
-from handlers.dispatch import handle_event
+from handlers.dispatch import handle_event, language_of
 from handlers.i18n import t
 from handlers.router import Event, router
+from storage.db import lost_a_race
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
@@ -87,7 +88,8 @@ def callback() -> Response:
 
 
 def process(services: Services, raw: object) -> None:
-    """Handle one event; a database outage answers 503 so LINE delivers the batch again."""
+    """Handle one event; a database outage, or a race lost even after retries, answers 503
+    so that LINE delivers the batch again."""
     event = to_event(raw, services)
     if not event.event_id:
         return
@@ -99,7 +101,10 @@ def process(services: Services, raw: object) -> None:
     except OperationalError:
         log.exception("database unavailable while handling %s", event.event_id)
         abort(503)
-    except Exception:
+    except Exception as error:
+        if isinstance(error, IntegrityError) and lost_a_race(error):
+            log.warning("event %s kept losing races; LINE will deliver it again", event.event_id)
+            abort(503)
         log.exception("event %s failed; nothing was changed", event.event_id)
         _apologise(services, event)
         return
@@ -115,9 +120,11 @@ def process(services: Services, raw: object) -> None:
 
 
 def _apologise(services: Services, event: Event) -> None:
+    """Say sorry in the person's own language; nothing was changed."""
     if not event.reply_token:
         return
+    language = language_of(services.engine, event.user_id)
     try:
-        services.line.reply(event.reply_token, [text(t("th", "error_sorry"))])
+        services.line.reply(event.reply_token, [text(t(language, "error_sorry"))])
     except LineError:
         log.warning("could not apologise for %s", event.event_id)

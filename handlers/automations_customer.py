@@ -19,7 +19,7 @@ from handlers.i18n import CATALOGS
 from handlers.router import Context, normalise, router
 from storage import automation_settings, dialogs, lifecycle, referrals
 from storage.automation_runs import Plan, carry_out
-from storage.models import Member, MemberLifecycle, id_of
+from storage.models import Member, MemberLifecycle, Role, id_of
 
 BIRTHDAY = "birthday"
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[/\-. ]\s*(\d{1,2})(?:\s*[/\-. ]\s*\d{2,4})?$")
@@ -106,7 +106,7 @@ def _is_skip(ctx: Context) -> bool:
     return ctx.text in {normalise(catalog["word_skip"]) for catalog in CATALOGS.values()}
 
 
-@router.step(BIRTHDAY, "date")
+@router.step(BIRTHDAY, "date", min_role=Role.CUSTOMER)
 def take_birthday(ctx: Context) -> list[Message] | None:
     """The customer typed their birthday, or skipped (anything else goes to the commands)."""
     member = ctx.member

@@ -69,7 +69,7 @@ def _ask_message(ctx: Context, audience: list[str]) -> list[Message]:
     return [text(ctx.t("bc_ask_message", audience=names), [_cancel_choice(ctx)])]
 
 
-@router.step(DIALOG, "audience")
+@router.step(DIALOG, "audience", min_role=Role.OWNER)
 def take_audience(ctx: Context) -> list[Message] | None:
     """The owner typed the numbers of the groups (e.g. `1 3 5`)."""
     if ctx.event.kind != "text":
@@ -98,7 +98,7 @@ def _take_photo(ctx: Context) -> bool:
     return True
 
 
-@router.step(DIALOG, "message")
+@router.step(DIALOG, "message", min_role=Role.OWNER)
 def take_message(ctx: Context) -> list[Message] | None:
     """The text customers will get (a photo may come before it)."""
     if ctx.event.kind == "image":
@@ -180,7 +180,7 @@ def preview(ctx: Context) -> list[Message]:
     return [*intro, *messages, summary]
 
 
-@router.step(DIALOG, "confirm")
+@router.step(DIALOG, "confirm", min_role=Role.OWNER)
 def take_confirmation(ctx: Context) -> list[Message] | None:
     """Send, test, edit, change the photo, hold-out or coupon, or cancel."""
     if ctx.event.kind == "image":

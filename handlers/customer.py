@@ -101,7 +101,7 @@ def register(ctx: Context) -> list[Message]:
     return [_ask_phone(ctx)]
 
 
-@router.step("register", "phone")
+@router.step("register", "phone", min_role=Role.CUSTOMER)
 def take_phone(ctx: Context) -> list[Message] | None:
     """The customer typed their phone number (anything else goes to the commands)."""
     if not phones.looks_like_phone(ctx.text, min_digits=3):
@@ -145,7 +145,7 @@ def _send_code(ctx: Context, phone: str) -> list[Message]:
     return [text(ctx.t("otp_sent", phone=phones.masked(phone)), choices)]
 
 
-@router.step("register", "code")
+@router.step("register", "code", min_role=Role.CUSTOMER)
 def take_code(ctx: Context) -> list[Message] | None:
     """The customer typed the SMS code (or asked for another)."""
     assert ctx.dialog is not None

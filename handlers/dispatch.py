@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from linebot.v3.messaging import Message
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 import handlers  # noqa: F401  (registers routes)
@@ -13,10 +15,12 @@ from bot.messages import text
 from handlers.i18n import t
 from handlers.router import Context, Event, Job, Shop, router
 from storage import dialogs, events, members, ratelimit
-from storage.db import transaction
+from storage.db import lost_a_race, transaction
 from storage.models import LineUser
 
+log = logging.getLogger(__name__)
 COUNTED = ("text", "postback", "image")  # what a person sends; follow/unfollow are not commands
+TRIES = 3  # runs of one event's transaction when concurrent ones keep winning races
 
 
 @dataclass
@@ -30,7 +34,36 @@ class Outcome:
 
 
 def handle_event(engine: Engine, shop: Shop, event: Event) -> Outcome:
-    """Process `event` exactly once. The reply is sent by the caller, after the commit."""
+    """Process `event` exactly once. The reply is sent by the caller, after the commit.
+
+    A transaction that lost a race (six first messages of one new person, four cashiers
+    creating one phone's member, a deadlock victim) is rolled back and run again, from
+    the claim of the event id on; after TRIES runs the error is raised, so that the
+    webhook answers 5xx and LINE delivers the event again. It is never dropped.
+    """
+    for attempt in range(1, TRIES + 1):
+        try:
+            return _handle_once(engine, shop, event)
+        except DBAPIError as error:
+            if attempt == TRIES or not lost_a_race(error):
+                raise
+            log.info("event %s lost a race (%s); run %d again", event.event_id, error, attempt)
+    raise AssertionError("unreachable")
+
+
+def language_of(engine: Engine, line_user_id: str | None) -> str:
+    """The person's language for an apology when their event failed ("th" if unknown)."""
+    if line_user_id is None:
+        return "th"
+    try:
+        with transaction(engine) as session:
+            user = members.get_line_user(session, line_user_id)
+            return user.language if user is not None else "th"
+    except DBAPIError:
+        return "th"
+
+
+def _handle_once(engine: Engine, shop: Shop, event: Event) -> Outcome:
     with transaction(engine) as session:
         if not events.claim_event(session, event.event_id):
             return Outcome(duplicate=True)

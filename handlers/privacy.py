@@ -56,7 +56,7 @@ def delete_me(ctx: Context) -> list[Message]:
     return [text(warning, choices)]
 
 
-@router.step(ERASE, CONFIRM)
+@router.step(ERASE, CONFIRM, min_role=Role.CUSTOMER)
 def erase_waiting(ctx: Context) -> list[Message] | None:
     """While the question is open, typed text goes to the commands (a tap confirms)."""
     return None

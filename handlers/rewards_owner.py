@@ -128,7 +128,7 @@ def take_add_answer(ctx: Context) -> list[Message] | None:
 
 
 for _question in QUESTIONS:
-    router.step(ADD, _question.field)(take_add_answer)
+    router.step(ADD, _question.field, min_role=Role.OWNER)(take_add_answer)
 
 
 def _summary(ctx: Context, data: dict[str, Any]) -> Message:
@@ -150,7 +150,7 @@ def _shown(ctx: Context, field: str, value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-@router.step(ADD, CONFIRM)
+@router.step(ADD, CONFIRM, min_role=Role.OWNER)
 def save_reward(ctx: Context) -> list[Message] | None:
     """`save` after the summary: the reward goes into the catalogue."""
     assert ctx.dialog is not None
@@ -226,7 +226,7 @@ def take_edit_answer(ctx: Context) -> list[Message] | None:
 
 
 for _question in QUESTIONS:
-    router.step(EDIT, _question.field)(take_edit_answer)
+    router.step(EDIT, _question.field, min_role=Role.OWNER)(take_edit_answer)
 
 
 def _set_active(ctx: Context, active: bool) -> list[Message]:

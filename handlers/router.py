@@ -2,7 +2,9 @@
 
 Routes are tried in order: `cancel`, the user's open dialog, commands (longest alias
 first), then the fallback. A command names the least role that may use it; anyone
-below is told politely and nothing runs.
+below is told politely and nothing runs. A dialog names its role too, and it is checked
+before every event while the dialog is open (each step, each confirmation, each tap): a
+person whose role was taken away mid-dialog sees it closed, and nothing of it runs.
 """
 
 from __future__ import annotations
@@ -137,6 +139,7 @@ class Router:
         self.commands: list[Command] = []
         self.postbacks: dict[str, tuple[Handler, Role]] = {}
         self.steps: dict[tuple[str, str], StepHandler] = {}
+        self.dialog_roles: dict[str, Role] = {}
         self.events: dict[str, Handler] = {}
         self.fallback_handler: Handler | None = None
         self.cancel_aliases: tuple[str, ...] = ()
@@ -170,11 +173,19 @@ class Router:
 
         return register
 
-    def step(self, dialog: str, step: str) -> Callable[[StepHandler], StepHandler]:
-        """A dialog step; it may return None to let commands have the text instead."""
+    def step(
+        self, dialog: str, step: str, *, min_role: Role
+    ) -> Callable[[StepHandler], StepHandler]:
+        """A dialog step; it may return None to let commands have the text instead.
+
+        `min_role` is the dialog's (every step of one dialog names the same): while the
+        dialog is open, every event of its person is checked against it first.
+        """
 
         def register(handler: StepHandler) -> StepHandler:
             _once(self.steps, (dialog, step), handler)
+            if self.dialog_roles.setdefault(dialog, min_role) != min_role:
+                raise ValueError(f"{handler.__name__}: dialog {dialog!r} needs one role")
             self.steps[(dialog, step)] = handler
             return handler
 
@@ -234,6 +245,9 @@ class Router:
         return messages
 
     def _dispatch(self, ctx: Context) -> list[Message]:
+        refused = self._dialog_refused(ctx)
+        if refused is not None:
+            return refused
         kind = ctx.event.kind
         if kind == "text":
             return self._text(ctx)
@@ -259,6 +273,21 @@ class Router:
             return self._guarded(ctx, command.handler, command.min_role, command.aliases[0])
         assert self.fallback_handler is not None
         return self.fallback_handler(ctx)
+
+    def _dialog_refused(self, ctx: Context) -> list[Message] | None:
+        """End an open dialog the person's role no longer allows; None when it may go on.
+
+        Roles change outside the dialog (`staff remove`, `loyalty owner remove`), so the
+        check is made on every event, not only when the dialog was opened.
+        """
+        if ctx.dialog is None:
+            return None
+        needed = self.dialog_roles.get(ctx.dialog.name, Role.OWNER)  # unknown: safest
+        if ctx.role.rank >= needed.rank:
+            return None
+        dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
+        ctx.dialog = None
+        return [text_message(ctx.t("dialog_role_lost"))]
 
     def _step(self, ctx: Context) -> list[Message] | None:
         if ctx.dialog is None:

@@ -102,7 +102,7 @@ def _ask_amount(ctx: Context, target: str) -> list[Message]:
     ]
 
 
-@router.step("award", "amount")
+@router.step("award", "amount", min_role=Role.STAFF)
 def take_amount(ctx: Context) -> list[Message] | None:
     """The cashier typed the amount after scanning a card."""
     satang = to_satang(ctx.text)
@@ -113,8 +113,8 @@ def take_amount(ctx: Context) -> list[Message] | None:
     assert ctx.dialog is not None
     member = ctx.session.get(Member, ctx.dialog.data["member_id"])
     dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
-    if member is None or ctx.role.rank < Role.STAFF.rank:
-        return [text(ctx.t("only_staff"))]
+    if member is None:
+        return [text(ctx.t("award_no_member", target=ctx.dialog.data["member_id"]))]
     return _award(ctx, member, satang)
 
 

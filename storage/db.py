@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, create_engine
 
 
@@ -47,3 +48,16 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commits on success, rolls back on any exception."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+# PostgreSQL's answers for "another transaction got there first": a unique key taken
+# meanwhile, a serialization failure, a deadlock victim. Run again, the work succeeds.
+_RACE_STATES = {"23505", "40001", "40P01"}
+
+
+def lost_a_race(error: DBAPIError) -> bool:
+    """True when `error` means a concurrent transaction won, so running again would do."""
+    state = getattr(error.orig, "sqlstate", None)
+    if state is not None:
+        return state in _RACE_STATES
+    return isinstance(error, IntegrityError) and "UNIQUE constraint failed" in str(error.orig)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from storage import clock, codes
 from storage.members import set_role
@@ -27,14 +28,24 @@ def create_invite(session: Session, *, created_by: str) -> tuple[str, StaffInvit
 
 
 def accept_invite(session: Session, *, code: str, user: LineUser) -> bool:
-    """Make `user` staff if `code` is a live, unused invite. False changes nothing."""
-    invite = session.exec(
-        select(StaffInvite).where(StaffInvite.code_hash == codes.digest(code.upper()))
-    ).first()
-    if invite is None or invite.used_at is not None or invite.expires_at < clock.now():
+    """Make `user` staff if `code` is a live, unused invite. False changes nothing.
+
+    The invite is claimed by one conditional UPDATE: of two people sending the same code
+    at once, exactly one changes the row, and the other is told the code is used.
+    """
+    now = clock.now()
+    claimed = session.exec(  # type: ignore[call-overload]
+        update(StaffInvite)
+        .where(
+            col(StaffInvite.code_hash) == codes.digest(code.upper()),
+            col(StaffInvite.used_at).is_(None),
+            col(StaffInvite.expires_at) >= now,
+        )
+        .values(used_by=user.line_user_id, used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
         return False
-    invite.used_by, invite.used_at = user.line_user_id, clock.now()
-    session.add(invite)
     if Role(user.role) == Role.CUSTOMER:
         set_role(session, user, Role.STAFF)
     session.flush()

@@ -123,6 +123,7 @@ TEXT: dict[str, str] = {
     "error_sorry": "Sorry, something went wrong on our side and nothing was changed. Please try again.",
     "only_staff": "Sorry, only shop staff can do that.",
     "only_owner": "Sorry, only the shop owner can do that.",
+    "dialog_role_lost": "Sorry, you can no longer do this: your role in the shop has changed. I closed it and nothing was done.",
     # staff
     "join_usage": "To join as staff, type join followed by the code from the owner.",
     "join_already": "You are already staff.",
