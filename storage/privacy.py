@@ -307,7 +307,7 @@ def _forget_line_user(session: Session, user: LineUser) -> None:
     for table in SQLModel.metadata.sorted_tables:
         if "line_user_id" in table.c and table.name != "line_user":
             session.execute(delete(table).where(table.c.line_user_id == user.line_user_id))
-    session.exec(delete(OutboxMessage).where(col(OutboxMessage.to) == user.line_user_id))  # type: ignore[call-overload]
+    _forget_messages_to(session, user.line_user_id)
     user.member_id = None
     user.display_name = None
     user.registered_at = None
@@ -316,6 +316,21 @@ def _forget_line_user(session: Session, user: LineUser) -> None:
     user.consent_at = None
     session.add(user)
     session.flush()
+
+
+def _forget_messages_to(session: Session, line_user_id: str) -> None:
+    """Messages to the person go; rows that point to one (an automation's record of what it
+    sent) keep their own facts and lose the pointer."""
+    theirs = select(OutboxMessage.id).where(col(OutboxMessage.to) == line_user_id)
+    for table in SQLModel.metadata.sorted_tables:
+        for column in table.columns:
+            if any(fk.column.table.name == "outbox_message" for fk in column.foreign_keys):
+                session.execute(
+                    update(table)
+                    .where(column.in_(theirs.scalar_subquery()))
+                    .values({column.name: None})
+                )
+    session.exec(delete(OutboxMessage).where(col(OutboxMessage.to) == line_user_id))  # type: ignore[call-overload]
 
 
 def purge_exports(session: Session) -> int:
