@@ -20,7 +20,7 @@ from bot import api_input
 from bot.api_input import BadInput
 from bot.api_spec import SPEC
 from bot.services import Services
-from storage import api_keys, clock, pos
+from storage import api_keys, clock, ledger, pos
 from storage.db import transaction
 from storage.models import ApiKey, Member
 
@@ -108,6 +108,12 @@ def _call(operation: Operation) -> Response:
         except pos.Invalid as refused:
             errors = [{"field": refused.field, "message": refused.message}]
             return _error(422, "invalid_input", errors=errors)
+        except ledger.KeyConflict:
+            errors = [{"field": "Idempotency-Key", "message": "was used before for another sale"}]
+            return _error(422, "invalid_input", errors=errors)
+        except ledger.MemberErased:
+            message = "this member's personal data was erased while the call waited: send it again"
+            return _error(409, "member_erased", message=message)
         response = jsonify(payload)
         response.status_code = status
         return response
@@ -128,7 +134,7 @@ def _purchase(session: Session, key: ApiKey, body: Any) -> tuple[int, dict[str, 
         amount_satang=sale.amount_satang,
         occurred_at=sale.occurred_at,
         order_ref=sale.order_ref,
-        retry_key=request.headers.get("Idempotency-Key"),
+        retry_key=api_input.idempotency_key(request.headers.get("Idempotency-Key")),
         baht_per_point=_services().settings.baht_per_point,
     )
     return (200 if done.already_recorded else 201), {

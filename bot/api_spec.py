@@ -180,7 +180,9 @@ ERRORS = {
 }
 
 
-def _post(summary: str, body: str, result: str, *, not_found: bool = False) -> dict[str, Any]:
+def _post(
+    summary: str, body: str, result: str, *, not_found: bool = False, erased: bool = False
+) -> dict[str, Any]:
     responses = {
         "200": _json(result, "Recorded before (order ref, refund ref or idempotency key)."),
         "201": _json(result, "Recorded."),
@@ -188,6 +190,10 @@ def _post(summary: str, body: str, result: str, *, not_found: bool = False) -> d
     }
     if not_found:
         responses["404"] = _json("Error", "No such order for this key.")
+    if erased:
+        responses["409"] = _json(
+            "Error", "The member was erased while the call waited; nothing was recorded."
+        )
     return {
         "summary": summary,
         "parameters": [IDEMPOTENCY_KEY],
@@ -209,7 +215,9 @@ SPEC: dict[str, Any] = {
     "security": [{"apiKey": []}],
     "paths": {
         "/purchases": {
-            "post": _post("Record a sale and award its points", "Purchase", "PurchaseResult")
+            "post": _post(
+                "Record a sale and award its points", "Purchase", "PurchaseResult", erased=True
+            )
         },
         "/refunds": {
             "post": _post(

@@ -12,7 +12,7 @@ from handlers import lifecycle_messages
 from handlers.customer import notify
 from handlers.router import Context, Job, router
 from richmenus.layouts import TAB_POSTBACK
-from storage import codes, dialogs, ledger, members, phones, staff, tiers
+from storage import codes, dialogs, ledger, members, phones, staff
 from storage.members import MEMBER_CODE_PREFIX
 from storage.models import Member, Role, id_of
 
@@ -120,15 +120,17 @@ def take_amount(ctx: Context) -> list[Message] | None:
 
 def _award(ctx: Context, member: Member, satang: int) -> list[Message]:
     ctx.audit_subject = member
-    result = ledger.award_purchase(
-        ctx.session,
-        member=member,
-        amount_satang=satang,
-        baht_per_point=ctx.shop.baht_per_point,
-        staff_user_id=ctx.user.line_user_id,
-        idempotency_key=f"award:{ctx.event.event_id}",
-        percent=tiers.earn_percent(ctx.session, id_of(member)),
-    )
+    try:
+        result = ledger.award_purchase(
+            ctx.session,
+            member=member,
+            amount_satang=satang,
+            baht_per_point=ctx.shop.baht_per_point,
+            staff_user_id=ctx.user.line_user_id,
+            idempotency_key=f"award:{ctx.event.event_id}",
+        )
+    except ledger.MemberErased:
+        return [text(ctx.t("award_member_erased"))]
     points = result.entry.points
     customer = members.line_user_of(ctx.session, member)
     if points > 0:

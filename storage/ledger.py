@@ -14,7 +14,7 @@ from sqlalchemy import func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage import clock, lots, members
+from storage import clock, lots, members, tiers
 from storage.models import EntryKind, LedgerEntry, Member, PointsDebt, Purchase, id_of
 
 VOID_WINDOW = timedelta(minutes=15)
@@ -22,6 +22,18 @@ VOID_WINDOW = timedelta(minutes=15)
 
 class NotEnoughPoints(Exception):
     """The change would take the balance below zero; nothing was written."""
+
+
+class KeyConflict(Exception):
+    """The idempotency key was used before for another change; nothing was written.
+
+    Keys are namespaced by where they come from (`award:`, `api:<till>:order:`, `void:` ...),
+    so this means a caller repeated a key with different content: refuse, never replay.
+    """
+
+
+class MemberErased(Exception):
+    """The member's personal data was erased: they earn no more points (nothing written)."""
 
 
 class VoidRefused(Exception):
@@ -38,6 +50,7 @@ class Award:
     entry: LedgerEntry
     balance: int
     debt_paid: int = 0
+    again: bool = False  # the same key came before: this is the earlier award
 
 
 def post_entry(
@@ -60,16 +73,19 @@ def post_entry(
     the lots that entry used); a negative one uses lots: the voided award's own lot or
     `from_lots` first, then the oldest. Lots and their uses are written with the entry.
     """
-    existing = session.exec(
-        select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
-    ).first()
+    existing = entry_with_key(session, idempotency_key)
     if existing is not None:
+        if (existing.member_id, existing.kind, existing.points) != (member.id, kind, points):
+            raise KeyConflict(idempotency_key)
         return existing
+    allowed = [col(Member.id) == member.id, col(Member.points) + points >= 0]
+    if points > 0:
+        allowed.append(col(Member.erased_at).is_(None))
     moved = session.exec(  # type: ignore[call-overload]
-        update(Member)
-        .where(col(Member.id) == member.id, col(Member.points) + points >= 0)
-        .values(points=col(Member.points) + points)
+        update(Member).where(*allowed).values(points=col(Member.points) + points)
     )
+    if moved.rowcount != 1 and points > 0:
+        raise MemberErased(f"member {member.id} was erased")
     if moved.rowcount != 1:
         raise NotEnoughPoints(f"member {member.id} cannot take {points} points")
     entry = LedgerEntry(
@@ -88,6 +104,12 @@ def post_entry(
     session.flush()
     session.refresh(member)
     return entry
+
+
+def entry_with_key(session: Session, idempotency_key: str) -> LedgerEntry | None:
+    return session.exec(
+        select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
+    ).first()
 
 
 def _move_lots(
@@ -119,12 +141,22 @@ def award_purchase(
     idempotency_key: str,
     channel: str = "counter",
     occurred_at: datetime | None = None,
-    percent: int = 100,
 ) -> Award:
-    """Record a purchase and the points it earns (`percent` of the usual: a tier's bonus)."""
+    """Record a purchase and the points it earns, with the member's tier bonus.
+
+    Everything that decides the points (erased or not, the tier, an earlier award with the
+    same key) is read after the member is locked: an award that waited for another one sees
+    the tier that one reached. The same key again returns the earlier award; the same key
+    for another member or amount raises KeyConflict. Raises MemberErased.
+    """
     if amount_satang <= 0:
         raise ValueError("amount must be positive")
     members.lock_member(session, id_of(member))
+    if member.erased_at is not None:
+        raise MemberErased(f"member {member.id} was erased")
+    earlier = entry_with_key(session, idempotency_key)
+    if earlier is not None:
+        return _earlier_award(session, earlier, member, amount_satang)
     purchase = Purchase(
         member_id=member.id,  # type: ignore[arg-type]
         amount_satang=amount_satang,
@@ -134,6 +166,7 @@ def award_purchase(
     )
     session.add(purchase)
     session.flush()
+    percent = tiers.earn_percent(session, id_of(member))
     entry = post_entry(
         session,
         member=member,
@@ -147,13 +180,27 @@ def award_purchase(
     return Award(purchase=purchase, entry=entry, balance=member.points, debt_paid=paid)
 
 
+def _earlier_award(session: Session, entry: LedgerEntry, member: Member, amount: int) -> Award:
+    purchase = session.get(Purchase, entry.purchase_id) if entry.purchase_id else None
+    same = entry.kind == EntryKind.EARN and entry.member_id == member.id
+    if purchase is None or not same or purchase.amount_satang != amount:
+        raise KeyConflict(entry.idempotency_key)
+    return Award(purchase, entry, member.points, debt_paid_for(session, entry), again=True)
+
+
+def debt_paid_for(session: Session, earned: LedgerEntry) -> int:
+    """Points of this earning that went to refund debts (see `pay_debt`)."""
+    paid = entry_with_key(session, f"debt:{earned.id}")
+    return -paid.points if paid is not None else 0
+
+
 def pay_debt(session: Session, *, member: Member, earned: LedgerEntry) -> int:
     """Points of a new earning that pay the member's refund debts, oldest first.
 
     The payment is one REFUND entry keyed on the earning, so a repeat changes nothing.
     """
     key = f"debt:{earned.id}"
-    done = session.exec(select(LedgerEntry).where(LedgerEntry.idempotency_key == key)).first()
+    done = entry_with_key(session, key)
     if done is not None:
         return -done.points
     debts = session.exec(

@@ -61,6 +61,20 @@ def order_key(key_name: str, order_ref: str) -> str:
     return f"{key_name}:{order_ref}"
 
 
+def ledger_key(key_name: str, *, order_ref: str | None, retry_key: str | None) -> str:
+    """The earn entry's idempotency key: one namespace per till and per kind of key.
+
+    An order ref and an Idempotency-Key are different things even when their text is the
+    same (`api:till-1:order:…` and `api:till-1:retry:…`); a sale with neither gets a key
+    of its own.
+    """
+    if order_ref is not None:
+        return f"api:{key_name}:order:{codes.digest(order_ref)}"
+    if retry_key is not None:
+        return f"api:{key_name}:retry:{codes.digest(retry_key)}"
+    return f"api:{key_name}:once:{codes.token()}"
+
+
 def member_for(session: Session, *, phone: str | None, customer_ref: str | None) -> Member:
     """The member with this phone and/or customer ref, made if there is none yet."""
     by_phone = members.find_member_by_phone(session, phone) if phone else None
@@ -113,7 +127,11 @@ def record_purchase(
     retry_key: str | None,
     baht_per_point: int,
 ) -> Recorded:
-    """A sale from a till: the purchase and its points, once per order ref or retry key."""
+    """A sale from a till: the purchase and its points, once per order ref or retry key.
+
+    Raises ledger.KeyConflict when the retry key was used before for another sale, and
+    ledger.MemberErased when the member was erased while this call waited for them.
+    """
     if order_ref is not None:
         earlier = find_order(session, key_name, order_ref)
         if earlier is not None:
@@ -125,15 +143,15 @@ def record_purchase(
         amount_satang=amount_satang,
         baht_per_point=baht_per_point,
         staff_user_id=f"api:{key_name}",
-        idempotency_key=f"api:{key_name}:{codes.digest(order_ref or retry_key or codes.token())}",
+        idempotency_key=ledger_key(key_name, order_ref=order_ref, retry_key=retry_key),
         channel="api",
         occurred_at=occurred_at,
-        percent=tiers.earn_percent(session, id_of(member)),
     )
-    award.purchase.ref = order_key(key_name, order_ref) if order_ref else None
-    session.add(award.purchase)
-    session.flush()
-    return Recorded(award.purchase, member, award.entry.points, award.debt_paid)
+    if not award.again:
+        award.purchase.ref = order_key(key_name, order_ref) if order_ref else None
+        session.add(award.purchase)
+        session.flush()
+    return Recorded(award.purchase, member, award.entry.points, award.debt_paid, award.again)
 
 
 def _same_order(
@@ -147,18 +165,9 @@ def _same_order(
     if purchase.amount_satang != amount or not same_member:
         raise Invalid("order_ref", "this order was recorded before with another amount or member")
     entry = _earned(session, purchase)
-    paid = ledger_debt_paid(session, entry)
+    paid = ledger.debt_paid_for(session, entry) if entry else 0
     points = entry.points if entry else 0
     return Recorded(purchase, member, points, paid, already_recorded=True)
-
-
-def ledger_debt_paid(session: Session, entry: LedgerEntry | None) -> int:
-    if entry is None:
-        return 0
-    paid = session.exec(
-        select(LedgerEntry.points).where(LedgerEntry.idempotency_key == f"debt:{entry.id}")
-    ).first()
-    return -int(paid) if paid else 0
 
 
 def debt_of(session: Session, member_id: int) -> int:

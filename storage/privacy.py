@@ -7,15 +7,27 @@ customer reference, LINE id, card token).
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Column, LargeBinary, String, Table, TypeDecorator, delete, update
+from sqlalchemy import (
+    Column,
+    LargeBinary,
+    String,
+    Table,
+    TypeDecorator,
+    cast,
+    delete,
+    or_,
+    update,
+)
 from sqlmodel import Session, SQLModel, col, select
 
 from storage import audit, clock, codes, ledger, members
 from storage.members import new_member_code
 from storage.models import (
+    ApiCall,
     ConsentRecord,
     Coupon,
     CouponStatus,
@@ -25,6 +37,7 @@ from storage.models import (
     Member,
     OutboxMessage,
     PhoneVerification,
+    Referral,
     Role,
 )
 
@@ -35,7 +48,7 @@ ERASED = "erased"
 # arrives with the automations).
 PERSONAL_MEMBER_FIELDS = ("phone", "customer_ref", "birthday")
 # Tables and columns that are never part of an export: the shop's own security records,
-# secrets, and the identities of staff.
+# secrets, and the identities of staff (every `..._by` column names whoever acted).
 NOT_EXPORTED_TABLES = {"audit_entry", "data_export", "rate_limit_window", "api_call"}
 NOT_EXPORTED_COLUMNS = {"staff_user_id", "actor", "used_by", "cancelled_by", "created_by"}
 
@@ -135,7 +148,7 @@ def _exported(table: Table, row: Any) -> dict[str, Any]:
         column.name: _plain(getattr(row, column.name))
         for column in table.columns
         if column.name not in NOT_EXPORTED_COLUMNS
-        and not column.name.endswith(("token", "_hash", "retry_key"))
+        and not column.name.endswith(("token", "_hash", "retry_key", "_by"))
         and not isinstance(column.type, LargeBinary)
     }
 
@@ -183,7 +196,8 @@ def erase(session: Session, user: LineUser) -> Member | None:
     """Erase the user's personal data; returns the (now anonymous) member, if there was one.
 
     Points left are forfeited with an ADJUST entry and live coupons are cancelled, so the
-    accounts still add up and nobody can spend them later.
+    accounts still add up and nobody can spend them later. The member stays locked until
+    commit: an award waiting for them then finds them erased and is refused.
     """
     if Role(user.role) != Role.CUSTOMER:
         raise ErasureRefused(user.line_user_id)
@@ -196,6 +210,7 @@ def erase(session: Session, user: LineUser) -> Member | None:
 
 def _anonymise_member(session: Session, member: Member, line_user_id: str) -> None:
     member_id = member.id
+    personal = [v for v in (member.phone, member.customer_ref, member.code, line_user_id) if v]
     if member.points > 0:
         ledger.post_entry(
             session,
@@ -221,6 +236,7 @@ def _anonymise_member(session: Session, member: Member, line_user_id: str) -> No
     session.add(member)
     session.flush()
     _scrub_line_id(session, member_id, line_user_id)  # type: ignore[arg-type]
+    _scrub_api_answers(session, personal)
     audit.record(
         session, actor=ERASED, actor_role=Role.CUSTOMER, action="erase", member_id=member_id
     )
@@ -250,12 +266,48 @@ def _scrub_line_id(session: Session, member_id: int, line_user_id: str) -> None:
                 )
 
 
+def _without(value: Any, personal: set[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _without(v, personal) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without(v, personal) for v in value]
+    return None if isinstance(value, str) and value in personal else value
+
+
+def _scrub_api_answers(session: Session, personal: list[str]) -> None:
+    """Answers kept for POS retries lose the person's phone, code and customer ref.
+
+    The answer itself stays, so a till's retry with the same Idempotency-Key still changes
+    nothing; it just no longer says who it was about.
+    """
+    if not personal:
+        return
+    stored = cast(ApiCall.response, String)
+    # as the JSON text holds them: json.dumps escapes non-ASCII and quotes
+    shown = [json.dumps(value)[1:-1] for value in personal]
+    found = session.exec(
+        select(ApiCall).where(or_(*(stored.contains(v, autoescape=True) for v in shown)))
+    ).all()
+    for call in found:
+        call.response = _without(call.response, set(personal))
+        session.add(call)
+    session.flush()
+
+
 def _forget_line_user(session: Session, user: LineUser) -> None:
-    """Rows keyed by the LINE id go; the LINE user stays as an unregistered follower."""
+    """Rows keyed by the LINE id go; the LINE user stays as an unregistered follower.
+
+    An invite they came with stays for the inviter's count, without their LINE id.
+    """
+    session.exec(  # type: ignore[call-overload]
+        update(Referral)
+        .where(col(Referral.friend_line_user_id) == user.line_user_id)
+        .values(friend_line_user_id=ERASED + ":" + cast(col(Referral.id), String))
+    )
     for table in SQLModel.metadata.sorted_tables:
         if "line_user_id" in table.c and table.name != "line_user":
             session.execute(delete(table).where(table.c.line_user_id == user.line_user_id))
-    session.exec(delete(OutboxMessage).where(col(OutboxMessage.to) == user.line_user_id))  # type: ignore[call-overload]
+    _forget_messages_to(session, user.line_user_id)
     user.member_id = None
     user.display_name = None
     user.registered_at = None
@@ -264,6 +316,21 @@ def _forget_line_user(session: Session, user: LineUser) -> None:
     user.consent_at = None
     session.add(user)
     session.flush()
+
+
+def _forget_messages_to(session: Session, line_user_id: str) -> None:
+    """Messages to the person go; rows that point to one (an automation's record of what it
+    sent) keep their own facts and lose the pointer."""
+    theirs = select(OutboxMessage.id).where(col(OutboxMessage.to) == line_user_id)
+    for table in SQLModel.metadata.sorted_tables:
+        for column in table.columns:
+            if any(fk.column.table.name == "outbox_message" for fk in column.foreign_keys):
+                session.execute(
+                    update(table)
+                    .where(column.in_(theirs.scalar_subquery()))
+                    .values({column.name: None})
+                )
+    session.exec(delete(OutboxMessage).where(col(OutboxMessage.to) == line_user_id))  # type: ignore[call-overload]
 
 
 def purge_exports(session: Session) -> int:

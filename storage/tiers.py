@@ -71,9 +71,20 @@ def tier_of(session: Session, member_id: int) -> str:
 
 
 def earn_percent(session: Session, member_id: int) -> int:
-    """Percent of the usual points this member earns now (100 while tiers are off)."""
+    """Percent of the usual points this member earns now (100 while tiers are off).
+
+    The tier is read again from the database, not from the session: with the member locked
+    (as every award is), that is the tier the awards before this one left.
+    """
     found = ladder(session)
-    return found.percents[tier_of(session, member_id)] if found else 100
+    if found is None:
+        return 100
+    row = session.exec(
+        select(MemberLifecycle)
+        .where(MemberLifecycle.member_id == member_id)
+        .execution_options(populate_existing=True)
+    ).first()
+    return found.percents[row.tier if row is not None and row.tier in TIERS else "member"]
 
 
 def a_year_after(day: date) -> date:

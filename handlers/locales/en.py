@@ -132,6 +132,10 @@ TEXT: dict[str, str] = {
     "award_usage": "Type: award <phone or member code> <baht>, e.g. award 0812345678 350",
     "award_bad_amount": "{amount} is not an amount in baht. Type it like 350 or 1250.50.",
     "award_no_member": "No member found for {target}. Check the phone number or member code.",
+    "award_member_erased": (
+        "No points given: this member asked for their data to be erased and is no longer a"
+        " member. Award to their phone number to start a new membership."
+    ),
     "award_ask_amount": "Member {who}, {points} points. How much did they spend (baht)?",
     "award_done": "Awarded {points} points for {amount} baht to {who}. Balance: {balance}. (entry #{entry})",
     "award_done_counter": (
