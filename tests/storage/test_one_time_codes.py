@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -59,7 +60,7 @@ def test_a_used_or_expired_invite_changes_nothing(engine: Engine) -> None:
         assert other.role == Role.CUSTOMER
         fresh, _ = staff.create_invite(session, created_by="U-owner")
         row = session.exec(select(StaffInvite).where(StaffInvite.used_at.is_(None))).one()  # type: ignore[union-attr]
-        row.expires_at = row.created_at
+        row.expires_at = row.created_at - timedelta(seconds=1)
         session.add(row)
     with transaction(engine) as session:
         other = members.get_line_user(session, second)
