@@ -33,6 +33,7 @@ from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
+
 def deliver(outbox_id: int) -> str:
     """Send one queued push; returns 'sent', 'duplicate', 'skipped' or 'failed' (or raises
     RetryTask with the delay before the next try).

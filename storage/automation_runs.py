@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import case, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage import automation_settings, clock, coupons, ledger, lifecycle, lots, members
@@ -187,12 +188,12 @@ def activity(session: Session, since: datetime) -> dict[str, Activity]:
     """Per automation, since `since`."""
     used = case((col(Coupon.status) == CouponStatus.USED, 1), else_=0)
     failed = case((col(OutboxMessage.status) == "failed", 1), else_=0)
-    rows = session.exec(
-        select(
-            AutomationSend.automation,
+    rows = session.execute(
+        sa_select(
+            col(AutomationSend.automation),
             func.count(col(AutomationSend.outbox_id)),
             func.coalesce(func.sum(used), 0),
-            func.coalesce(func.sum(AutomationSend.points), 0),
+            func.coalesce(func.sum(col(AutomationSend.points)), 0),
             func.coalesce(func.sum(failed), 0),
         )
         .outerjoin(Coupon, col(Coupon.id) == col(AutomationSend.coupon_id))
@@ -200,9 +201,7 @@ def activity(session: Session, since: datetime) -> dict[str, Activity]:
         .where(col(AutomationSend.created_at) >= since)
         .group_by(col(AutomationSend.automation))
     ).all()
-    return {
-        name: Activity(int(s) - int(f), int(c), int(p), int(f)) for name, s, c, p, f in rows
-    }
+    return {name: Activity(int(s) - int(f), int(c), int(p), int(f)) for name, s, c, p, f in rows}
 
 
 def points_expired(session: Session, since: datetime) -> int:
