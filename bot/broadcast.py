@@ -31,7 +31,7 @@ from storage.models import Campaign
 
 log = logging.getLogger(__name__)
 
-BACKOFF_SECONDS = (1, 2, 5, 15, 30, 60, 120)
+BACKOFF_SECONDS = (1, 2, 5, 15, 30, 60, 120, 300, 900)  # then 900 s, for a day (retry_policy)
 LONGEST_WAIT = 900.0
 NIGHTLY_HOUR = 2  # shop time
 

@@ -15,7 +15,7 @@ from bot.queue import huey
 from bot.services import current
 from handlers.i18n import language_for
 from handlers.insights import weekly_summary
-from handlers.router import Job
+from handlers.router import JOB_KINDS, Job
 from richmenus.linking import link_for_role
 from storage import (
     api_keys,
@@ -26,39 +26,41 @@ from storage import (
     members,
     outbox,
     privacy,
+    queued_jobs,
     weekly,
 )
 from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
-BACKOFF_SECONDS = (2, 5, 15, 60, 300, 900, 1800)
-
 
 def deliver(outbox_id: int) -> str:
-    """Send one queued push; returns 'sent', 'duplicate', 'skipped', 'retry' or 'failed'.
+    """Send one queued push; returns 'sent', 'duplicate', 'skipped' or 'failed' (or raises
+    RetryTask with the delay before the next try).
 
     The claim and the result are two short transactions, so no database lock is held while
-    LINE is being called. Two workers sending the same row use the same retry key, and LINE
-    answers the second with 409, which counts as delivered.
+    LINE is being called. The claim counts the attempt and keeps other senders away while
+    it is in flight; a row waiting out its backoff is 'skipped'. Two workers sending the
+    same row use the same retry key, and LINE answers the second with 409: delivered.
     """
     services = current()
     with transaction(services.engine) as session:
         row = outbox.claim_for_delivery(session, outbox_id)
         if row is None:
             return "skipped"
-        to, messages, retry_key, attempts = row.to, row.messages, row.retry_key, row.attempts
+        to, messages, retry_key = row.to, row.messages, row.retry_key
     try:
         fresh = services.line.push(to, messages, retry_key)
     except LineError as error:
         with transaction(services.engine) as session:
             row = session.get(outbox.OutboxMessage, outbox_id)
             assert row is not None
-            outbox.mark_failed(session, row, str(error), final=not error.retryable)
-            if row.status == "failed":
-                log.error("push %s failed for good: %s", outbox_id, error)
-                return "failed"
-        delay = error.retry_after or BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1]
+            delay = outbox.mark_failed(
+                session, row, str(error), final=not error.retryable, retry_after=error.retry_after
+            )
+        if delay is None:
+            log.error("push %s failed for good: %s", outbox_id, error)
+            return "failed"
         raise RetryTask(delay=delay) from None
     with transaction(services.engine) as session:
         row = session.get(outbox.OutboxMessage, outbox_id)
@@ -72,7 +74,7 @@ def deliver_push(outbox_id: int) -> str:
     return deliver(outbox_id)
 
 
-@huey.task(retries=3, retry_delay=30)
+@huey.task()
 def send_sms(phone: str, body: str) -> None:
     current().sms.send(phone, body)
 
@@ -163,7 +165,55 @@ def forget_old_records() -> dict[str, int]:
             "exports": privacy.purge_exports(session),
             "charts": insight_series.purge_charts(session),
             "api_calls": api_keys.purge_calls(session),
+            "jobs": queued_jobs.purge(session),
         }
+
+
+# jobs written with the event that asked for them (storage.queued_jobs)
+
+
+def run_queued(job_id: int) -> str:
+    """Run one queued job once; returns 'done', 'skipped' (not due, or done already) or
+    'failed' (tried for a day), or raises RetryTask with the delay before the next run."""
+    engine = current().engine
+    with transaction(engine) as session:
+        row = queued_jobs.claim(session, job_id)
+        if row is None:
+            return "skipped"
+        kind, args = row.kind, dict(row.args)
+    hint: float | None = None
+    try:
+        TASKS[kind].call_local(**args)
+    except RetryTask as retry:
+        hint, problem = retry.delay, "asked to be retried"
+    except Exception as error:  # noqa: BLE001  (any failure: try again later, a day at most)
+        log.warning("job %s (%s) failed: %r", job_id, kind, error)
+        problem = repr(error)
+    else:
+        with transaction(engine) as session:
+            queued_jobs.mark_done(session, job_id)
+        return "done"
+    with transaction(engine) as session:
+        delay = queued_jobs.mark_failed(session, job_id, problem, retry_after=hint)
+    if delay is None:
+        log.error("job %s (%s) failed for good: %s", job_id, kind, problem)
+        return "failed"
+    raise RetryTask(delay=delay)
+
+
+@huey.task()
+def run_job(job_id: int) -> str:
+    return run_queued(job_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def run_lost_jobs() -> list[int]:
+    """Run queued jobs whose hand-off to the queue was lost (it was down at the commit)."""
+    with transaction(current().engine) as session:
+        lost = queued_jobs.due(session)
+    for job_id in lost:
+        run_job(job_id)
+    return lost
 
 
 TASKS = {
@@ -180,12 +230,23 @@ TASKS.update(broadcast.TASKS)
 
 
 def enqueue(jobs: list[Job]) -> None:
-    """Hand jobs collected during an event to the queue (after its transaction committed)."""
+    """Hand jobs collected during an event to the queue (after its transaction committed).
+
+    Best effort: every job is already written (a queued_job or outbox row), so a queue that
+    is down loses nothing; the sweeps run what could not be handed over here."""
     for job in jobs:
-        TASKS[job.name](**job.kwargs)
+        try:
+            if job.ticket is not None:
+                run_job(job.ticket)
+            else:
+                TASKS[job.name](**job.kwargs)
+        except Exception as error:  # noqa: BLE001  (the queue is down: the sweep catches up)
+            log.warning("job %s not handed to the queue (%r); the sweep will run it", job, error)
 
 
 # automations: importing the modules registers their jobs on huey
 from bot import automations, owner_alert  # noqa: E402, F401
 
 TASKS.update(owner_alert.TASKS)
+if set(TASKS) != JOB_KINDS:  # each kind a handler may ask for has its task, and no more
+    raise RuntimeError(f"job kinds and tasks differ: {sorted(set(TASKS) ^ JOB_KINDS)}")

@@ -61,6 +61,8 @@ def _block(ctx: Context, automation: Automation, done: Activity) -> str:
     if automation.switchable:
         values = {"sent": done.sent, "used": done.coupons_used, "points": f"{done.points:,}"}
         lines.append("   " + ctx.t("auto_activity", **values))
+    if done.failed:
+        lines.append("   " + ctx.t("auto_failed", n=f"{done.failed:,}"))
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ from sqlmodel import Session
 import handlers  # noqa: F401  (registers routes)
 from bot.messages import text
 from handlers.i18n import t
-from handlers.router import Context, Event, Job, Shop, router
+from handlers.router import Context, Event, Job, Shop, record_jobs, router
 from storage import dialogs, events, members, ratelimit
 from storage.db import lost_a_race, transaction
 from storage.models import LineUser
@@ -85,7 +85,8 @@ def _handle_once(engine: Engine, shop: Shop, event: Event) -> Outcome:
             ctx.jobs.append(Job("refresh_profile", {"line_user_id": user.line_user_id}))
         messages = router.dispatch(ctx)
         session.add(user)
-        return Outcome(messages=messages, jobs=ctx.jobs, language=user.language)
+        jobs = record_jobs(session, ctx.jobs)
+        return Outcome(messages=messages, jobs=jobs, language=user.language)
 
 
 def _rate_limited(

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import case, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage import automation_settings, clock, coupons, ledger, lifecycle, lots, members
@@ -174,28 +175,33 @@ def attach_push(session: Session, given: Given, outbox_row: OutboxMessage) -> No
 
 @dataclass(frozen=True)
 class Activity:
-    """What one automation did in a period: pushes sent, its coupons used, points given."""
+    """What one automation did in a period: pushes sent (or on their way), its coupons used,
+    points given, and pushes that failed for good (LINE refused them or was down a day)."""
 
     sent: int = 0
     coupons_used: int = 0
     points: int = 0
+    failed: int = 0
 
 
 def activity(session: Session, since: datetime) -> dict[str, Activity]:
     """Per automation, since `since`."""
     used = case((col(Coupon.status) == CouponStatus.USED, 1), else_=0)
-    rows = session.exec(
-        select(
-            AutomationSend.automation,
+    failed = case((col(OutboxMessage.status) == "failed", 1), else_=0)
+    rows = session.execute(
+        sa_select(
+            col(AutomationSend.automation),
             func.count(col(AutomationSend.outbox_id)),
             func.coalesce(func.sum(used), 0),
-            func.coalesce(func.sum(AutomationSend.points), 0),
+            func.coalesce(func.sum(col(AutomationSend.points)), 0),
+            func.coalesce(func.sum(failed), 0),
         )
         .outerjoin(Coupon, col(Coupon.id) == col(AutomationSend.coupon_id))
+        .outerjoin(OutboxMessage, col(OutboxMessage.id) == col(AutomationSend.outbox_id))
         .where(col(AutomationSend.created_at) >= since)
         .group_by(col(AutomationSend.automation))
     ).all()
-    return {name: Activity(int(s), int(c), int(p)) for name, s, c, p in rows}
+    return {name: Activity(int(s) - int(f), int(c), int(p), int(f)) for name, s, c, p, f in rows}
 
 
 def points_expired(session: Session, since: datetime) -> int:

@@ -20,7 +20,7 @@ from sqlalchemy import Select, case, exists, func, literal, or_, true, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from storage import clock
+from storage import clock, retry_policy
 from storage.models import (
     Campaign,
     CampaignChunk,
@@ -33,7 +33,6 @@ from storage.models import (
 from storage.segments import ALL_SEGMENTS
 
 CHUNK_SIZE = 500
-MAX_ATTEMPTS = 8
 EVERYONE = "everyone"
 DEFAULT_HOLDOUT = 10
 RECIPIENTS = CampaignRecipient.__table__  # type: ignore[attr-defined]
@@ -255,6 +254,7 @@ def claim_next_chunk(session: Session, campaign: Campaign) -> ChunkToSend | None
             return None
         if chunk.attempts == 0:
             _fix_recipients(session, campaign, chunk.seq)
+            chunk.first_tried_at = clock.now()
         chunk.attempts += 1
         to = list(
             session.exec(
@@ -320,11 +320,13 @@ def mark_chunk_sent(session: Session, chunk_id: int) -> None:
 def mark_chunk_failed(
     session: Session, chunk_id: int, error: str, *, reason: str, final: bool
 ) -> bool:
-    """Record a failed attempt; True when the chunk has failed for good."""
+    """Record a failed attempt; True when the chunk has failed for good (refused, or a day
+    of retryable errors since its first try)."""
     chunk = session.get(CampaignChunk, chunk_id)
     assert chunk is not None
     chunk.last_error = error[:300]
-    if final or chunk.attempts >= MAX_ATTEMPTS:
+    first = chunk.first_tried_at or clock.now()
+    if final or retry_policy.given_up(first, clock.now()):
         chunk.status = "failed"
         campaign = session.get(Campaign, chunk.campaign_id)
         session.execute(

@@ -194,9 +194,29 @@ class OutboxMessage(SQLModel, table=True):
     purpose: str = Field(default="notice", max_length=32)
     status: str = Field(default="pending", max_length=16, index=True)
     attempts: int = Field(default=0)
+    next_attempt_at: datetime | None = _time(default=None)  # not tried again before this
     last_error: str | None = Field(default=None, max_length=300)
     created_at: datetime = _created()
     sent_at: datetime | None = _time(default=None)
+
+
+class QueuedJob(SQLModel, table=True):
+    """Work to do once an event's transaction has committed (an SMS, a rich-menu link, a
+    profile refresh), written in that transaction: a queue that is down at the moment of
+    the commit loses nothing, the sweep runs the job later. Its arguments are cleared once
+    it has run, so no phone number or code stays behind."""
+
+    __tablename__ = "queued_job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    args: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    status: str = Field(default="pending", max_length=16, index=True)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime | None = _time(default=None)
+    last_error: str | None = Field(default=None, max_length=300)
+    created_at: datetime = _created()
+    done_at: datetime | None = _time(default=None)
 
 
 # rewards and coupons
@@ -346,6 +366,7 @@ class CampaignChunk(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16)
     size: int = Field(default=0)
     attempts: int = Field(default=0)
+    first_tried_at: datetime | None = _time(default=None)  # retried for a day from here
     last_error: str | None = Field(default=None, max_length=300)
     sent_at: datetime | None = _time(default=None)
 

@@ -498,6 +498,7 @@ TEXT: dict[str, str] = {
     "alert_offer_none": "There is nobody to send an offer to for that week.",
     "alert_offer_already": "The win-back offer for that week has already been sent.",
     "alert_offer_queued": "Sending the win-back offer to {count} customer(s) (those who accept offers; in quiet hours it goes in the morning).",
+    "auto_failed": "⚠️ {n} failed: LINE refused the message or was down for a whole day",
     "auto_expired": "30 days: {points} points expired",
     # insights and privacy
     "consent_declined_member": "Noted: you have not accepted the new notice. Your membership stays as it was and we will ask again. To delete your data, type delete me.",

@@ -85,6 +85,7 @@ def test_daily_clean_up_keeps_a_year_of_audit(app: Any, engine: Engine) -> None:
         "exports": 0,
         "charts": 0,
         "api_calls": 0,
+        "jobs": 0,
     }
     with transaction(engine) as session:
         assert [e.action for e in session.exec(select(AuditEntry))] == ["new"]

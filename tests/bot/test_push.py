@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -9,8 +11,17 @@ from huey.exceptions import RetryTask
 from sqlmodel import Session, select
 
 from bot.tasks import deliver
+from storage import clock
 from storage.models import OutboxMessage, Role
 from tests.conftest import Line, texts
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> Iterator[None]:
+    """Time stands still unless a test moves it (retries are due at exact instants)."""
+    clock.freeze(datetime(2026, 6, 10, 4, 0, tzinfo=UTC))
+    yield
+    clock.reset()
 
 
 def setup_award(line: Line) -> tuple[Any, Any]:
@@ -36,6 +47,8 @@ def test_server_error_is_retried_with_the_same_retry_key(line: Line, engine: Any
     line.say(cashier, "award 0812345678 100")
     row = outbox(engine)[-1]
     assert row.status == "pending" and row.attempts == 1
+    assert deliver(row.id) == "skipped"  # its next try is 2 s away: no attempt spent
+    clock.advance(timedelta(seconds=2))
     assert deliver(row.id) == "sent"
     keys = retry_keys(line)
     assert len(keys) == 2 and keys[0] == keys[1] == row.retry_key
@@ -62,6 +75,8 @@ def test_rate_limit_retry_after_is_honoured(line: Line, engine: Any) -> None:
     line.fake.fail_next("/v2/bot/message/push", 429, times=2, retry_after=7)
     line.say(cashier, "award 0812345678 100")
     row = outbox(engine)[-1]
+    assert outbox(engine)[-1].next_attempt_at == row.created_at + timedelta(seconds=7)
+    clock.advance(timedelta(seconds=7))
     with pytest.raises(RetryTask) as retry:
         deliver(row.id)
     assert retry.value.delay == 7

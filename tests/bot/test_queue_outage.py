@@ -1,0 +1,113 @@
+"""The queue down while events commit: LINE still gets 200, and every job the events asked
+for (SMS, rich-menu link, profile refresh, push) runs later, exactly once, from the sweep."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import redis
+from sqlmodel import Session, select
+
+from bot.fakeline import FakeLine, FakeUser
+from bot.queue import huey
+from bot.tasks import resend_stale_pushes, run_lost_jobs
+from handlers.router import Job
+from storage import clock
+from storage.models import OutboxMessage, QueuedJob, Role
+from tests.conftest import Line, texts
+from tests.handlers.reward_helpers import person
+from tests.richmenus.test_linking import deploy
+
+START = datetime(2026, 6, 10, 11, 0, tzinfo=ZoneInfo("Asia/Bangkok"))
+PHONES = [f"08911100{i:02d}" for i in range(6)]
+
+
+def queue_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every hand-off to the queue fails as it does when Redis does not answer."""
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(huey, "enqueue", refuse)
+
+
+def profile_calls(fake: FakeLine, user: FakeUser) -> int:
+    return len(fake.calls(f"/v2/bot/profile/{user.user_id}"))
+
+
+def sweep() -> None:
+    """What the worker's minute schedule does once the queue is back."""
+    clock.advance(timedelta(minutes=3))
+    run_lost_jobs()
+    resend_stale_pushes()
+
+
+def test_thirty_events_with_the_queue_down_lose_no_job_and_run_each_once(
+    line: Line, app: Any, engine: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock.freeze(START)
+    menus = deploy(app)
+    owner = person(line, "Dang", Role.OWNER)
+    cashier = person(line, "Bee", Role.STAFF)
+    for phone in PHONES:  # points earned at the counter: joining in LINE needs an SMS code
+        line.say(cashier, f"award {phone} 200")
+    regulars = [line.user(f"Regular {i}") for i in range(4)]
+    for i, regular in enumerate(regulars):
+        line.register(regular, f"08122200{i:02d}")
+    invites = [texts(line.say(owner, "staff invite"))[-1] for _ in range(4)]
+    recruits = [line.user(f"Recruit {i}") for i in range(4)]  # they follow: queue still up
+    sms_before, pushes_before = len(line.fake.sms), len(line.fake.calls("/v2/bot/message/push"))
+
+    queue_down(monkeypatch)
+    statuses: list[int] = []
+    newcomers = [line.fake.add_user(f"Newcomer {i}") for i in range(6)]  # no follow event seen
+    for newcomer, phone in zip(newcomers, PHONES, strict=True):
+        line.fake.tap(newcomer, "action=consent&choice=all")  # first event: profile refresh
+        statuses.append(line.last_status)
+        line.fake.say(newcomer, phone)  # an SMS code
+        statuses.append(line.last_status)
+    for recruit, join in zip(recruits, invites, strict=True):
+        line.fake.say(recruit, join)  # the staff rich menu
+        statuses.append(line.last_status)
+    for _ in range(3):
+        for i in range(len(regulars)):
+            line.fake.say(cashier, f"award 08122200{i:02d} 100")  # a push
+            statuses.append(line.last_status)
+    line.fake.say(owner, "points")
+    line.fake.say(cashier, "points")
+    statuses += [line.last_status] * 2
+    assert len(statuses) == 30 and set(statuses) == {200}
+    assert len(line.fake.sms) == sms_before and not any(
+        r.user_id in line.fake.richmenus.links for r in recruits
+    )
+    assert len(line.fake.calls("/v2/bot/message/push")) == pushes_before
+
+    monkeypatch.undo()
+    sweep()
+    sweep()  # and again: nothing runs twice
+
+    texted = Counter(sms["to"] for sms in line.fake.sms[sms_before:])
+    assert sorted(texted.values()) == [1] * 6 and len(texted) == 6
+    assert all(line.fake.richmenus.links[r.user_id] == menus["staff-counter"] for r in recruits)
+    assert [profile_calls(line.fake, n) for n in newcomers] == [1] * 6
+    pushes = line.fake.calls("/v2/bot/message/push")[pushes_before:]
+    assert Counter(c.body["to"] for c in pushes) == {r.user_id: 3 for r in regulars}
+    assert len({c.headers["X-Line-Retry-Key"] for c in pushes}) == 12
+    with Session(engine) as session:
+        jobs = list(session.exec(select(QueuedJob)))
+        rows = list(session.exec(select(OutboxMessage)))
+    assert Counter(j.kind for j in jobs if j.created_at >= START) >= Counter(
+        {"refresh_profile": 6, "send_sms": 6, "link_richmenu": 4}
+    )
+    assert {(j.status, j.attempts) for j in jobs} == {("done", 1)}
+    assert all(j.args == {} for j in jobs)  # no phone or code left behind
+    assert {r.status for r in rows} == {"sent"}
+
+
+def test_an_unknown_job_kind_fails_inside_the_transaction() -> None:
+    with pytest.raises(ValueError, match="send_smss"):
+        Job("send_smss", {"phone": "+66891110000", "body": "1234"})
