@@ -8,6 +8,7 @@ from handlers import (  # noqa: F401  (registers routes)
     customer,
     insights,
     owner,
+    photo_qr,
     privacy,
     rewards,
     rewards_owner,

@@ -1,16 +1,14 @@
-"""The cashier's coupons: use one by code or scan, a photo of its QR; the owner cancels one."""
+"""The cashier's coupons: use one by code or scan (photos: handlers/photo_qr.py); the owner
+cancels one."""
 
 from __future__ import annotations
-
-from dataclasses import replace
-from urllib.parse import unquote
 
 from linebot.v3.messaging import Message
 from sqlmodel import Session
 
 from bot.messages import text
 from handlers import coupon_views as views
-from handlers.customer import notify, picture_received
+from handlers.customer import notify
 from handlers.router import Context, router
 from storage import coupons, members, phones
 from storage.coupons import Use, UseResult
@@ -77,29 +75,6 @@ def _tell_customer(ctx: Context, result: UseResult, key: str) -> None:
         points=f"{result.coupon.points:,}",
         balance=f"{result.member.points:,}",
     )
-
-
-@router.on("image")
-def read_photo(ctx: Context) -> list[Message]:
-    """A photo from staff: the shop QR in it counts as if its text had been typed."""
-    if ctx.role.rank < Role.STAFF.rank:
-        return picture_received(ctx)
-    typed = _scanned_text(ctx)
-    if typed is None:
-        return [text(ctx.t("photo_no_qr"))]
-    ctx.event = replace(ctx.event, kind="text", text=typed)
-    return router.dispatch(ctx)
-
-
-def _scanned_text(ctx: Context) -> str | None:
-    """The text a shop QR would have typed in, or None for no QR or someone else's QR."""
-    found = ctx.event.decoded_text
-    if not found:
-        return None
-    if found.startswith(ctx.shop.oa_message_base):
-        return unquote(found[len(ctx.shop.oa_message_base) :])
-    code = coupons.normalise_code(found)
-    return views.redeem_text(code) if code else None
 
 
 @router.command("coupon cancel", "cancel coupon", "ยกเลิกคูปอง", min_role=Role.OWNER)

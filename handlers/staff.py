@@ -37,9 +37,14 @@ def baht(satang: int) -> str:
     return f"{satang / 100:,.2f}".removesuffix(".00")
 
 
+def is_member_code(typed: str) -> bool:
+    """`M7K3QX9` (any case): the shape of a member code, as on the member card."""
+    return bool(_MEMBER_CODE.match(typed))
+
+
 def find_member(ctx: Context, typed: str, *, create: bool) -> Member | None:
     """A member by code or phone; with `create`, an unknown valid phone becomes a counter member."""
-    if _MEMBER_CODE.match(typed):
+    if is_member_code(typed):
         ctx.audit_subject = members.find_member_by_code(ctx.session, typed)
         return ctx.audit_subject
     phone = phones.to_e164(typed)

@@ -232,6 +232,7 @@ TEXT: dict[str, str] = {
     "use_cancelled": "❌ Coupon {code} was cancelled ({reward}).",
     "use_unknown": "❌ No coupon {code}. Please check the code.",
     "photo_no_qr": "No QR code of this shop found in the photo. Try again with the QR sharp and filling the frame, or type redeem and the code.",
+    "photo_qr_says": "The QR in this photo says:\n{said}\n\nA photo of a QR can only use a coupon or open a member card for points, so nothing was done. If you do mean this, type it yourself.",
     "cancel_coupon_usage": "Type: coupon cancel <code>, e.g. coupon cancel C-7K3QX9ABC",
     "cancel_coupon_already": "Coupon {code} is already cancelled.",
     "cancel_coupon_done": "Coupon {code} ({reward}) cancelled; {points} points returned to {who}, balance {balance}.",

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from urllib.parse import quote
 
 from PIL import Image
+from sqlmodel import select
 
 from bot.qr import qr_png
-from storage import clock
-from storage.models import Role
+from storage import automation_settings, clock, dialogs
+from storage.db import transaction
+from storage.models import AuditEntry, Role, StaffInvite
 from tests.conftest import Line, texts
 from tests.handlers.reward_helpers import (
     add_reward,
@@ -71,7 +74,8 @@ def test_photos_without_a_shop_qr_are_answered(line: Line) -> None:
     plain = io.BytesIO()
     Image.new("RGB", (300, 300), "white").save(plain, format="PNG")
     assert "ไม่พบ QR" in texts(send_image(line, cashier, plain.getvalue()))[0]
-    assert "ไม่พบ QR" in texts(send_image(line, cashier, qr_png("https://example.com")))[0]
+    says = texts(send_image(line, cashier, qr_png("https://example.com")))[0]
+    assert "https://example.com" in says and "ยังไม่ได้ทำอะไร" in says
     assert "ไม่พบ QR" in texts(send_image(line, cashier, b"not an image"))[0]
 
 
@@ -155,3 +159,57 @@ def test_double_tap_of_confirm_through_the_webhook_gives_one_coupon(line: Line) 
     shown = line.fake.bot_messages(user.user_id)
     assert sum(1 for m in shown if m["type"] == "image") == 1
     assert member_of(line, user).points == 50
+
+
+# A photo does only what photos are for: anyone can print a QR and hold it up at the counter.
+
+SHOP_LINK = "https://line.me/R/oaMessage/@loyaltytest/?"
+
+
+def _audited(line: Line) -> list[str]:
+    with transaction(line.engine) as session:
+        return [a.action for a in session.exec(select(AuditEntry)).all()]
+
+
+def test_a_photographed_award_with_an_amount_awards_nothing(line: Line) -> None:
+    customer = customer_with_points(line, "Nok", "0812345678", 0)
+    code = member_of(line, customer).code
+    cashier = person(line, "Cashier", Role.STAFF)
+    for said in (f"award {code} 99999", f"award {code}  99999", f"+ {code} 99999"):
+        for content in (SHOP_LINK + quote(said), SHOP_LINK + said, said):
+            (answer,) = texts(send_image(line, cashier, qr_png(content)))
+            assert "99999" in answer and "ยังไม่ได้ทำอะไร" in answer, answer
+    assert member_of(line, customer).points == 0
+    with transaction(line.engine) as session:
+        assert dialogs.current_dialog(session, cashier.user_id) is None
+    assert "award" not in _audited(line)
+    assert "ไม่เข้าใจ" in line.ask(cashier, "350")  # no amount question was open
+
+
+def test_a_photographed_owner_command_runs_nothing_and_is_shown_in_english(line: Line) -> None:
+    owner = line.user("Owner", "en")
+    line.make(owner, Role.OWNER)
+    for said in ("staff invite", "automation welcome points 500", "broadcast", "reward add"):
+        for content in (SHOP_LINK + quote(said), said):
+            (answer,) = texts(send_image(line, owner, qr_png(content)))
+            assert said in answer and "nothing was done" in answer, answer
+    with transaction(line.engine) as session:
+        assert session.exec(select(StaffInvite)).all() == []
+        assert automation_settings.config(session, "welcome").values["points"] == 0
+        assert dialogs.current_dialog(session, owner.user_id) is None
+    assert _audited(line) == []
+
+
+def test_extra_words_after_a_coupon_code_use_nothing(line: Line) -> None:
+    user, code, _ = _coupon(line)
+    cashier = person(line, "Cashier", Role.STAFF)
+    for said in (f"redeem {code} now", f"redeem {code} {code}", f"{code} 1"):
+        (answer,) = texts(send_image(line, cashier, qr_png(SHOP_LINK + quote(said))))
+        assert code in answer and "ยังไม่ได้ทำอะไร" in answer, answer
+    assert "ใช้คูปองแล้ว" in texts(send_image(line, cashier, qr_png(code)))[0]  # the bare code
+
+
+def test_what_a_qr_says_is_shown_short_and_printable(line: Line) -> None:
+    cashier = person(line, "Cashier", Role.STAFF)
+    (answer,) = texts(send_image(line, cashier, qr_png("award\x00 M2345 " + "9" * 1000)))
+    assert "\x00" not in answer and len(answer) < 600
