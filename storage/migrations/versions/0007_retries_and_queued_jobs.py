@@ -1,7 +1,7 @@
-"""jobs-faults: pushes and broadcast chunks retried for a day (next try, first try), and
+"""Pushes and broadcast chunks retried for a day (next try, first try), and
 queued_job (jobs written with the event that asks for them)
 
-Revision ID: 0007_jobs_faults
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-06-10 04:00:00
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_jobs_faults"
+revision: str = "0007"
 down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
