@@ -51,12 +51,14 @@ def kill_and_resume(engine: Engine, fake: FakeLine, queue: dict[str, str], tmp_p
         run_python(start, env, tmp_path)
         accepted = lambda n: len(fake.calls("/v2/bot/message/multicast", status=200)) >= n  # noqa: E731
         assert wait_for(lambda: accepted(2), 30), "the broadcast never started"
+        fake.delay["/v2/bot/message/multicast"] = 1.0  # room to kill it mid-way on a busy machine
         time.sleep(0.2)  # the third chunk is in flight now
         consumer.send_signal(signal.SIGKILL)
         consumer.wait(10)
         killed_at = len(fake.calls("/v2/bot/message/multicast", status=200))
         assert status(engine, campaign_id) == "sending"
-        time.sleep(LEASE + 0.5)  # the dead worker's lease runs out
+        time.sleep(LEASE + 0.5)  # the dead worker's lease runs out, its last call has landed
+        fake.delay["/v2/bot/message/multicast"] = 0.4
         consumer = start_consumer(env, tmp_path)
         assert wait_for(lambda: status(engine, campaign_id) == "done", 60)
         assert wait_for(
