@@ -53,7 +53,12 @@ def _key(session: Session) -> ApiKey:
 
 
 def _body() -> Any:
-    return request.get_json(force=True, silent=True)
+    """The JSON body (None if it is not JSON); too deep a nesting is refused as bad input."""
+    try:
+        body = request.get_json(force=True, silent=True)
+    except RecursionError:
+        raise api_input.too_deep() from None
+    return api_input.shallow(body)
 
 
 def _fingerprint(body: Any) -> str:

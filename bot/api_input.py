@@ -6,7 +6,6 @@ exists, two decimals, a time not in the future) are checked here too.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ REF = re.compile(r"\S(.*\S)?")
 KEY = re.compile(r"[!-~]{1,200}")
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 CLOCK_SKEW = timedelta(minutes=5)
+MAX_DEPTH = 8  # a till's requests are flat; anything deeper is refused before it is read
 Problems = list[tuple[str, str]]
 
 
@@ -55,6 +55,25 @@ def phone(value: Any, field: str = "phone") -> str:
     return e164
 
 
+def too_deep() -> BadInput:
+    return BadInput([("body", f"must not be nested more than {MAX_DEPTH} levels deep")])
+
+
+def shallow(body: Any) -> Any:
+    """`body` itself if it is nested at most MAX_DEPTH deep, else BadInput (counted without
+    recursion, so no depth of nesting can exhaust the stack)."""
+    pending: list[tuple[Any, int]] = [(body, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise too_deep()
+        if isinstance(value, dict):
+            pending.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            pending.extend((v, depth + 1) for v in value)
+    return body
+
+
 def idempotency_key(value: str | None) -> str | None:
     if value is None:
         return None
@@ -67,7 +86,7 @@ def satang(value: Any) -> int:
     """Baht as a JSON number with at most two decimals -> satang (ValueError otherwise)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError("must be a number of baht, e.g. 350 or 1250.50")
-    if not (math.isfinite(value) and 0 < value <= MAX_AMOUNT):
+    if not 0 < value <= MAX_AMOUNT:  # NaN and infinity fail too; a 400-digit int is no float
         raise ValueError(f"must be more than 0 and at most {MAX_AMOUNT:,} baht")
     cents = round(value * 100)
     if abs(value * 100 - cents) > 1e-6 or cents == 0:

@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = webhook.MAX_BODY
     app.extensions["loyalty"] = services
+    app.url_map.converters["token"] = media.TokenConverter  # before the routes that use it
     app.register_blueprint(webhook.bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(api.bp)

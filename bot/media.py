@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app
+from werkzeug.routing import BaseConverter
 
 from bot.charts import bar_chart
 from bot.coupon_image import PREVIEW_WIDTH, CouponFace, render_coupon
@@ -18,12 +19,19 @@ from storage.db import transaction
 bp = Blueprint("media", __name__, url_prefix="/media")
 
 
+class TokenConverter(BaseConverter):
+    """`<token:…>` in a route: only what `codes.token()` makes (URL-safe base64) matches, so
+    a NUL, a non-ASCII character or a 5,000-character guess is a 404 before any query."""
+
+    regex = r"[A-Za-z0-9_-]{1,64}"
+
+
 def award_link(basic_id: str, member_code: str) -> str:
     """What a member card's QR holds: LINE opens the shop chat with `award <code>` typed."""
     return f"https://line.me/R/oaMessage/{basic_id}/?{quote('award ' + member_code)}"
 
 
-@bp.get("/card/<token>.png")
+@bp.get("/card/<token:token>.png")
 def member_card_qr(token: str) -> Response:
     services = current_app.extensions["loyalty"]
     with transaction(services.engine) as session:
@@ -54,7 +62,7 @@ def _png(data: bytes) -> Response:
     return response
 
 
-@bp.get("/coupon/<token>.png")
+@bp.get("/coupon/<token:token>.png")
 def coupon_picture(token: str) -> Response:
     """The coupon as a ticket: reward, QR, code, expiry, shop."""
     face = _coupon_face(token)
@@ -63,7 +71,7 @@ def coupon_picture(token: str) -> Response:
     return _png(render_coupon(face))
 
 
-@bp.get("/coupon/<token>/preview.png")
+@bp.get("/coupon/<token:token>/preview.png")
 def coupon_preview(token: str) -> Response:
     """The same ticket, small, for the chat's preview (LINE allows at most 1 MB)."""
     face = _coupon_face(token)
@@ -72,7 +80,7 @@ def coupon_preview(token: str) -> Response:
     return _png(render_coupon(face, width=PREVIEW_WIDTH))
 
 
-@bp.get("/coupon/<token>/qr.png")
+@bp.get("/coupon/<token:token>/qr.png")
 def coupon_qr(token: str) -> Response:
     """The coupon's QR alone, for the Flex card."""
     face = _coupon_face(token)
@@ -81,7 +89,7 @@ def coupon_qr(token: str) -> Response:
     return _png(qr_png(face.qr_content))
 
 
-@bp.get("/picture/<token>.jpg")
+@bp.get("/picture/<token:token>.jpg")
 def reward_picture(token: str) -> Response:
     """A reward's picture as the owner sent it (made at most 1024 px)."""
     services = current_app.extensions["loyalty"]
@@ -98,7 +106,7 @@ def reward_picture(token: str) -> Response:
 # segments and broadcasts, insights
 
 
-@bp.get("/chart/<token>.png")
+@bp.get("/chart/<token:token>.png")
 def chart(token: str) -> Response:
     """A chart (segments, or the owner's statistics): drawn from its stored numbers on the
     first fetch, then kept."""

@@ -42,11 +42,15 @@ def postback_data(action: str, **params: str | int) -> str:
 
 
 def parse_postback(data: str) -> dict[str, str]:
-    """Decode postback data; unknown shapes decode to an empty dict."""
+    """Decode postback data; unknown shapes (or control characters, which no button of
+    ours sends and a database may refuse) decode to an empty dict."""
     try:
-        return dict(parse_qsl(data, strict_parsing=True, max_num_fields=20))
+        fields = dict(parse_qsl(data, strict_parsing=True, max_num_fields=20))
     except ValueError:
         return {}
+    if any(ch < " " or ch == "\x7f" for pair in fields.items() for part in pair for ch in part):
+        return {}
+    return fields
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def _language(token: str) -> str | None:
         return user.language if user is not None else "th"
 
 
-@bp.get("/export/<token>")
+@bp.get("/export/<token:token>")
 def export_page(token: str) -> Response:
     lang = _language(token)
     if lang is None:
@@ -58,7 +58,7 @@ def export_page(token: str) -> Response:
     return _page(lang, t(lang, "export_body"), button)
 
 
-@bp.post("/export/<token>")
+@bp.post("/export/<token:token>")
 def export_download(token: str) -> Response:
     services = current_app.extensions["loyalty"]
     with transaction(services.engine) as session:

@@ -19,6 +19,7 @@ from linebot.v3.webhooks import (
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from bot.event_input import clean_id, clean_text, is_standby
 from bot.line import LineError
 from bot.messages import text
 from bot.photos import with_photo
@@ -38,28 +39,28 @@ MAX_BODY = 1024 * 1024
 def to_event(raw: object, services: Services) -> Event:
     """The conversation's view of one SDK event (profile looked up on follow)."""
     source = getattr(raw, "source", None)
-    user_id = source.user_id if isinstance(source, UserSource) else None
+    user_id = clean_id(source.user_id) if isinstance(source, UserSource) else None
     base = Event(
         kind="other",
-        event_id=getattr(raw, "webhook_event_id", None) or "",
+        event_id=clean_id(getattr(raw, "webhook_event_id", None)) or "",
         user_id=user_id,
-        reply_token=getattr(raw, "reply_token", None),
+        reply_token=clean_id(getattr(raw, "reply_token", None)),
     )
     if user_id is None:
         return base
     if isinstance(raw, MessageEvent) and isinstance(raw.message, TextMessageContent):
-        return replace(base, kind="text", text=raw.message.text)
+        return replace(base, kind="text", text=clean_text(raw.message.text))
     if isinstance(raw, MessageEvent) and isinstance(raw.message, ImageMessageContent):
-        return replace(base, kind="image", message_id=raw.message.id)
+        return replace(base, kind="image", message_id=clean_id(raw.message.id))
     if isinstance(raw, PostbackEvent):
-        return replace(base, kind="postback", postback=raw.postback.data)
+        return replace(base, kind="postback", postback=clean_text(raw.postback.data, 300))
     if isinstance(raw, FollowEvent):
         profile = services.line.profile(user_id)
         return replace(
             base,
             kind="follow",
             profile_language=profile.language if profile else None,
-            display_name=profile.display_name if profile else None,
+            display_name=clean_text(profile.display_name, 200) if profile else None,
         )
     if isinstance(raw, UnfollowEvent):
         return replace(base, kind="unfollow")
@@ -80,7 +81,7 @@ def callback() -> Response:
         events = parser.parse(body, signature)
     except InvalidSignatureError:
         abort(400, "invalid signature")
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         abort(400, "malformed webhook body")
     for raw in events:
         process(services, raw)
@@ -90,6 +91,8 @@ def callback() -> Response:
 def process(services: Services, raw: object) -> None:
     """Handle one event; a database outage, or a race lost even after retries, answers 503
     so that LINE delivers the batch again."""
+    if is_standby(raw):
+        return  # another bot has the chat: no reply, no change (LINE's rule for standby)
     event = to_event(raw, services)
     if not event.event_id:
         return

@@ -12,6 +12,7 @@ import re
 from linebot.v3.messaging import Message
 
 from bot.messages import Choice, as_json, image, text
+from handlers.numbers import whole_number
 from handlers.router import Context, Job, normalise, router
 from storage import campaign_report, campaigns, dialogs, rewards, segments
 from storage.models import Role
@@ -269,9 +270,10 @@ def broadcast_test_outside(ctx: Context) -> list[Message]:
 @router.command("campaign report", "รายงานแคมเปญ", min_role=Role.OWNER)
 def show_campaign_report(ctx: Context) -> list[Message]:
     """`campaign report <id>`: sent, failed, skipped, and who came back vs the hold-out."""
-    if len(ctx.args) != 1 or not ctx.args[0].lstrip("#").isdigit():
+    number = whole_number(ctx.args[0].lstrip("#")) if len(ctx.args) == 1 else None
+    if number is None:
         return [text(ctx.t("bc_report_usage"))]
-    campaign = campaigns.get_campaign(ctx.session, int(ctx.args[0].lstrip("#")))
+    campaign = campaigns.get_campaign(ctx.session, number)
     if campaign is None:
         return [text(ctx.t("bc_report_not_found", id=ctx.args[0]))]
     report = campaign_report.report(ctx.session, campaign)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from bot.messages import Choice, image, text
 from handlers import insight_views as views
 from handlers.i18n import t
+from handlers.numbers import whole_number
 from handlers.router import Context, Shop, router
 from handlers.staff import to_satang
 from storage import clock, insight_series, insights, periods, reward_costs, rewards, weekly
@@ -90,9 +91,8 @@ def weekly_summary_switch(ctx: Context) -> list[Message]:
 @router.command("reward cost", "ต้นทุนรางวัล", min_role=Role.OWNER)
 def set_reward_cost(ctx: Context) -> list[Message]:
     """`reward cost <number> <baht>`: what one unit costs the shop (values points in baht)."""
-    reward = None
-    if len(ctx.args) == 2 and ctx.args[0].lstrip("#").isdecimal():
-        reward = rewards.get_reward(ctx.session, int(ctx.args[0].lstrip("#")))
+    number = whole_number(ctx.args[0].lstrip("#")) if len(ctx.args) == 2 else None
+    reward = rewards.get_reward(ctx.session, number) if number is not None else None
     satang = to_satang(ctx.args[1]) if reward is not None else None
     if reward is None or satang is None:
         return [text(ctx.t("reward_cost_usage"))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from linebot.v3.messaging import Message
 
 from bot.messages import Choice, text
+from handlers.numbers import whole_number
 from handlers.router import Context, Job, router
 from storage import members, staff
 from storage.models import Role
@@ -33,9 +34,10 @@ def list_staff(ctx: Context) -> list[Message]:
 def remove_staff(ctx: Context) -> list[Message]:
     """`staff remove <n>`: the n-th person of `staff list` goes back to being a customer."""
     people = members.list_staff(ctx.session)
-    if len(ctx.args) != 1 or not ctx.args[0].isdigit() or not 1 <= int(ctx.args[0]) <= len(people):
+    number = whole_number(ctx.args[0]) if len(ctx.args) == 1 else None
+    if number is None or not 1 <= number <= len(people):
         return [text(ctx.t("staff_remove_usage"))]
-    person = people[int(ctx.args[0]) - 1]
+    person = people[number - 1]
     if person.role == Role.OWNER:
         return [text(ctx.t("staff_remove_owner"))]
     members.set_role(ctx.session, person, Role.CUSTOMER)

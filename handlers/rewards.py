@@ -8,10 +8,13 @@ from bot.messages import MAX_BUBBLES, Button, Choice, carousel, postback_data, t
 from bot.reward_cards import RewardCard, more_bubble, reward_bubble
 from handlers import coupon_views as views
 from handlers.customer import menu
+from handlers.numbers import whole_number
 from handlers.router import Context, router
 from storage import codes, coupons, rewards
 from storage.coupons import RedeemRefused
 from storage.models import Member, Reward, id_of
+
+MAX_KEY = 32  # the confirmation key our buttons carry is 12 characters
 
 
 def _page(start: int, total: int) -> tuple[int, bool]:
@@ -21,8 +24,7 @@ def _page(start: int, total: int) -> tuple[int, bool]:
 
 
 def _start(ctx: Context) -> int:
-    typed = ctx.data.get("from", "0")
-    return int(typed) if typed.isdigit() else 0
+    return whole_number(ctx.data.get("from", "0")) or 0
 
 
 @router.command("rewards", "reward", "รางวัล", "ของรางวัล", "แลกรางวัล", "แลกแต้ม")
@@ -125,8 +127,8 @@ def decline(ctx: Context) -> list[Message]:
 
 
 def _reward(ctx: Context) -> Reward | None:
-    typed = ctx.data.get("reward", "")
-    return rewards.get_reward(ctx.session, int(typed)) if typed.isdigit() else None
+    number = whole_number(ctx.data.get("reward", ""))
+    return rewards.get_reward(ctx.session, number) if number is not None else None
 
 
 @router.postback("redeem_confirm")
@@ -135,7 +137,7 @@ def redeem(ctx: Context) -> list[Message]:
     member, reward, key = ctx.member, _reward(ctx), ctx.data.get("key", "")
     if member is None:
         return [text(ctx.t("not_member"), menu(ctx))]
-    if reward is None or not key.isalnum():
+    if reward is None or not (key.isascii() and key.isalnum() and len(key) <= MAX_KEY):
         return [text(ctx.t("redeem_paused"), menu(ctx))]
     try:
         coupon = coupons.redeem(

@@ -17,6 +17,7 @@ from bot.messages import Choice, carousel, postback_data, text
 from bot.reward_cards import reward_bubble
 from handlers import coupon_views as views
 from handlers.i18n import CATALOGS
+from handlers.numbers import whole_number
 from handlers.rewards import reward_card
 from handlers.router import Context, normalise, router
 from storage import dialogs, rewards
@@ -50,10 +51,10 @@ def _read_optional_name(ctx: Context) -> Any:
 
 
 def _read_whole(ctx: Context) -> Any:
-    digits = ctx.text.replace(",", "").replace(" ", "")
-    if not digits.isdecimal():
+    number = whole_number(ctx.text.replace(",", "").replace(" ", ""))
+    if number is None:
         raise Invalid
-    return int(digits)
+    return number
 
 
 def _read_whole_or_unlimited(ctx: Context) -> Any:
@@ -180,7 +181,8 @@ def _owner_menu(ctx: Context) -> list[Choice]:
 
 def _target(ctx: Context) -> Reward | None:
     typed = ctx.args[0].lstrip("#") if len(ctx.args) == 1 else ""
-    return rewards.get_reward(ctx.session, int(typed)) if typed.isdecimal() else None
+    number = whole_number(typed)
+    return rewards.get_reward(ctx.session, number) if number is not None else None
 
 
 @router.command("reward edit", "edit reward", "แก้ไขรางวัล", "แก้รางวัล", min_role=Role.OWNER)

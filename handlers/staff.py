@@ -10,6 +10,7 @@ from linebot.v3.messaging import Message
 from bot.messages import Choice, text
 from handlers import lifecycle_messages
 from handlers.customer import notify
+from handlers.numbers import whole_number
 from handlers.router import Context, Job, router
 from richmenus.layouts import TAB_POSTBACK
 from storage import codes, dialogs, ledger, members, phones, staff
@@ -27,10 +28,11 @@ def to_satang(typed: str) -> int | None:
         amount = Decimal(cleaned)
     except InvalidOperation:
         return None
-    if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+    if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
         return None
-    satang = int(amount * 100)
-    return satang if satang <= MAX_AWARD_SATANG else None
+    if not 0 < amount <= Decimal(MAX_AWARD_SATANG).scaleb(-2):  # before any arithmetic: 1e999999
+        return None
+    return int(amount * 100)
 
 
 def baht(satang: int) -> str:
@@ -160,9 +162,9 @@ def _award(ctx: Context, member: Member, satang: int) -> list[Message]:
 @router.command("void", "ยกเลิกแต้ม", min_role=Role.STAFF)
 def void(ctx: Context) -> list[Message]:
     """`void <entry id>`: cancel a mistaken award with an opposite entry."""
-    if len(ctx.args) != 1 or not ctx.args[0].lstrip("#").isdigit():
+    entry_id = whole_number(ctx.args[0].lstrip("#")) if len(ctx.args) == 1 else None
+    if entry_id is None:
         return [text(ctx.t("void_usage"))]
-    entry_id = int(ctx.args[0].lstrip("#"))
     try:
         entry, member = ledger.void_entry(
             ctx.session,

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.fakeline import sign
-from storage.models import LedgerEntry, LineUser, ProcessedEvent, Role
+from storage.models import Dialog, LedgerEntry, LineUser, ProcessedEvent, Role
 from tests.conftest import SECRET, Line
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "line-webhook-samples"
@@ -98,3 +98,66 @@ def test_unhandled_event_types_are_acknowledged(line: Line, client: Any) -> None
         },
     )
     assert post(client, line.fake.webhook_body([sticker])).status_code == 200
+
+
+def _standby(event: dict[str, Any]) -> dict[str, Any]:
+    return {**event, "mode": "standby"}
+
+
+def test_standby_events_are_acknowledged_and_change_nothing(
+    line: Line, client: Any, engine: Any
+) -> None:
+    """LINE: in standby mode another bot has the chat; ignore its events, answer 200."""
+    cashier = line.user("Bee")
+    line.make(cashier, Role.STAFF)
+    stranger = line.fake.add_user("Standby Sam")
+    replies = len(line.fake.calls("/v2/bot/message/reply"))
+    claimed = count(engine, ProcessedEvent)
+    events = [
+        _standby(line.fake.text_event(cashier, "award 0899999999 100")),
+        _standby(line.fake._event(cashier.user_id, "postback", postback={"data": "action=x"})),
+        _standby(line.fake._event(stranger.user_id, "follow", follow={"isUnblocked": False})),
+    ]
+    assert post(client, line.fake.webhook_body(events)).status_code == 200
+    assert count(engine, LedgerEntry) == 0
+    assert count(engine, ProcessedEvent) == claimed
+    assert count(engine, LineUser) == 1
+    assert len(line.fake.calls("/v2/bot/message/reply")) == replies
+    assert len(line.fake.calls("/v2/bot/profile")) == 1  # the cashier's follow only
+
+
+def test_text_a_database_cannot_keep_is_cleaned_at_the_edge(line: Line, engine: Any) -> None:
+    """A NUL (PostgreSQL refuses it) or a lone surrogate in typed text: taken out, not a 500."""
+    owner = line.user("Owner", "en")
+    line.make(owner, Role.OWNER)
+    line.say(owner, "reward add")
+    answer = line.ask(owner, "Iced\x00 latte \ud800")
+    assert line.last_status == 200 and "English" in answer, answer
+    with Session(engine) as session:
+        (dialog,) = session.exec(select(Dialog)).all()
+        assert dialog.data["name_th"] == "Iced latte ?"
+
+
+@pytest.mark.parametrize(
+    "field", ["webhookEventId", "userId", "messageId"], ids=lambda f: f"long-{f}"
+)
+def test_ids_of_a_shape_line_never_sends_are_ignored(
+    line: Line, client: Any, engine: Any, field: str
+) -> None:
+    cashier = line.user("Bee")
+    line.make(cashier, Role.STAFF)
+    before = count(engine, ProcessedEvent)
+    event = line.fake.text_event(cashier, "award 0899999999 100")
+    weird = "x" * 65 if field != "messageId" else "../../v2/bot/profile/\x00"
+    if field == "userId":
+        event["source"]["userId"] = weird
+    elif field == "webhookEventId":
+        event["webhookEventId"] = weird
+    else:
+        event["message"] = {"id": weird, "type": "image", "contentProvider": {"type": "line"}}
+    assert post(client, line.fake.webhook_body([event])).status_code == 200
+    assert count(engine, LedgerEntry) == 0
+    if field == "webhookEventId":
+        assert count(engine, ProcessedEvent) == before
+    assert count(engine, LineUser) == 1
+    assert not [c for c in line.fake.calls("/v2/bot/message/") if c.path.endswith("/content")]
