@@ -210,3 +210,6 @@ def no_unexpected_errors(
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "allow_errors: the test expects ERROR log records")
+    config.addinivalue_line(
+        "markers", "real_clock: the test means the wall clock (real processes, real waits)"
+    )
