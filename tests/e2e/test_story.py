@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+import pytest
+
 from bot.simulator import demo as demo_module
 from handlers.locales.th import TEXT as TH
 from tests.e2e.browser import (
@@ -110,6 +112,9 @@ def cashier_uses_the_coupon(page: Page, code: str) -> None:
     shot(page, "story-7-bee-coupon-used.png")
 
 
+@pytest.mark.xfail(
+    strict=False, reason="issue 10: failed once on the merged main (a step not shown in time)"
+)
 def test_register_award_add_reward_redeem_from_the_menu_use_coupon(
     running: demo_module.Demo, page: Page
 ) -> None:
