@@ -88,6 +88,7 @@ def web(engine: Engine, fake: FakeLine, redis_url: str, tmp_path: Path) -> Itera
     command = [
         sys.executable,
         "-m",
+        "tests.pinned_process",
         "gunicorn",
         "bot.app:create_app()",
         "--bind",
