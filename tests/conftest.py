@@ -28,6 +28,7 @@ from bot.services import build  # noqa: E402
 from storage import clock, members  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.models import Role  # noqa: E402
+from tests import hypothesis_profiles  # noqa: E402, F401  (ci by default; HYPOTHESIS_PROFILE=soak)
 
 huey.immediate = True
 
