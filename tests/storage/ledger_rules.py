@@ -16,8 +16,8 @@ state as committed:
   staff gave its points back once, no other coupon gave anything back;
 - reward stock: stock + issued never changes; stock never below zero;
 - refund debts: 0 <= paid <= points, settled exactly when paid in full;
-- erased members: balance 0, no personal data, no live coupon, no LINE user, and nothing
-  given to them since the erasure.
+- erased members: balance 0, no personal data, no unused coupon (live or expired: staff
+  can cancel an expired one for points), no LINE user, and nothing given to them since.
 """
 
 from __future__ import annotations
@@ -220,7 +220,6 @@ def _erased(rows: Rows, expected: Expected) -> None:
             if c.member_id == member_id and c.id > marks.last_coupon_id  # type: ignore[operator]
         ]
         assert not new_coupons, new_coupons
-        live = [
-            c for c in rows.coupons if c.member_id == member_id and c.status == CouponStatus.ACTIVE
-        ]
-        assert not live, f"erased member {member_id} keeps live coupons {live}"
+        unused = (CouponStatus.ACTIVE, CouponStatus.EXPIRED)  # an expired one can be cancelled
+        left = [c for c in rows.coupons if c.member_id == member_id and c.status in unused]
+        assert not left, f"erased member {member_id} keeps unused coupons {left}"
