@@ -195,9 +195,10 @@ class ErasureRefused(Exception):
 def erase(session: Session, user: LineUser) -> Member | None:
     """Erase the user's personal data; returns the (now anonymous) member, if there was one.
 
-    Points left are forfeited with an ADJUST entry and live coupons are cancelled, so the
-    accounts still add up and nobody can spend them later. The member stays locked until
-    commit: an award waiting for them then finds them erased and is refused.
+    Points left are forfeited with an ADJUST entry and unused coupons (live or expired) are
+    cancelled, so the accounts still add up and nobody can spend them or cancel them for
+    points later. The member stays locked until commit: an award waiting for them then
+    finds them erased and is refused.
     """
     if Role(user.role) != Role.CUSTOMER:
         raise ErasureRefused(user.line_user_id)
@@ -222,9 +223,11 @@ def _anonymise_member(session: Session, member: Member, line_user_id: str) -> No
             note="points forfeited: personal data erased on request",
         )
     now = clock.now()
+    # Expired ones too: staff can cancel an expired coupon, which would give points back.
+    unused = [CouponStatus.ACTIVE, CouponStatus.EXPIRED]
     session.exec(  # type: ignore[call-overload]
         update(Coupon)
-        .where(col(Coupon.member_id) == member_id, col(Coupon.status) == CouponStatus.ACTIVE)
+        .where(col(Coupon.member_id) == member_id, col(Coupon.status).in_(unused))
         .values(status=CouponStatus.CANCELLED, cancelled_at=now, cancelled_by=ERASED)
     )
     if member.phone:

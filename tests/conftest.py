@@ -28,6 +28,7 @@ from bot.services import build  # noqa: E402
 from storage import clock, members  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.models import Role  # noqa: E402
+from tests import hypothesis_profiles  # noqa: E402, F401  (ci by default; HYPOTHESIS_PROFILE=soak)
 from tests.pinned_clock import ENV as pinned_clock_env  # noqa: E402
 from tests.pinned_clock import PINNED, Forbidden, anchor_text, from_env  # noqa: E402
 
