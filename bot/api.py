@@ -63,7 +63,8 @@ def _body() -> Any:
 
 def _fingerprint(body: Any) -> str:
     shown = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(f"{request.method} {request.path} {shown}".encode()).hexdigest()
+    seen = f"{request.method} {request.path} {shown}"  # JSON may carry a lone surrogate
+    return hashlib.sha256(seen.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _answer(session: Session, key: ApiKey, operation: Operation) -> tuple[int, dict[str, Any]]:

@@ -300,7 +300,7 @@ def test_a_hostile_amount_after_a_scanned_card_is_refused_politely(
     from tests.handlers.reward_helpers import member_of
 
     code = member_of(line, shop["customer"]).code
-    assert "?" in line.ask(shop["cashier"], f"award {code}") or True
+    assert "กี่บาท" in line.ask(shop["cashier"], f"award {code}")
     before = ledger_state(engine)
     polite(line.say(shop["cashier"], typed))
     assert ledger_state(engine) == before
@@ -315,3 +315,15 @@ def test_processed_event_ids_of_absurd_length_are_refused(
     assert post_signed(client, line.fake.webhook_body([event])).status_code in (200, 400)
     with transaction(engine) as session:
         assert session.exec(select(func.count()).select_from(ProcessedEvent)).one() == 0
+
+
+@pytest.mark.parametrize("retry", [None, "k-1"])
+def test_a_lone_surrogate_in_a_pos_body_is_422(
+    client: Any, key: str, engine: Engine, retry: str | None
+) -> None:
+    before = ledger_state(engine)
+    raw = '{"phone": "0812345678", "amount": 100, "order_ref": "\\ud800"}'
+    headers = {"Idempotency-Key": retry} if retry else {}
+    answer = pos_post(client, key, "purchases", raw, **headers)
+    assert answer.status_code == 422 and answer.get_json()["errors"][0]["field"] == "order_ref"
+    assert ledger_state(engine) == before and api_calls(engine) == 0

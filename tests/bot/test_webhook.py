@@ -161,3 +161,8 @@ def test_ids_of_a_shape_line_never_sends_are_ignored(
         assert count(engine, ProcessedEvent) == before
     assert count(engine, LineUser) == 1
     assert not [c for c in line.fake.calls("/v2/bot/message/") if c.path.endswith("/content")]
+
+
+@pytest.mark.parametrize("signature", ["é" * 44, "\x01", "x" * 10_000, " "])
+def test_odd_signatures_are_400(client: Any, signature: str) -> None:
+    assert post(client, b'{"destination":"U0","events":[]}', signature=signature).status_code == 400
