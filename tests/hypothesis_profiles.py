@@ -1,8 +1,8 @@
 """Hypothesis profiles for the property and fuzz tests; conftest loads one at start.
 
 `ci` (the default) keeps every property test bounded, so `./dev test` stays quick on two
-shared cores. `HYPOTHESIS_PROFILE=soak ./dev test -k properties` runs the long soak:
-many more examples and longer runs of steps, for a night on a spare machine.
+shared cores. `HYPOTHESIS_PROFILE=soak ./dev test -k "properties or fuzz"` runs the long
+soak: many more examples and longer runs of steps, for a night on a spare machine.
 """
 
 from __future__ import annotations
@@ -32,3 +32,12 @@ settings.register_profile(
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(PROFILE)
+
+# The fuzz tests build a whole shop per test and call the webhook or the API once an
+# example: cheaper per example than a run of ledger steps, so they take more examples.
+FUZZ = settings(
+    max_examples=100 if PROFILE == "ci" else 2000,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)

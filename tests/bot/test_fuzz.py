@@ -5,17 +5,16 @@ refuses, nor with the "system error" apology; a refused request changes nothing;
 every request each member's balance is the sum of their ledger entries, never below zero.
 
 Bounded (100 examples per database, no deadline) so each test takes seconds; run
-`FUZZ_PROFILE=fuzz-soak ./dev test tests/bot/test_fuzz.py` for 2,000 examples.
+`HYPOTHESIS_PROFILE=soak ./dev test tests/bot/test_fuzz.py` for 2,000 examples.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -27,14 +26,8 @@ from storage.db import transaction
 from storage.models import ApiCall, LedgerEntry, Member, ProcessedEvent, Purchase, Refund, Role
 from tests.conftest import SECRET, Line
 from tests.handlers.reward_helpers import add_reward, customer_with_points, person
+from tests.hypothesis_profiles import FUZZ
 
-settings.register_profile(
-    "fuzz", max_examples=100, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-)
-settings.register_profile("fuzz-soak", settings.get_profile("fuzz"), max_examples=2000)
-FUZZ = settings.get_profile(
-    os.environ.get("FUZZ_PROFILE", "fuzz")
-)  # FUZZ_PROFILE=fuzz-soak: longer
 SORRY = ("ระบบขัดข้อง", "went wrong")
 
 # -- what people might send -------------------------------------------------------------
