@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, SQLModel, col, select
 
-from storage import audit, clock, codes, ledger, members
+from storage import audit, clock, codes, ledger, members, queued_jobs
 from storage.members import new_member_code
 from storage.models import (
     ApiCall,
@@ -232,6 +232,7 @@ def _anonymise_member(session: Session, member: Member, line_user_id: str) -> No
     )
     if member.phone:
         session.exec(delete(PhoneVerification).where(col(PhoneVerification.phone) == member.phone))  # type: ignore[call-overload]
+        queued_jobs.cancel_naming(session, member.phone)  # e.g. a code SMS not sent yet
     for field in PERSONAL_MEMBER_FIELDS:
         if hasattr(member, field):
             setattr(member, field, None)

@@ -67,6 +67,16 @@ def mark_failed(
     return delay
 
 
+def cancel_naming(session: Session, value: str) -> int:
+    """Cancel the pending jobs whose arguments hold `value` (an erased person's phone), so
+    they neither run nor keep it; returns how many."""
+    pending = session.exec(select(QueuedJob).where(col(QueuedJob.status) == "pending")).all()
+    named = [row.id for row in pending if value in row.args.values() and row.id is not None]
+    for job_id in named:
+        _settle(session, job_id, "cancelled", "the person's data was erased")
+    return len(named)
+
+
 def _settle(session: Session, job_id: int, status: str, error: str | None) -> None:
     row = session.get(QueuedJob, job_id)
     assert row is not None

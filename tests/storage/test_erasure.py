@@ -9,9 +9,18 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from storage import coupons, ledger, members, privacy, rewards
+from storage import coupons, ledger, members, privacy, queued_jobs, rewards
 from storage.db import transaction
-from storage.models import Coupon, CouponStatus, EntryKind, LedgerEntry, LineUser, Member, Role
+from storage.models import (
+    Coupon,
+    CouponStatus,
+    EntryKind,
+    LedgerEntry,
+    LineUser,
+    Member,
+    QueuedJob,
+    Role,
+)
 
 USER = "U" + "a" * 32
 
@@ -55,6 +64,22 @@ def test_erasure_keeps_the_accounts_and_nothing_personal(engine: Engine) -> None
         user = session.get(LineUser, USER)
         assert user is not None and user.member_id is None and user.display_name is None
         assert privacy.consent_history(session, USER) == []
+
+
+def test_an_sms_not_sent_yet_is_cancelled_and_forgets_the_phone(engine: Engine) -> None:
+    member_id = member_who_redeemed(engine)
+    with transaction(engine) as session:
+        sms = queued_jobs.record(session, "send_sms", {"phone": "+66812345678", "body": "123456"})
+        other = queued_jobs.record(session, "send_sms", {"phone": "+66899999999", "body": "1"})
+    with transaction(engine) as session:
+        user = session.get(LineUser, USER)
+        assert user is not None and user.member_id == member_id
+        privacy.erase(session, user)
+    with transaction(engine) as session:
+        erased, kept = session.get(QueuedJob, sms), session.get(QueuedJob, other)
+        assert erased is not None and (erased.status, erased.args) == ("cancelled", {})
+        assert kept is not None and kept.status == "pending" and kept.args["phone"]
+        assert queued_jobs.claim(session, sms) is None
 
 
 def test_the_export_has_every_row_about_the_person_and_no_secrets(engine: Engine) -> None:
