@@ -43,13 +43,7 @@ from tests.conftest import SECRET, Line
 from tests.proxy import Proxy
 from tests.workers import worker_env
 
-pytestmark = [
-    pytest.mark.real_clock,
-    pytest.mark.xfail(
-        strict=False,
-        reason="issue 10: failed once on the merged main (a push left pending); under study",
-    ),
-]
+pytestmark = pytest.mark.real_clock
 
 CUSTOMERS = [f"08133300{i:02d}" for i in range(6)]  # in LINE: each award is also a push
 COUNTER = [f"08944400{i:02d}" for i in range(6)]  # at the counter only
