@@ -4,7 +4,7 @@
 
 For each size, a fresh process makes that many members on LINE (consented, following),
 confirms a campaign to everyone (10% hold-out), and runs the delivery job in-process
-(`bot.broadcast.send_campaign`) against the fake LINE platform, which runs in its own
+(`bot.jobs.broadcast.send_campaign`) against the fake LINE platform, which runs in its own
 process so its records do not count. Prints the time, the multicast requests, what LINE
 counted as delivered, and the sender's peak memory: the Python heap peak during delivery
 (tracemalloc) and the process's peak RSS. Flat memory means the two sizes show about the
@@ -37,7 +37,7 @@ SECRET, TOKEN = "bench-secret", "bench-token"
 PG = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 FAKE = """
 import sys, time
-from bot.fakeline import FakeLine
+from bot.demo.fakeline import FakeLine
 fake = FakeLine(channel_secret="bench-secret", access_token="bench-token", quota=None).start()
 print(fake.port, flush=True)
 sys.stdin.read()
@@ -113,10 +113,10 @@ def consumed(fake_url: str) -> int:
 
 
 def one_size(size: int, kind: str) -> dict[str, float]:
-    from bot import broadcast
-    from bot.config import Settings
-    from bot.queue import huey
+    from bot.jobs import broadcast
+    from bot.jobs.queue import huey
     from bot.services import build, install
+    from bot.settings import Settings
     from storage import campaigns
     from storage.db import transaction
 

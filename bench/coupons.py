@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-from bot.coupon_image import PREVIEW_WIDTH, CouponFace, render_coupon  # noqa: E402
-from bot.qr import qr_png  # noqa: E402
 from handlers.coupon_views import coupon_face  # noqa: E402
 from handlers.router import Shop  # noqa: E402
+from handlers.views.coupon_image import PREVIEW_WIDTH, CouponFace, render_coupon  # noqa: E402
+from handlers.views.qr import qr_png  # noqa: E402
 from storage import coupons, ledger, members, rewards  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.models import Coupon, EntryKind, Reward  # noqa: E402

@@ -28,8 +28,8 @@ from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
-from bot.insight_charts import draw_chart  # noqa: E402
 from handlers import insight_views as views  # noqa: E402
+from handlers.views.insight_charts import draw_chart  # noqa: E402
 from storage import clock, codes, insight_series, insights, periods  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.models import LedgerEntry, Member, Purchase  # noqa: E402

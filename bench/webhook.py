@@ -3,7 +3,7 @@
     .venv/bin/python bench/webhook.py [--events 2000] [--clients 8] [--database sqlite|postgresql]
 
 Starts the fake LINE platform, migrates a fresh database, starts `gunicorn
-"bot.app:create_app()"` (2 workers x 4 threads, as the Procfile), makes one cashier (with
+"bot.web.app:create_app()"` (2 workers x 4 threads, as the Procfile), makes one cashier (with
 the per-person rate limit off) and 500 members, then sends `--events` signed
 `award <phone> <baht>` webhooks from `--clients`
 threads. Prints events/s, latency percentiles and the peak memory of each web worker.
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-from bot.fakeline import FakeLine, sign  # noqa: E402
+from bot.demo.fakeline import FakeLine, sign  # noqa: E402
 from storage import members  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.models import Role  # noqa: E402
@@ -97,7 +97,7 @@ def start_web(url: str, fake: FakeLine, port: int, workdir: Path) -> subprocess.
         sys.executable,
         "-m",
         "gunicorn",
-        "bot.app:create_app()",
+        "bot.web.app:create_app()",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",

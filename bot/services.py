@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from bot import campaign_coupons
-from bot.config import Settings, load_settings
-from bot.line import LineClient
+from bot.jobs import campaign_coupons
+from bot.line.client import LineClient
+from bot.settings import Settings, load_settings
 from bot.sms import SmsSender, make_sender
 from handlers.router import Shop
+from handlers.views.colors import rgb
+from richmenus.look import Look
 from storage import lots
 from storage.db import make_engine
 
@@ -34,6 +37,13 @@ class Services:
             color=s.shop_color,
             commands_per_minute=s.commands_per_minute,
         )
+
+    @property
+    def look(self) -> Look:
+        """What the rich menu pictures show of the shop."""
+        s = self.settings
+        logo = Path(s.shop_logo) if s.shop_logo else None
+        return Look(shop_name=s.shop_name, color=rgb(s.shop_color), logo=logo)
 
 
 def build(settings: Settings, engine: Engine | None = None) -> Services:

@@ -11,12 +11,12 @@ from urllib.parse import quote
 
 from linebot.v3.messaging import Message
 
-from bot.lifecycle_cards import invite_card
-from bot.messages import Choice, text
 from handlers import lifecycle_messages as say
 from handlers.customer import AFTER_REGISTRATION, menu
 from handlers.i18n import CATALOGS
 from handlers.router import Context, normalise, router
+from handlers.views.lifecycle_cards import invite_card
+from handlers.views.messages import Choice, text
 from storage import automation_settings, dialogs, lifecycle, referrals
 from storage.automation_runs import Plan, carry_out
 from storage.models import Member, MemberLifecycle, Role, id_of

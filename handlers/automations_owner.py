@@ -11,9 +11,9 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 
-from bot.messages import Choice, text
 from handlers.i18n import CATALOGS
 from handlers.router import Context, normalise, router
+from handlers.views.messages import Choice, text
 from storage import automation_runs, automation_settings, clock, lots, rewards
 from storage.automation_runs import Activity
 from storage.automation_settings import AUTOMATIONS, BY_NAME, Automation, BadSetting, Knob

@@ -7,12 +7,12 @@ from urllib.parse import quote
 
 from linebot.v3.messaging import Message
 
-from bot.colors import Palette
-from bot.coupon_image import CouponFace
-from bot.messages import QrCard, carousel, image, qr_bubble
 from handlers.customer import menu
 from handlers.i18n import t
 from handlers.router import Context, Shop
+from handlers.views.colors import Palette
+from handlers.views.coupon_image import CouponFace
+from handlers.views.messages import QrCard, carousel, image, qr_bubble
 from storage import clock
 from storage.models import Coupon, CouponStatus, Reward
 

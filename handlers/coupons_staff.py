@@ -6,10 +6,10 @@ from __future__ import annotations
 from linebot.v3.messaging import Message
 from sqlmodel import Session
 
-from bot.messages import text
 from handlers import coupon_views as views
 from handlers.customer import notify
 from handlers.router import Context, router
+from handlers.views.messages import text
 from storage import coupons, members, phones
 from storage.coupons import Use, UseResult
 from storage.models import LineUser, Member, Role

@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 from linebot.v3.messaging import Message
 
-from bot.messages import Choice, QrCard, member_card, postback_data, text
 from handlers.i18n import LANGUAGES, language_for, t
 from handlers.router import Context, router
+from handlers.views.messages import Choice, QrCard, member_card, postback_data, text
 from storage import clock, dialogs, ledger, members, phones, privacy, tiers, verification
 from storage.models import EntryKind, LineUser, Member, Role, id_of
 

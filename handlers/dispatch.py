@@ -11,9 +11,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 import handlers  # noqa: F401  (registers routes)
-from bot.messages import text
 from handlers.i18n import t
 from handlers.router import Context, Event, Job, Shop, record_jobs, router
+from handlers.views.messages import text
 from storage import dialogs, events, members, ratelimit
 from storage.db import lost_a_race, transaction
 from storage.models import LineUser

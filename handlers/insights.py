@@ -9,12 +9,12 @@ from datetime import datetime, tzinfo
 from linebot.v3.messaging import Message
 from sqlmodel import Session
 
-from bot.messages import Choice, image, text
 from handlers import insight_views as views
 from handlers.i18n import t
 from handlers.numbers import whole_number
 from handlers.router import Context, Shop, router
 from handlers.staff import to_satang
+from handlers.views.messages import Choice, image, text
 from storage import clock, insight_series, insights, periods, reward_costs, rewards, weekly
 from storage.models import Role
 from storage.periods import Period

@@ -11,10 +11,10 @@ from datetime import datetime
 from linebot.v3.messaging import Message
 from sqlmodel import Session
 
-from bot.messages import QrCard, as_json, carousel, qr_bubble, text
 from handlers import coupon_views as views
 from handlers.i18n import t
 from handlers.router import Shop
+from handlers.views.messages import QrCard, as_json, carousel, qr_bubble, text
 from storage import clock, members, outbox, tiers
 from storage.automation_runs import AUTO_PURPOSE, Given, Plan, attach_push, carry_out
 from storage.models import Coupon, Reward

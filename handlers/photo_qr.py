@@ -15,12 +15,12 @@ from urllib.parse import unquote
 
 from linebot.v3.messaging import Message
 
-from bot.messages import text
 from handlers import coupon_views as views
 from handlers.coupons_staff import use_coupon
 from handlers.customer import picture_received
 from handlers.router import Context, Shop, normalise, router
 from handlers.staff import award, is_member_code
+from handlers.views.messages import text
 from storage import coupons
 from storage.models import Role
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
-from bot.messages import Choice, postback_data, text
 from handlers import customer
 from handlers.coupon_views import show_time
 from handlers.router import Context, router
 from handlers.staff import find_member
+from handlers.views.messages import Choice, postback_data, text
 from storage import audit, coupons, dialogs, members, privacy
 from storage.models import AuditEntry, Member, Role
 

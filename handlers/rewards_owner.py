@@ -13,13 +13,13 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 
-from bot.messages import Choice, carousel, postback_data, text
-from bot.reward_cards import reward_bubble
 from handlers import coupon_views as views
 from handlers.i18n import CATALOGS
 from handlers.numbers import whole_number
 from handlers.rewards import reward_card
 from handlers.router import Context, normalise, router
+from handlers.views.messages import Choice, carousel, postback_data, text
+from handlers.views.reward_cards import reward_bubble
 from storage import dialogs, rewards
 from storage.models import Reward, Role
 

@@ -18,9 +18,9 @@ from typing import Any
 from linebot.v3.messaging import Message
 from sqlmodel import Session
 
-from bot.messages import FlexColors, as_json, parse_postback
-from bot.messages import text as text_message
 from handlers.i18n import t
+from handlers.views.messages import FlexColors, as_json, parse_postback
+from handlers.views.messages import text as text_message
 from storage import audit, dialogs, outbox, queued_jobs
 from storage.models import Dialog, LineUser, Member, Role
 
@@ -80,7 +80,7 @@ JOB_KINDS = frozenset(
         "refresh_scores",
         "send_winback_offers",
     }
-)  # bot.tasks has a task of each name (checked when it is imported)
+)  # bot.jobs.tasks has a task of each name (checked when it is imported)
 
 
 @dataclass(frozen=True)

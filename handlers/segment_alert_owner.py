@@ -5,9 +5,9 @@ from __future__ import annotations
 from linebot.v3.messaging import Message
 from sqlmodel import Session
 
-from bot.messages import Choice, postback_data, text
 from handlers.i18n import t
 from handlers.router import Context, Job, Shop, router
+from handlers.views.messages import Choice, postback_data, text
 from storage import lifecycle, members, phones, segment_alert
 from storage.models import Role
 from storage.segment_alert import Fallen

@@ -7,16 +7,16 @@ from decimal import Decimal, InvalidOperation
 
 from linebot.v3.messaging import Message
 
-from bot.messages import Choice, text
 from handlers import lifecycle_messages
 from handlers.customer import notify
 from handlers.numbers import whole_number
 from handlers.router import Context, Job, router
-from richmenus.layouts import TAB_POSTBACK
+from handlers.views.messages import Choice, text
 from storage import codes, dialogs, ledger, members, phones, staff
 from storage.members import MEMBER_CODE_PREFIX
 from storage.models import Member, Role, id_of
 
+TAB_POSTBACK = "menu_tab"  # a rich menu tab: the menu of that tab is linked to its tapper
 MAX_AWARD_SATANG = 1_000_000 * 100
 _MEMBER_CODE = re.compile(rf"^{MEMBER_CODE_PREFIX}[{codes.ALPHABET}]{{6}}$", re.IGNORECASE)
 

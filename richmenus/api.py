@@ -1,9 +1,9 @@
-"""The Messaging API calls for rich menus (line-bot-sdk v3), with errors as `LineError`."""
+"""The Messaging API calls for rich menus (line-bot-sdk v3), with errors as `RichMenuError`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from linebot.v3.messaging import (
     ApiException,
@@ -14,16 +14,35 @@ from linebot.v3.messaging import (
     UpdateRichMenuAliasRequest,
 )
 
-from bot.line import LineClient, LineError
-
 T = TypeVar("T")
+
+
+class SdkClients(Protocol):
+    """What a LINE client hands over: line-bot-sdk's API objects for the two hosts."""
+
+    api: MessagingApi
+    blob: MessagingApiBlob
+
+
+class RichMenuError(Exception):
+    """LINE refused or failed a rich menu call. `retryable` says whether trying again may help."""
+
+    def __init__(self, status: int, body: str, retry_after: float | None = None) -> None:
+        super().__init__(f"LINE answered {status}: {body[:200]}")
+        self.status = status
+        self.body = body
+        self.retry_after = retry_after
+
+    @property
+    def retryable(self) -> bool:
+        return self.status == 429 or self.status >= 500 or self.status == 0
 
 
 def _call(call: Callable[[], T]) -> T:
     try:
         return call()
     except ApiException as exc:
-        raise LineError(exc.status or 0, str(exc.body or exc.reason or "")) from None
+        raise RichMenuError(exc.status or 0, str(exc.body or exc.reason or "")) from None
 
 
 class RichMenuApi:
@@ -34,8 +53,8 @@ class RichMenuApi:
         self.blob = blob
 
     @classmethod
-    def of(cls, client: LineClient | RichMenuApi) -> RichMenuApi:
-        """Accept the process's LineClient or an already made RichMenuApi."""
+    def of(cls, client: SdkClients | RichMenuApi) -> RichMenuApi:
+        """Accept the process's LINE client or an already made RichMenuApi."""
         if isinstance(client, RichMenuApi):
             return client
         return cls(client.api, client.blob)
@@ -60,7 +79,7 @@ class RichMenuApi:
     def default(self) -> str | None:
         try:
             return _call(self.api.get_default_rich_menu_id).rich_menu_id
-        except LineError as error:
+        except RichMenuError as error:
             if error.status == 404:
                 return None
             raise

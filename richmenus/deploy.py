@@ -18,10 +18,8 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from bot.config import Settings
-from bot.line import LineClient, LineError
 from richmenus import records
-from richmenus.api import RichMenuApi
+from richmenus.api import RichMenuApi, RichMenuError, SdkClients
 from richmenus.draw import picture
 from richmenus.layouts import ALIAS_PREFIX, DEFAULT_MENU, ENTRY_MENU, MENUS, Menu
 from richmenus.look import Look
@@ -65,9 +63,8 @@ class Report:
         return bool(self.created or self.deleted or self.aliases or self.default_set)
 
 
-def build(settings: Settings) -> list[Built]:
+def build(look: Look) -> list[Built]:
     """Every menu with its picture drawn for this shop."""
-    look = Look.of(settings)
     built = []
     for menu in MENUS:
         image, content_type = picture(menu, look)
@@ -78,10 +75,10 @@ def build(settings: Settings) -> list[Built]:
     return built
 
 
-def deploy(client: LineClient | RichMenuApi, settings: Settings, engine: Engine) -> Report:
+def deploy(client: SdkClients | RichMenuApi, look: Look, engine: Engine) -> Report:
     """Make LINE show the current layouts; safe to run again and again."""
     api = RichMenuApi.of(client)
-    wanted = build(settings)
+    wanted = build(look)
     report = Report()
     with transaction(engine) as session:
         known = {k: (r.rich_menu_id, r.content_hash) for k, r in records.deployed(session).items()}
@@ -158,6 +155,6 @@ def _relink(api: RichMenuApi, engine: Engine, ids: dict[str, str], created: set[
         try:
             api.link(user_id, ids[key])
             linked += 1
-        except LineError as error:
+        except RichMenuError as error:
             log.warning("could not link the %s menu to %s: %s", role.value, user_id, error)
     return linked

@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.messages import postback_data
+from handlers.staff import TAB_POSTBACK
+from handlers.views.messages import postback_data
 from storage.models import Role
 
 WIDTH, HEIGHT = 2500, 1686
 COMPACT_HEIGHT = 843
 TOP_BAND = 300
 ALIAS_PREFIX = "loyalty-"
-TAB_POSTBACK = "menu_tab"
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Say:
 
 @dataclass(frozen=True)
 class Postback:
-    """Tapping sends a postback (`bot.messages.postback_data`), showing `display_text`."""
+    """Tapping sends a postback (`handlers.views.messages.postback_data`), showing its text."""
 
     data: str
     display_text: str | None = None

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from bot.line import LineClient
 from richmenus import records
-from richmenus.api import RichMenuApi
+from richmenus.api import RichMenuApi, SdkClients
 from richmenus.layouts import ENTRY_MENU
 from storage import members
 from storage.db import transaction
@@ -14,7 +13,7 @@ from storage.models import Role
 
 
 def link_for_role(
-    client: LineClient | RichMenuApi, engine: Engine, line_user_id: str, role: str
+    client: SdkClients | RichMenuApi, engine: Engine, line_user_id: str, role: str
 ) -> str:
     """Link staff and owners to their menu, unlink customers (they get the default).
 

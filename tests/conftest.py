@@ -20,11 +20,11 @@ from sqlalchemy import text as sql  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-from bot.app import create_app  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.fakeline import FakeLine, FakeUser  # noqa: E402
-from bot.queue import huey  # noqa: E402
+from bot.demo.fakeline import FakeLine, FakeUser  # noqa: E402
+from bot.jobs.queue import huey  # noqa: E402
 from bot.services import build  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.web.app import create_app  # noqa: E402
 from storage import clock, members  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.models import Role  # noqa: E402

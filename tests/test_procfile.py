@@ -28,8 +28,8 @@ def test_there_are_web_worker_and_release_processes() -> None:
     entries = procfile()
 
     assert set(entries) == {"web", "worker", "release"}
-    assert entries["web"][:2] == ["gunicorn", "bot.app:create_app()"]
-    assert entries["worker"][:2] == ["huey_consumer", "bot.worker.huey"]
+    assert entries["web"][:2] == ["gunicorn", "bot.web.app:create_app()"]
+    assert entries["worker"][:2] == ["huey_consumer", "bot.jobs.worker.huey"]
     assert entries["release"] == ["loyalty", "db", "upgrade"]
 
 
@@ -41,18 +41,18 @@ def test_the_worker_module_has_every_job_registered(tmp_path: Path) -> None:
         "BASE_URL": "https://shop.example.com",
         "INSTANCE_DIR": str(tmp_path),
     }
-    code = "from bot.worker import huey; print(*sorted(huey._registry._registry))"
+    code = "from bot.jobs.worker import huey; print(*sorted(huey._registry._registry))"
 
     run = python(code, env, tmp_path)
 
     assert run.returncode == 0, run.stderr
     jobs = run.stdout.split()
     for job in ("deliver_push", "send_sms", "refresh_profile", "resend_stale_pushes"):
-        assert f"bot.tasks.{job}" in jobs
+        assert f"bot.jobs.tasks.{job}" in jobs
 
 
 def test_the_worker_without_settings_stops_with_one_line(tmp_path: Path) -> None:
-    run = python("import bot.worker", {"INSTANCE_DIR": str(tmp_path)}, tmp_path)
+    run = python("import bot.jobs.worker", {"INSTANCE_DIR": str(tmp_path)}, tmp_path)
 
     assert run.returncode == 2
     assert run.stderr == (

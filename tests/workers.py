@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from bot.fakeline import FakeLine
+from bot.demo.fakeline import FakeLine
 from tests.conftest import SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +41,7 @@ def worker_env(engine: Engine, fake: FakeLine, **extra: str) -> dict[str, str]:
 def start_consumer(
     env: dict[str, str], cwd: Path, *, quiet: bool = True
 ) -> subprocess.Popen[bytes]:
-    """`huey_consumer bot.tasks.huey` with two thread workers, as a separate process.
+    """`huey_consumer bot.jobs.tasks.huey` with two thread workers, as a separate process.
 
     Its clock runs from the test's pinned instant (tests/pinned_clock.py): the test that
     starts one is a `real_clock` test.
@@ -53,7 +53,7 @@ def start_consumer(
             "-m",
             "tests.pinned_process",
             "huey.bin.huey_consumer",
-            "bot.tasks.huey",
+            "bot.jobs.tasks.huey",
             "-w",
             "2",
             "-k",

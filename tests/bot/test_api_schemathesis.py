@@ -13,7 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from sqlalchemy.engine import Engine
 
-from bot.api_spec import SPEC
+from bot.web.pos_spec import SPEC
 from storage import api_keys
 from storage.db import transaction
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import automations
-from bot.fakeline import FakeUser
+from bot.demo.fakeline import FakeUser
+from bot.jobs import automations
 from storage import automation_settings, clock, lifecycle
 from storage.db import transaction
 from storage.models import AutomationSend, EntryKind, LedgerEntry, OutboxMessage, Role

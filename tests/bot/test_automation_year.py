@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import automations
-from bot.fakeline import FakeUser
+from bot.demo.fakeline import FakeUser
+from bot.jobs import automations
 from storage import clock, ledger, lots, tiers
 from storage.models import LedgerEntry, LineUser, Member, OutboxMessage, Role
 from tests.conftest import Line

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bot import broadcast
-from bot.fakeline import FakeLine
+from bot.demo.fakeline import FakeLine
+from bot.jobs import broadcast
 from storage import campaign_report, campaigns, clock
 from storage.db import transaction
 from storage.models import Campaign, CampaignChunk, CampaignRecipient, LineUser, Purchase

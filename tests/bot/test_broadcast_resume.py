@@ -17,7 +17,7 @@ import redis
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.fakeline import FakeLine
+from bot.demo.fakeline import FakeLine
 from storage import campaigns
 from storage.db import transaction
 from storage.models import Campaign, CampaignRecipient
@@ -47,7 +47,7 @@ def kill_and_resume(engine: Engine, fake: FakeLine, queue: dict[str, str], tmp_p
     env = worker_env(engine, fake, **queue, BROADCAST_LEASE_SECONDS=str(LEASE))
     consumer = start_consumer(env, tmp_path)
     try:
-        start = f"from bot.broadcast import send_broadcast; send_broadcast({campaign_id})"
+        start = f"from bot.jobs.broadcast import send_broadcast; send_broadcast({campaign_id})"
         run_python(start, env, tmp_path)
         accepted = lambda n: len(fake.calls("/v2/bot/message/multicast", status=200)) >= n  # noqa: E731
         assert wait_for(lambda: accepted(2), 30), "the broadcast never started"

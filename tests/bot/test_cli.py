@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.cli import cli
+from bot.cli.main import cli
 from storage import migrations
 from storage.db import make_engine, transaction
 from storage.models import LineUser, Role
@@ -159,9 +159,9 @@ def test_a_database_url_of_the_wrong_kind_is_one_line(env: dict[str, str]) -> No
 
 def test_demo_runs_the_simulator_with_the_options(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[Any, ...]] = []
-    fake = types.ModuleType("bot.simulator.demo")
+    fake = types.ModuleType("bot.demo.runner")
     fake.run = lambda host, port, **options: calls.append((host, port, options))  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "bot.simulator.demo", fake)
+    monkeypatch.setitem(sys.modules, "bot.demo.runner", fake)
 
     default = CliRunner().invoke(cli, ["demo"])
     chosen = CliRunner().invoke(cli, ["demo", "--host", "0.0.0.0", "--port", "9000", "--fresh"])
@@ -174,7 +174,7 @@ def test_demo_runs_the_simulator_with_the_options(monkeypatch: pytest.MonkeyPatc
 def test_create_app_without_settings_logs_one_line_and_exits(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.app import create_app
+    from bot.web.app import create_app
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("LINE_CHANNEL_SECRET", raising=False)
@@ -194,7 +194,7 @@ def test_gunicorn_without_settings_stops_with_the_setting_named(tmp_path: Path) 
     if not gunicorn.exists():
         pytest.skip("gunicorn is not installed beside this Python")
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(REPO), "HOME": str(tmp_path)}
-    command = [str(gunicorn), "bot.app:create_app()", "--bind", "127.0.0.1:0", "--workers", "1"]
+    command = [str(gunicorn), "bot.web.app:create_app()", "--bind", "127.0.0.1:0", "--workers", "1"]
     run = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
 
     assert run.returncode == 4

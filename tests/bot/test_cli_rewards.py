@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from PIL import Image
 from sqlalchemy.engine import Engine
 
-from bot.cli_rewards import rewards_cli
+from bot.cli.rewards import rewards_cli
 from storage import rewards
 from storage.db import transaction
 from storage.models import Reward
@@ -85,7 +85,7 @@ def test_duplicate_names_and_missing_columns_are_refused(engine: Engine, tmp_pat
 def test_loyalty_rewards_import_uses_the_configured_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.cli import cli
+    from bot.cli.main import cli
     from storage import migrations
     from storage.db import make_engine
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import REQUIRED, ConfigError, load_settings
+from bot.settings import REQUIRED, ConfigError, load_settings
 
 GOOD = {
     "LINE_CHANNEL_SECRET": "s",

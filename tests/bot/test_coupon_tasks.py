@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from bot.tasks import mark_expired_coupons
+from bot.jobs.tasks import mark_expired_coupons
 from storage import clock, coupons, ledger, members, rewards
 from storage.db import transaction
 from storage.models import Coupon, CouponStatus, EntryKind

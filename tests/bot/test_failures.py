@@ -42,7 +42,7 @@ def test_database_outage_answers_503_so_line_redelivers(line: Line, monkeypatch:
     def down(*args: Any, **kwargs: Any) -> Any:
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    monkeypatch.setattr("bot.webhook.handle_event", down)
+    monkeypatch.setattr("bot.web.webhook.handle_event", down)
     line.fake.say(user, "แต้ม")
     assert line.last_status == 503
 

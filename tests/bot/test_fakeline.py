@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.fakeline import FakeLine
+from bot.demo.fakeline import FakeLine
 from tests.conftest import TOKEN
 
 

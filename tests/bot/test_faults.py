@@ -26,9 +26,9 @@ import redis
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.fakeline import FakeLine
-from bot.fakeline.server import sign
-from bot.tasks import resend_stale_pushes, run_lost_jobs
+from bot.demo.fakeline import FakeLine
+from bot.demo.fakeline.server import sign
+from bot.jobs.tasks import resend_stale_pushes, run_lost_jobs
 from storage import clock
 from storage.models import (
     EntryKind,
@@ -84,7 +84,7 @@ def web(engine: Engine, fake: FakeLine, redis_url: str, tmp_path: Path) -> Itera
         "-m",
         "tests.pinned_process",
         "gunicorn",
-        "bot.app:create_app()",
+        "bot.web.app:create_app()",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",

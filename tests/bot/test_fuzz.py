@@ -20,7 +20,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.fakeline import sign
+from bot.demo.fakeline import sign
 from storage import api_keys, ledger
 from storage.db import transaction
 from storage.models import ApiCall, LedgerEntry, Member, ProcessedEvent, Purchase, Refund, Role

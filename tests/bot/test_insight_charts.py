@@ -7,9 +7,9 @@ import io
 import pytest
 from PIL import Image, ImageFont, features
 
-from bot.insight_charts import bar_chart, draw_chart, heat_map, nice_ceiling
 from handlers import insight_views as views
-from richmenus.look import LAYOUT
+from handlers.views.insight_charts import bar_chart, draw_chart, heat_map, nice_ceiling
+from handlers.views.fonts import LAYOUT
 from storage.insight_series import Cohort, MonthRow
 
 ROWS = [

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.cli_apikey import apikey
-from bot.cli_report import report
-from bot.tasks import forget_old_records, send_weekly_summaries
+from bot.cli.apikey import apikey
+from bot.cli.report import report
+from bot.jobs.tasks import forget_old_records, send_weekly_summaries
 from storage import api_keys, audit, clock, ledger, members, privacy, weekly
 from storage.db import transaction
 from storage.models import ApiKey, AuditEntry, Member, Role

@@ -11,7 +11,7 @@ import redis
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.fakeline import FakeLine
+from bot.demo.fakeline import FakeLine
 from storage import outbox
 from storage.db import transaction
 from storage.models import OutboxMessage
@@ -30,7 +30,8 @@ def test_a_consumer_on_redis_delivers_a_queued_push(
     env = worker_env(engine, fake, REDIS_URL=redis_url)
     consumer = start_consumer(env, tmp_path, quiet=False)
     try:
-        run_python(f"from bot.tasks import deliver_push; deliver_push({outbox_id})", env, tmp_path)
+        send = f"from bot.jobs.tasks import deliver_push; deliver_push({outbox_id})"
+        run_python(send, env, tmp_path)
         assert wait_for(lambda: fake.bot_messages(user.user_id), 20), consumer_output(consumer)
         assert wait_for(lambda: status(engine, outbox_id) == "sent", 10)
     finally:

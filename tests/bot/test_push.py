@@ -10,7 +10,7 @@ import pytest
 from huey.exceptions import RetryTask
 from sqlmodel import Session, select
 
-from bot.tasks import deliver
+from bot.jobs.tasks import deliver
 from storage import clock
 from storage.models import OutboxMessage, Role
 from tests.conftest import Line, texts

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot import automations, broadcast
-from bot.fakeline import FakeLine
-from bot.tasks import resend_stale_pushes
+from bot.demo.fakeline import FakeLine
+from bot.jobs import automations, broadcast
+from bot.jobs.tasks import resend_stale_pushes
 from storage import campaigns, clock
 from storage.db import transaction
 from storage.models import CampaignChunk, OutboxMessage, Role

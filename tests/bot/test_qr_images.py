@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 from zoneinfo import ZoneInfo
 
-from PIL import Image
+from PIL import Image, ImageFont
 
-from bot import coupon_image
-from bot.coupon_image import CouponFace, render_coupon
+from handlers.views import coupon_image, fonts
+from handlers.views.coupon_image import CouponFace, render_coupon
 from storage import coupons, ledger, members, rewards
 from storage.db import transaction
 from storage.models import EntryKind
@@ -100,7 +100,7 @@ def test_thai_is_laid_out_with_raqm() -> None:
     from PIL import features
 
     assert features.check("raqm")
-    assert coupon_image.LAYOUT == coupon_image.ImageFont.Layout.RAQM
-    font = coupon_image.font(60, 700)
+    assert fonts.LAYOUT == ImageFont.Layout.RAQM
+    font = fonts.font(60, 700)
     # With raqm the tone mark sits on the consonant: the pair is no wider than the consonant.
     assert font.getlength("น้") <= font.getlength("น") + 1

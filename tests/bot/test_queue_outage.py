@@ -12,9 +12,9 @@ import pytest
 import redis
 from sqlmodel import Session, select
 
-from bot.fakeline import FakeLine, FakeUser
-from bot.queue import huey
-from bot.tasks import resend_stale_pushes, run_lost_jobs
+from bot.demo.fakeline import FakeLine, FakeUser
+from bot.jobs.queue import huey
+from bot.jobs.tasks import resend_stale_pushes, run_lost_jobs
 from handlers.router import Job
 from storage import clock
 from storage.models import OutboxMessage, QueuedJob, Role

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import automations
+from bot.jobs import automations
 from storage import automation_settings, clock, segment_alert
 from storage.db import transaction
 from storage.models import Member, Role, SegmentDrop

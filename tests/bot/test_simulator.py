@@ -18,8 +18,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from bot.simulator import demo as demo_module
-from bot.simulator.demo import BASE_URL, BASIC_ID
+from bot.demo import runner as demo_module
+from bot.demo.runner import BASE_URL, BASIC_ID
 
 
 class Sim:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from bot.fakeline import sign
+from bot.demo.fakeline import sign
 from storage.models import Dialog, LedgerEntry, LineUser, ProcessedEvent, Role
 from tests.conftest import SECRET, Line
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot import automations
+from bot.jobs import automations
 from storage import automation_settings, clock, lifecycle, segment_alert
 from storage.db import transaction
 from storage.models import Role

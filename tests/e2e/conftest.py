@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from bot.simulator import demo as demo_module
+from bot.demo import runner as demo_module
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 
 if TYPE_CHECKING:

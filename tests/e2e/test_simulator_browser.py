@@ -12,9 +12,9 @@ import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.qr import qr_png
-from bot.simulator import demo as demo_module
+from bot.demo import runner as demo_module
 from handlers.locales.th import TEXT as TH
+from handlers.views.qr import qr_png
 from tests.e2e.browser import open_scanner, require_browser, send, shot
 
 if TYPE_CHECKING:

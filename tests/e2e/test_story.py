@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from bot.simulator import demo as demo_module
+from bot.demo import runner as demo_module
 from handlers.locales.th import TEXT as TH
 from tests.e2e.browser import (
     last_bot_text,

@@ -8,7 +8,7 @@ from typing import Any
 import zxingcpp
 from PIL import Image
 
-from bot.fakeline import FakeUser
+from bot.demo.fakeline import FakeUser
 from storage import ledger, members, rewards
 from storage.db import transaction
 from storage.models import EntryKind, Member, Role

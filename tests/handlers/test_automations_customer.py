@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot import automations
+from bot.jobs import automations
 from handlers.automations_customer import read_birthday
 from storage import automation_settings, ledger
 from storage.db import transaction

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from PIL import Image
 from sqlmodel import select
 
-from bot.qr import qr_png
+from handlers.views.qr import qr_png
 from storage import automation_settings, clock, dialogs
 from storage.db import transaction
 from storage.models import AuditEntry, Role, StaffInvite

@@ -18,7 +18,7 @@ from sqlalchemy import JSON, Column, String, TypeDecorator, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
-from bot.fakeline import FakeUser
+from bot.demo.fakeline import FakeUser
 from handlers.dispatch import handle_event
 from handlers.router import Event
 from storage import clock, ledger, members, privacy, segment_alert

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from bot.colors import INK, WHITE, Palette, contrast, hex_of, rgb
-from bot.config import Settings
-from bot.fakeline import FakeUser
-from bot.messages import FlexColors
+from bot.demo.fakeline import FakeUser
+from bot.settings import Settings
+from handlers.views.colors import INK, WHITE, Palette, contrast, hex_of, rgb
+from handlers.views.messages import FlexColors
 from storage.models import Role
 from tests.conftest import Line
 from tests.handlers.reward_helpers import (

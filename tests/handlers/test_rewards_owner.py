@@ -8,9 +8,9 @@ from typing import Any
 
 from PIL import Image
 
-from bot.app import create_app
-from bot.config import Settings
 from bot.services import build
+from bot.settings import Settings
+from bot.web.app import create_app
 from storage import clock, rewards
 from storage.db import transaction
 from storage.models import Dialog, Reward, Role

@@ -9,7 +9,7 @@ from typing import Any
 from PIL import Image
 from sqlmodel import Session, select
 
-from bot.messages import postback_data
+from handlers.views.messages import postback_data
 from storage import clock
 from storage.db import transaction
 from storage.models import Campaign, OutboxMessage, Purchase, Role

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from sqlalchemy.engine import Engine
 
-from bot.fakeline import FakeUser
+from bot.demo.fakeline import FakeUser
 from storage import clock, rewards
 from storage.db import transaction
 from storage.models import RewardCost, Role

@@ -11,12 +11,13 @@ from click.testing import CliRunner
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.cli_richmenu import richmenu
-from bot.config import Settings
-from bot.fakeline import FakeLine
-from bot.line import LineError
+from bot.cli.richmenu import richmenu
+from bot.demo.fakeline import FakeLine
 from bot.services import Services, build
+from bot.settings import Settings
+from handlers.views.colors import rgb
 from richmenus import deploy as deployer
+from richmenus.api import RichMenuError
 from richmenus.layouts import MENUS, menu
 from storage import members
 from storage.db import transaction
@@ -45,7 +46,7 @@ def changes(fake: FakeLine, since: int) -> list[str]:
 def test_the_first_deploy_creates_every_menu_with_its_image(
     fake: FakeLine, services: Services, engine: Engine
 ) -> None:
-    report = deployer.deploy(services.line, services.settings, engine)
+    report = deployer.deploy(services.line, services.look, engine)
     assert sorted(report.created) == sorted(m.key for m in MENUS) and report.default_set
     state = fake.richmenus
     assert len(state.menus) == len(MENUS)
@@ -67,9 +68,9 @@ def test_the_first_deploy_creates_every_menu_with_its_image(
 def test_a_second_deploy_changes_nothing(
     fake: FakeLine, services: Services, engine: Engine
 ) -> None:
-    deployer.deploy(services.line, services.settings, engine)
+    deployer.deploy(services.line, services.look, engine)
     before, menus = len(fake.calls()), dict(fake.richmenus.menus)
-    report = deployer.deploy(services.line, services.settings, engine)
+    report = deployer.deploy(services.line, services.look, engine)
     assert not report.changed and len(report.kept) == len(MENUS)
     assert changes(fake, before) == []
     assert fake.richmenus.menus == menus
@@ -78,9 +79,9 @@ def test_a_second_deploy_changes_nothing(
 def test_a_new_shop_colour_replaces_every_menu_and_deletes_the_old(
     fake: FakeLine, services: Services, engine: Engine
 ) -> None:
-    deployer.deploy(services.line, services.settings, engine)
+    deployer.deploy(services.line, services.look, engine)
     old = {r.rich_menu_id for r in rows(engine).values()}
-    brown = dataclasses.replace(services.settings, shop_color="#8B4513")
+    brown = dataclasses.replace(services.look, color=rgb("#8B4513"))
     report = deployer.deploy(services.line, brown, engine)
     assert len(report.created) == len(MENUS) and sorted(report.deleted) == sorted(old)
     new = rows(engine)
@@ -92,12 +93,12 @@ def test_a_new_shop_colour_replaces_every_menu_and_deletes_the_old(
 def test_a_changed_layout_replaces_only_that_menu(
     fake: FakeLine, services: Services, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    deployer.deploy(services.line, services.settings, engine)
+    deployer.deploy(services.line, services.look, engine)
     before = rows(engine)
     changed = dataclasses.replace(menu("staff-me"), chat_bar="บัตรของฉัน")
     monkeypatch.setattr(deployer, "MENUS", [changed if m.key == "staff-me" else m for m in MENUS])
     since = len(fake.calls())
-    report = deployer.deploy(services.line, services.settings, engine)
+    report = deployer.deploy(services.line, services.look, engine)
     after = rows(engine)
     assert report.created == ["staff-me"]
     assert report.deleted == [before["staff-me"].rich_menu_id]
@@ -118,11 +119,11 @@ def test_menus_made_by_hand_are_left_alone_and_lost_ones_come_back(
 ) -> None:
     api = deployer.RichMenuApi.of(services.line)
     campaign = api.create({**menu("customer").request("Songkran campaign"), "areas": []})
-    deployer.deploy(services.line, services.settings, engine)
+    deployer.deploy(services.line, services.look, engine)
     lost = rows(engine)["owner-counter"].rich_menu_id
     api.delete_alias("loyalty-owner-counter")
     api.delete(lost)
-    report = deployer.deploy(services.line, services.settings, engine)
+    report = deployer.deploy(services.line, services.look, engine)
     assert report.created == ["owner-counter"] and "loyalty-owner-counter" in report.aliases
     assert campaign in fake.richmenus.menus
 
@@ -131,10 +132,10 @@ def test_menus_made_by_hand_are_left_alone_and_lost_ones_come_back(
 def test_a_deploy_cut_short_is_finished_by_the_next(
     fake: FakeLine, services: Services, engine: Engine
 ) -> None:
-    deployer.deploy(services.line, services.settings, engine)
-    brown = dataclasses.replace(services.settings, shop_color="#8B4513")
+    deployer.deploy(services.line, services.look, engine)
+    brown = dataclasses.replace(services.look, color=rgb("#8B4513"))
     fake.fail_next("/v2/bot/richmenu/richmenu-", 400, times=1)  # the first image upload
-    with pytest.raises(LineError):
+    with pytest.raises(RichMenuError):
         deployer.deploy(services.line, brown, engine)
     assert len(fake.richmenus.menus) == len(MENUS) + 1
     deployer.deploy(services.line, brown, engine)
@@ -151,7 +152,7 @@ def test_staff_and_owners_get_their_new_menus(
             user = members.upsert_line_user(session, line_user_id=user_id)
             if role:
                 members.set_role(session, user, role)
-    report = deployer.deploy(services.line, services.settings, engine)
+    report = deployer.deploy(services.line, services.look, engine)
     deployed = rows(engine)
     assert report.linked == 2
     assert fake.richmenus.links == {

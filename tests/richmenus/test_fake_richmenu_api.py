@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from bot.fakeline import FakeLine
+from bot.demo.fakeline import FakeLine
 from tests.conftest import TOKEN
 
 USER = "U" + "a" * 32

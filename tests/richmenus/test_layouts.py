@@ -9,9 +9,9 @@ import pytest
 from PIL import Image
 
 import handlers  # noqa: F401  (registers routes)
-from bot.fakeline.richmenu_rules import check_menu
-from bot.messages import parse_postback
+from bot.demo.fakeline.richmenu_rules import check_menu
 from handlers.router import normalise, router
+from handlers.views.messages import parse_postback
 from richmenus.draw import MAX_BYTES, picture, render
 from richmenus.layouts import (
     ENTRY_MENU,

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from bot.fakeline import FakeLine, FakeUser
-from bot.fakeline.richmenu_api import tap_area
+from bot.demo.fakeline import FakeLine, FakeUser
+from bot.demo.fakeline.richmenu_api import tap_area
 from bot.services import Services
 from richmenus import deploy as deployer
 from richmenus import records
@@ -20,7 +20,7 @@ from tests.conftest import Line, texts
 
 def deploy(app: Any) -> dict[str, str]:
     services: Services = app.extensions["loyalty"]
-    deployer.deploy(services.line, services.settings, services.engine)
+    deployer.deploy(services.line, services.look, services.engine)
     with transaction(services.engine) as session:
         return {k: r.rich_menu_id for k, r in records.deployed(session).items()}
 

@@ -11,9 +11,10 @@ import pytest
 import yaml
 from sqlalchemy.engine import Engine
 
-from bot.config import Settings
-from bot.fakeline import FakeLine
+from bot.demo.fakeline import FakeLine
 from bot.services import build
+from bot.settings import Settings
+from handlers.views.colors import rgb
 from richmenus.deploy import deploy
 from richmenus.linking import link_for_role
 from storage import members
@@ -70,8 +71,8 @@ def test_every_rich_menu_call_is_in_the_spec_with_a_valid_body(
         members.set_role(
             session, members.upsert_line_user(session, line_user_id=staff_id), Role.STAFF
         )
-    deploy(services.line, services.settings, engine)
-    deploy(services.line, dataclasses.replace(services.settings, shop_color="#1E88E5"), engine)
+    deploy(services.line, services.look, engine)
+    deploy(services.line, dataclasses.replace(services.look, color=rgb("#1E88E5")), engine)
     link_for_role(services.line, engine, staff_id, "staff")
     with transaction(engine) as session:
         members.set_role(session, members.get_line_user(session, staff_id), Role.CUSTOMER)  # type: ignore[arg-type]

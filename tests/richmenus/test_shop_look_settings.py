@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.settings import ConfigError, load_settings
 
 GOOD = {
     "LINE_CHANNEL_SECRET": "s",

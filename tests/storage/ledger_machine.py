@@ -4,8 +4,8 @@ Each rule is one thing a cashier, an owner, a customer, a till or a background j
 in one transaction, calling the same storage functions with the same arguments as the
 handler, job or API route that does it (handlers/staff.py, handlers/rewards.py,
 handlers/coupons_staff.py, handlers/privacy.py, handlers/automations_owner.py,
-bot/automations.py, bot/tasks.py, bot/api.py). After every step `ledger_rules.check_ledger`
-checks the whole database; the rules also check what each answer said.
+bot/jobs/automations.py, bot/jobs/tasks.py, bot/web/pos_api.py). After every step
+`ledger_rules.check_ledger` checks the whole database; the rules also check what each answer said.
 
 Order refs and Idempotency-Keys are drawn from one pool of names (`ref-N`), so a till's
 order ref and another request's Idempotency-Key often share a text: each must still be a
@@ -261,7 +261,7 @@ class LedgerMachine(RuleBasedStateMachine):
             if issued.member_id == member_id and not issued.used:
                 issued.cancelled = True
 
-    # tills (bot/api.py)
+    # tills (bot/web/pos_api.py)
 
     @rule(
         phone=st.none() | indices,
@@ -306,7 +306,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def _api(
         self, key_name: str, retry_key: str | None, body: dict[str, Any], operation: Any
     ) -> dict[str, Any] | None:
-        """What `bot.api._answer` does around an operation: replay, 422 or a fresh answer."""
+        """What `bot.web.pos_api._answer` does around an operation: replay, 422 or fresh."""
         fingerprint = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
         try:
             with transaction(self.engine) as session:
@@ -364,7 +364,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule()
     def background_jobs_run(self) -> None:
-        """The periodic jobs (bot/automations.py, bot/tasks.py), each part as they do it."""
+        """The periodic jobs (bot/jobs/automations.py, bot/jobs/tasks.py), each part as there."""
         self._expire_points()
         with transaction(self.engine) as session:
             coupons.mark_expired(session)

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from click.testing import CliRunner
 from sqlmodel import Session, func, select
 
-from bot.cli_segments import import_group, rfm
-from bot.config import Settings
+from bot.cli.segments import import_group, rfm
+from bot.settings import Settings
 from storage import members, purchases_import
 from storage.db import transaction
 from storage.ledger import ledger_sum

@@ -1,0 +1,1 @@
+"""The `loyalty` command: one module per command group."""

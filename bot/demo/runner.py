@@ -1,0 +1,296 @@
+"""`loyalty demo`: the app, a fake LINE platform, the job consumer and the simulator in one process.
+
+No LINE account and no configuration are needed: the app talks to the fake platform on
+loopback exactly as it talks to LINE (signed webhooks in, Messaging API calls out), and the
+simulator page acts as four people's LINE apps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import signal
+import threading
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.error import HTTPError
+
+from flask import Flask
+from huey.consumer import Consumer
+from huey.storage import SqliteStorage
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from bot.demo.fakeline import FakeLine, FakeUser
+from bot.demo.fakeline.simulator_api import Persona, install
+from bot.demo.simulator import bp as simulator_bp
+from bot.jobs.queue import huey
+from bot.services import Services, build
+from bot.settings import Settings
+from bot.web.app import create_app
+from richmenus.deploy import deploy
+from storage import members, migrations
+from storage.db import make_engine, transaction
+from storage.models import Role
+
+log = logging.getLogger(__name__)
+
+SECRET = "demo-channel-secret"
+ACCESS_TOKEN = "demo-access-token"
+BASIC_ID = "@linedemo"
+BASE_URL = "https://demo.line-loyalty.invalid"
+DEFAULT_SHOP_NAME = "Kafe Dee (demo)"
+
+
+@dataclass(frozen=True)
+class Character:
+    """Someone in the demo: a LINE user with a role in the shop."""
+
+    key: str
+    name: str
+    label: str
+    role: Role
+    language: str
+
+
+CAST = (
+    Character("nok", "Nok", "Nok", Role.CUSTOMER, "th"),
+    Character("anna", "Anna", "Anna", Role.CUSTOMER, "en"),
+    Character("bee", "Bee", "Bee (cashier)", Role.STAFF, "th"),
+    Character("dang", "Owner Dang", "Owner Dang", Role.OWNER, "th"),
+)
+
+
+def demo_user_id(key: str) -> str:
+    """The same LINE user id on every run, so a kept demo database still knows everyone."""
+    return "U" + hashlib.sha256(f"line-loyalty demo {key}".encode()).hexdigest()[:32]
+
+
+def demo_settings(fake_url: str, database_url: str) -> Settings:
+    return Settings(
+        channel_secret=SECRET,
+        channel_access_token=ACCESS_TOKEN,
+        basic_id=BASIC_ID,
+        base_url=BASE_URL,
+        database_url=database_url,
+        api_endpoint=fake_url,
+        api_data_endpoint=fake_url,
+        shop_name=os.environ.get("SHOP_NAME") or DEFAULT_SHOP_NAME,
+        sms_provider="http",
+        sms_http_url=f"{fake_url}/_sim/sms",
+    )
+
+
+def prepare_database(url: str) -> None:
+    """Bring the demo database to the latest migration, as `loyalty db upgrade` does."""
+    engine = make_engine(url)
+    try:
+        migrations.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def seed_cast(services: Services, fake: FakeLine) -> list[Persona]:
+    """Everyone in the demo as a fake LINE user; customers start as strangers to the shop."""
+    personas = []
+    with transaction(services.engine) as session:
+        for character in CAST:
+            user_id = demo_user_id(character.key)
+            account = members.get_line_user(session, user_id)
+            if account is None:
+                account = members.upsert_line_user(
+                    session,
+                    line_user_id=user_id,
+                    display_name=character.name,
+                    language=character.language,
+                    following=character.role != Role.CUSTOMER,
+                )
+                members.set_role(session, account, character.role)
+            user: FakeUser = fake.add_user(character.name, character.language, user_id=user_id)
+            user.following = account.following
+            personas.append(Persona(user=user, label=character.label, role=character.role.value))
+    return personas
+
+
+def http_delivery(callback_url: str) -> Callable[[bytes, dict[str, str]], int]:
+    """Webhooks go to the app's /callback over real HTTP, as LINE sends them."""
+
+    def deliver(body: bytes, headers: dict[str, str]) -> int:
+        request = urllib.request.Request(callback_url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                return int(response.status)
+        except HTTPError as error:
+            return error.code
+
+    return deliver
+
+
+def use_job_file(path: Path) -> Callable[[], None]:
+    """Queue this process's jobs in a SQLite file; returns how to put the queue back."""
+    saved_storage, saved_immediate = huey.storage, huey.immediate
+    huey.immediate = False
+    huey.storage = SqliteStorage(huey.name, filename=str(path))
+
+    def put_back() -> None:
+        huey.storage = saved_storage
+        huey.immediate = saved_immediate
+
+    return put_back
+
+
+def start_jobs() -> Consumer:
+    """A huey consumer with worker threads inside this process (Ctrl-C stays ours)."""
+    logging.getLogger("huey").setLevel(logging.WARNING)
+    consumer = huey.create_consumer(
+        workers=2, worker_type="thread", periodic=True, initial_delay=0.05, max_delay=0.5
+    )
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    consumer.start()
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
+    return consumer
+
+
+def deploy_menus(services: Services) -> threading.Thread:
+    """Put the rich menus on the fake platform in the background (drawing takes seconds).
+
+    The deployment links the cashier and the owner to their menus; customers see the
+    default. The simulator shows each persona's menu as soon as it is there.
+    """
+
+    def work() -> None:
+        try:
+            report = deploy(services.line, services.look, services.engine)
+        except Exception:
+            log.exception("the demo's rich menus could not be deployed")
+            return
+        log.info("demo rich menus ready: %d created, %d linked", len(report.created), report.linked)
+
+    thread = threading.Thread(target=work, name="demo-richmenus", daemon=True)
+    thread.start()
+    return thread
+
+
+@dataclass
+class Demo:
+    """A running demo; `stop()` ends everything it started."""
+
+    url: str
+    fake: FakeLine
+    services: Services
+    personas: list[Persona]
+    server: BaseWSGIServer
+    consumer: Consumer
+    put_back_queue: Callable[[], None]
+    instance_dir: Path
+    serving: threading.Thread
+    menus: threading.Thread
+
+    @property
+    def simulator_url(self) -> str:
+        return f"{self.url}/simulator"
+
+    def menus_ready(self, timeout: float = 60.0) -> bool:
+        """Wait for the rich menus to be on the fake platform."""
+        self.menus.join(timeout)
+        return not self.menus.is_alive()
+
+    def stop(self) -> None:
+        self.menus.join()
+        self.server.shutdown()
+        self.server.server_close()
+        self.serving.join(timeout=5)
+        self.consumer.stop(graceful=True)
+        self.fake.stop()
+        self.services.line.close()
+        self.services.engine.dispose()
+        self.put_back_queue()
+
+
+def _forget_old_demo(instance: Path) -> None:
+    for name in ("demo.db", "demo.db-wal", "demo.db-shm", "demo-jobs.db"):
+        (instance / name).unlink(missing_ok=True)
+
+
+def with_simulator(app: Flask) -> Flask:
+    """The shop's app with the chat simulator's pages beside it (`/simulator`)."""
+    app.register_blueprint(simulator_bp)
+    return app
+
+
+def start(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    fresh: bool = False,
+    instance_dir: Path | None = None,
+) -> Demo:
+    """Start the fake platform, the app, the job consumer; returns at once (see `run`)."""
+    instance = (instance_dir or Path(os.environ.get("INSTANCE_DIR", "instance"))).resolve()
+    instance.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        _forget_old_demo(instance)
+    database_url = f"sqlite:///{instance / 'demo.db'}"
+    prepare_database(database_url)
+    fake = FakeLine(channel_secret=SECRET, access_token=ACCESS_TOKEN).start()
+    services = build(demo_settings(fake.url, database_url))
+    server = make_server(host, port, with_simulator(create_app(services=services)), threaded=True)
+    local = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{server.server_port}"
+    personas = seed_cast(services, fake)
+    install(fake, personas, basic_id=BASIC_ID, image_origins={BASE_URL: local})
+    fake.deliver = http_delivery(f"{local}/callback")
+    put_back_queue = use_job_file(instance / "demo-jobs.db")
+    consumer = start_jobs()
+    serving = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+    )
+    serving.start()
+    menus = deploy_menus(services)
+    return Demo(
+        url=local,
+        fake=fake,
+        services=services,
+        personas=personas,
+        server=server,
+        consumer=consumer,
+        put_back_queue=put_back_queue,
+        instance_dir=instance,
+        serving=serving,
+        menus=menus,
+    )
+
+
+def banner(demo: Demo) -> str:
+    settings = demo.services.settings
+    return "\n".join(
+        [
+            "",
+            f"  line-loyalty demo: {settings.shop_name}",
+            f"  Open the chat simulator:  {demo.simulator_url}",
+            "",
+            "  Nok and Anna are customers who have not added the shop yet: tap Add friend.",
+            "  Bee is the cashier, Owner Dang the owner.",
+            "  Each has the rich menu of their role at the bottom of the phone (ready a few",
+            "  seconds after start); the keyboard button left of the menu bar shows the text box.",
+            "  Try: help, แต้ม, card, award 0812345678 350",
+            "  Verification SMS appear in the simulator's Phone messages panel.",
+            f"  Data: {demo.instance_dir / 'demo.db'} (start with --fresh to begin again)",
+            "  Stop with Ctrl-C.",
+            "",
+        ]
+    )
+
+
+def run(host: str = "127.0.0.1", port: int = 8000, fresh: bool = False) -> None:
+    """Serve the demo until Ctrl-C."""
+    demo = start(host, port, fresh=fresh)
+    print(banner(demo), flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("\n  Stopping the demo...", flush=True)
+    finally:
+        demo.stop()

@@ -1,5 +1,0 @@
-"""A fake LINE platform for tests and the demo (never used against real LINE)."""
-
-from bot.fakeline.server import FakeLine, FakeUser, sign
-
-__all__ = ["FakeLine", "FakeUser", "sign"]

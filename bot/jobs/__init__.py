@@ -1,0 +1,1 @@
+"""Work after the reply: the job queue, outbox sweeps, broadcasts, automations."""

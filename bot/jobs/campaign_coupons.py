@@ -1,0 +1,93 @@
+"""Broadcast coupons: one coupon of a reward for every recipient of a campaign.
+
+Plugs the coupons feature into `storage.campaigns` (its `CouponAttachment` hook and the
+"holding an unused coupon" audience). `install(tz)` runs wherever `Services` are
+installed, so the web process, the worker and the demo all have it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import tzinfo
+from typing import Any
+
+from sqlalchemy import Select, func
+from sqlmodel import Session, col, select
+
+from handlers.i18n import t
+from handlers.views.messages import Choice, as_json, text
+from storage import campaigns, clock, coupons, rewards
+from storage.models import Campaign, Coupon, CouponStatus, LedgerEntry
+
+log = logging.getLogger(__name__)
+
+
+def _key(campaign_id: int | None, member_id: int) -> str:
+    return f"campaign:{campaign_id}:{member_id}"
+
+
+class RewardCoupons:
+    """Gives each recipient a coupon with `coupons.grant_coupon` (no points charged)."""
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+
+    def rewards(self, session: Session, lang: str) -> list[tuple[int, str]]:
+        found = rewards.list_rewards(session, active_only=False)
+        return [
+            (r.id, r.name_en if lang == "en" and r.name_en else r.name_th) for r in found if r.id
+        ]
+
+    def messages(self, session: Session, reward_id: int, lang: str) -> list[dict[str, Any]]:
+        reward = rewards.get_reward(session, reward_id)
+        name = (
+            reward.name_en
+            if reward and lang == "en" and reward.name_en
+            else getattr(reward, "name_th", "")
+        )
+        choices = [Choice(t(lang, "qr_coupons"), t(lang, "cmd_coupons"))]
+        return as_json([text(t(lang, "bc_coupon_attached", reward=name), choices)])
+
+    def issue(self, session: Session, *, campaign: Campaign, member_ids: list[int]) -> None:
+        assert campaign.reward_id is not None
+        missing = 0
+        for member_id in member_ids:
+            coupon = coupons.grant_coupon(
+                session,
+                member_id=member_id,
+                reward_id=campaign.reward_id,
+                actor=f"campaign:{campaign.id}",
+                idempotency_key=_key(campaign.id, member_id),
+                tz=self.tz,
+            )
+            missing += coupon is None
+        if missing:
+            log.warning("campaign %s: reward out of stock for %d recipients", campaign.id, missing)
+
+    def used(self, session: Session, campaign: Campaign) -> int:
+        prefix = f"campaign:{campaign.id}:"
+        return int(
+            session.exec(
+                select(func.count())
+                .select_from(Coupon)
+                .join(LedgerEntry, col(LedgerEntry.id) == col(Coupon.ledger_entry_id))
+                .where(
+                    col(LedgerEntry.idempotency_key).startswith(prefix),
+                    col(Coupon.used_at).is_not(None),
+                )
+            ).one()
+        )
+
+
+def holding_unused_coupon() -> Select[Any]:
+    """Members with a live coupon: active, unused and not yet expired."""
+    return select(Coupon.member_id).where(
+        Coupon.status == CouponStatus.ACTIVE,
+        col(Coupon.used_at).is_(None),
+        col(Coupon.expires_at) > clock.now(),
+    )
+
+
+def install(tz: tzinfo) -> None:
+    campaigns.coupon_attachment = RewardCoupons(tz)
+    campaigns.EXTRA_AUDIENCES["unused_coupon"] = holding_unused_coupon

@@ -1,0 +1,146 @@
+"""The one LINE Messaging API client of a process (line-bot-sdk v3), and its errors."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from linebot.v3.messaging import (
+    ApiClient,
+    ApiException,
+    Configuration,
+    Message,
+    MessagingApi,
+    MessagingApiBlob,
+    MulticastRequest,
+    PushMessageRequest,
+    ReplyMessageRequest,
+    ShowLoadingAnimationRequest,
+)
+
+log = logging.getLogger(__name__)
+
+
+class LineError(Exception):
+    """LINE refused or failed a call. `retryable` says whether trying again may help."""
+
+    def __init__(self, status: int, body: str, retry_after: float | None = None) -> None:
+        super().__init__(f"LINE answered {status}: {body[:200]}")
+        self.status = status
+        self.body = body
+        self.retry_after = retry_after
+
+    @property
+    def retryable(self) -> bool:
+        return self.status == 429 or self.status >= 500 or self.status == 0
+
+
+@dataclass(frozen=True)
+class Quota:
+    """This month's message quota: `limit` None means no limit."""
+
+    limit: int | None
+    used: int
+
+
+@dataclass(frozen=True)
+class Profile:
+    display_name: str | None
+    language: str | None
+
+
+def _error(exc: ApiException) -> LineError:
+    headers = exc.headers or {}
+    retry_after = headers.get("Retry-After") or headers.get("retry-after")
+    try:
+        delay = float(retry_after) if retry_after else None
+    except ValueError:
+        delay = None
+    return LineError(exc.status or 0, str(exc.body or exc.reason or ""), delay)
+
+
+class LineClient:
+    """Reply, push, profile and content calls over two reused SDK API clients."""
+
+    def __init__(self, *, access_token: str, endpoint: str, data_endpoint: str) -> None:
+        self._api_client = ApiClient(Configuration(host=endpoint, access_token=access_token))
+        self._data_client = ApiClient(Configuration(host=data_endpoint, access_token=access_token))
+        self.api = MessagingApi(self._api_client)
+        self.blob = MessagingApiBlob(self._data_client)
+
+    def reply(self, reply_token: str, messages: list[Message]) -> None:
+        """Answer with the reply token (free). Raises LineError."""
+        try:
+            self.api.reply_message(ReplyMessageRequest(replyToken=reply_token, messages=messages))
+        except ApiException as exc:
+            raise _error(exc) from None
+
+    def push(self, to: str, messages: list[dict[str, Any]], retry_key: str) -> bool:
+        """Push (uses quota). True if sent now, False if LINE had already accepted this key."""
+        request = PushMessageRequest.from_dict({"to": to, "messages": messages})
+        try:
+            self.api.push_message(request, x_line_retry_key=retry_key)
+        except ApiException as exc:
+            if exc.status == 409:
+                return False
+            raise _error(exc) from None
+        return True
+
+    def multicast(self, to: list[str], messages: list[dict[str, Any]], retry_key: str) -> bool:
+        """The same messages to up to 500 users (uses quota); False if the key was accepted."""
+        request = MulticastRequest.from_dict({"to": to, "messages": messages})
+        try:
+            self.api.multicast(request, x_line_retry_key=retry_key)
+        except ApiException as exc:
+            if exc.status == 409:
+                return False
+            raise _error(exc) from None
+        return True
+
+    def quota(self) -> Quota:
+        """The monthly message quota and how much of it is used. Raises LineError."""
+        try:
+            quota = self.api.get_message_quota()
+            used = self.api.get_message_quota_consumption()
+        except ApiException as exc:
+            raise _error(exc) from None
+        limit = quota.value if quota.type == "limited" else None
+        return Quota(limit=limit, used=used.total_usage or 0)
+
+    def profile(self, user_id: str) -> Profile | None:
+        """The user's display name and app language; None if LINE will not say."""
+        try:
+            found = self.api.get_profile(user_id)
+        except ApiException as exc:
+            log.warning("profile of %s unavailable: %s", user_id, exc.status)
+            return None
+        return Profile(display_name=found.display_name, language=found.language)
+
+    def content(self, message_id: str) -> bytes:
+        """The bytes of an image (or other file) a user sent."""
+        try:
+            return bytes(self.blob.get_message_content(message_id))
+        except ApiException as exc:
+            raise _error(exc) from None
+
+    def show_loading(self, user_id: str, seconds: int = 5) -> None:
+        """The typing dots in the user's chat while a slow answer is prepared.
+
+        Only where an answer takes more than a moment: fetching a staff member's photo and
+        reading its QR (`bot.web.photos.with_photo`: the download, then about half a second for
+        a 9-megapixel photo); pictures drawn before the reply (charts) should call it too.
+        Replies built from the database (cards, points, rewards) take milliseconds, and
+        their images (member card and coupon QR) are drawn when LINE fetches them, after
+        the reply: no dots for those.
+        """
+        try:
+            self.api.show_loading_animation(
+                ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds)
+            )
+        except ApiException as exc:
+            log.info("loading animation refused: %s", exc.status)
+
+    def close(self) -> None:
+        self._api_client.close()
+        self._data_client.close()

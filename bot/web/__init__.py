@@ -1,0 +1,1 @@
+"""The web app: the webhook, media and privacy pages, the POS API."""

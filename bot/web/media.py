@@ -1,0 +1,125 @@
+"""Images LINE fetches from BASE_URL, behind unguessable tokens: member-card QR codes,
+coupons (ticket, preview, QR alone), reward and broadcast pictures, segment charts."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, current_app
+from werkzeug.routing import BaseConverter
+
+from handlers.coupon_views import coupon_face
+from handlers.views.charts import bar_chart
+from handlers.views.coupon_image import PREVIEW_WIDTH, CouponFace, render_coupon
+from handlers.views.insight_charts import draw_chart
+from handlers.views.qr import qr_png
+from storage import coupons, insight_series, media_files, members, rewards
+from storage.db import transaction
+
+bp = Blueprint("media", __name__, url_prefix="/media")
+
+
+class TokenConverter(BaseConverter):
+    """`<token:…>` in a route: only what `codes.token()` makes (URL-safe base64) matches, so
+    a NUL, a non-ASCII character or a 5,000-character guess is a 404 before any query."""
+
+    regex = r"[A-Za-z0-9_-]{1,64}"
+
+
+def award_link(basic_id: str, member_code: str) -> str:
+    """What a member card's QR holds: LINE opens the shop chat with `award <code>` typed."""
+    return f"https://line.me/R/oaMessage/{basic_id}/?{quote('award ' + member_code)}"
+
+
+@bp.get("/card/<token:token>.png")
+def member_card_qr(token: str) -> Response:
+    services = current_app.extensions["loyalty"]
+    with transaction(services.engine) as session:
+        member = members.find_member_by_card_token(session, token)
+        code = member.code if member else None
+    if code is None:
+        abort(404)
+    response = Response(qr_png(award_link(services.settings.basic_id, code)), mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+# rewards and coupons
+
+
+def _coupon_face(token: str) -> CouponFace | None:
+    services = current_app.extensions["loyalty"]
+    with transaction(services.engine) as session:
+        found = coupons.find_by_image_token(session, token)
+        if found is None:
+            return None
+        return coupon_face(services.shop, *found)
+
+
+def _png(data: bytes) -> Response:
+    response = Response(data, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@bp.get("/coupon/<token:token>.png")
+def coupon_picture(token: str) -> Response:
+    """The coupon as a ticket: reward, QR, code, expiry, shop."""
+    face = _coupon_face(token)
+    if face is None:
+        abort(404)
+    return _png(render_coupon(face))
+
+
+@bp.get("/coupon/<token:token>/preview.png")
+def coupon_preview(token: str) -> Response:
+    """The same ticket, small, for the chat's preview (LINE allows at most 1 MB)."""
+    face = _coupon_face(token)
+    if face is None:
+        abort(404)
+    return _png(render_coupon(face, width=PREVIEW_WIDTH))
+
+
+@bp.get("/coupon/<token:token>/qr.png")
+def coupon_qr(token: str) -> Response:
+    """The coupon's QR alone, for the Flex card."""
+    face = _coupon_face(token)
+    if face is None:
+        abort(404)
+    return _png(qr_png(face.qr_content))
+
+
+@bp.get("/picture/<token:token>.jpg")
+def reward_picture(token: str) -> Response:
+    """A reward's picture as the owner sent it (made at most 1024 px)."""
+    services = current_app.extensions["loyalty"]
+    with transaction(services.engine) as session:
+        stored = rewards.find_picture(session, token)
+        found = (stored.data, stored.content_type) if stored else None
+    if found is None:
+        abort(404)
+    response = Response(found[0], mimetype=found[1])
+    response.headers["Cache-Control"] = "public, max-age=604800"
+    return response
+
+
+# segments and broadcasts, insights
+
+
+@bp.get("/chart/<token:token>.png")
+def chart(token: str) -> Response:
+    """A chart (segments, or the owner's statistics): drawn from its stored numbers on the
+    first fetch, then kept."""
+    services = current_app.extensions["loyalty"]
+    with transaction(services.engine) as session:
+        row = media_files.find(session, token)
+        if row is None or not row.spec:
+            abort(404)
+        if row.data is None:
+            if row.kind == insight_series.CHART_KIND:
+                drawn = draw_chart(row.spec, services.settings.shop_color)
+            else:
+                drawn = bar_chart(row.spec)
+            media_files.keep_drawing(session, row, drawn)
+        data = row.data
+    return _png(data)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""What the conversation shows: Flex builders, cards, pictures, colours and fonts."""

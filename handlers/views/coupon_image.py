@@ -1,0 +1,293 @@
+"""The coupon as a picture: a paper-style ticket with the QR a cashier scans (Pillow).
+
+Thai is set in Noto Sans Thai (variable font, `fontpkg-noto-sans-thai`) through Pillow's
+raqm layout, which is what stacks tone marks and vowels over and under their consonants.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import qrcode
+from PIL import Image, ImageDraw, ImageFont
+from qrcode.constants import ERROR_CORRECT_M
+
+from handlers.views.colors import RGB, Palette
+from handlers.views.fonts import font
+
+log = logging.getLogger(__name__)
+
+SIZE = (1080, 1720)
+PREVIEW_WIDTH = 480
+INK = (34, 34, 34)
+GREY = (120, 120, 120)
+PAPER = (255, 255, 255)
+LINE_GREY = (200, 200, 200)
+MARGIN = 60
+RADIUS = 36
+NOTCH = 34
+HEADER_HEIGHT = 250
+TEAR_Y = 730
+BADGE_HEIGHT = 58
+QR_BOX = 540
+
+
+@dataclass(frozen=True)
+class CouponFace:
+    """What the coupon says; every label already in the words the shop wants printed."""
+
+    shop_name: str
+    title: str
+    reward_name: str
+    reward_subtitle: str | None
+    code: str
+    qr_content: str
+    valid_lines: tuple[str, ...]
+    hint: str
+    points_text: str
+    palette: Palette = Palette()
+
+
+@dataclass(frozen=True)
+class Inks:
+    """The shop's colours on the coupon (`handlers.views.colors`, as on its menus and cards)."""
+
+    band: RGB
+    on_band: RGB
+    accent: RGB
+    backdrop: RGB
+
+    @classmethod
+    def of(cls, palette: Palette) -> Inks:
+        return cls(palette.strong, palette.on_strong, palette.on_wash, palette.wash)
+
+
+def render_coupon(face: CouponFace, *, width: int | None = None) -> bytes:
+    """The coupon as PNG bytes; `width` scales it down (previews)."""
+    inks = Inks.of(face.palette)
+    image = Image.new("RGB", SIZE, inks.backdrop)
+    draw = ImageDraw.Draw(image)
+    _ticket(draw, inks)
+    _header(draw, face, inks)
+    _reward(draw, face, inks)
+    _tear_line(draw, inks)
+    _qr(image, face.qr_content)
+    _code_and_validity(draw, face)
+    if width is not None and width < SIZE[0]:
+        image = _shrink(image, width)
+    return _png(image, inks)
+
+
+def _shrink(image: Image.Image, width: int) -> Image.Image:
+    """Halve by averaging first (cheap), then Lanczos for the last step (sharp text)."""
+    factor = image.width // width
+    if factor >= 2:
+        image = image.reduce(factor)
+    height = round(SIZE[1] * width / SIZE[0])
+    return image.resize((width, height), Image.Resampling.LANCZOS)
+
+
+@lru_cache(maxsize=8)
+def _blends(inks: Inks) -> Image.Image:
+    """The palette: each ink faded into the ground it is drawn on, in 10 steps.
+
+    Everything on the coupon is one of these inks, its anti-aliased edge, or a mix of two
+    grounds, so mapping onto this palette loses nothing visible and is twice as fast as
+    choosing a palette per picture.
+    """
+    pairs = [
+        (INK, PAPER),
+        (GREY, PAPER),
+        (LINE_GREY, PAPER),
+        ((0, 0, 0), PAPER),
+        (inks.on_band, inks.band),
+        (inks.accent, inks.backdrop),
+        (inks.backdrop, PAPER),
+        (inks.band, inks.backdrop),
+    ]
+    colours: list[int] = []
+    for ink, ground in pairs:
+        for step in range(10):
+            mix = step / 9
+            colours += [round(i * mix + g * (1 - mix)) for i, g in zip(ink, ground, strict=True)]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(colours)
+    return palette
+
+
+def _png(image: Image.Image, inks: Inks) -> bytes:
+    """A palette PNG of the coupon's own colours: a third of the bytes of RGB."""
+    out = io.BytesIO()
+    image.quantize(palette=_blends(inks), dither=Image.Dither.NONE).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _ticket(draw: ImageDraw.ImageDraw, inks: Inks) -> None:
+    left, top, right, bottom = MARGIN, MARGIN, SIZE[0] - MARGIN, SIZE[1] - MARGIN
+    draw.rounded_rectangle((left, top, right, bottom), RADIUS, fill=PAPER)
+    draw.rounded_rectangle(
+        (left, top, right, top + HEADER_HEIGHT),
+        RADIUS,
+        fill=inks.band,
+        corners=(True, True, False, False),
+    )
+
+
+def _header(draw: ImageDraw.ImageDraw, face: CouponFace, inks: Inks) -> None:
+    center = SIZE[0] // 2
+    name = _fit(face.shop_name, 60, 36, SIZE[0] - 2 * MARGIN - 80, weight=700)
+    draw.text((center, MARGIN + 95), face.shop_name, font=name, fill=inks.on_band, anchor="mm")
+    title = font(34, 500)
+    draw.text((center, MARGIN + 180), face.title, font=title, fill=inks.on_band, anchor="mm")
+
+
+def _reward(draw: ImageDraw.ImageDraw, face: CouponFace, inks: Inks) -> None:
+    """Reward name (one or two lines), English name, points badge: centred above the tear."""
+    center = SIZE[0] // 2
+    width = SIZE[0] - 2 * MARGIN - 100
+    lines, size = _wrap(face.reward_name, width, sizes=(68, 62, 56, 50, 44), weight=700)
+    step = round(size * 1.45)
+    sub = _fit(face.reward_subtitle or "", 36, 26, width, weight=400)
+    height = step * len(lines) + (58 if face.reward_subtitle else 0) + 30 + BADGE_HEIGHT
+    y = MARGIN + HEADER_HEIGHT + (TEAR_Y - MARGIN - HEADER_HEIGHT - height) // 2
+    for line in lines:
+        draw.text((center, y + step // 2), line, font=font(size, 700), fill=INK, anchor="mm")
+        y += step
+    if face.reward_subtitle:
+        draw.text((center, y + 26), face.reward_subtitle, font=sub, fill=GREY, anchor="mm")
+        y += 58
+    _badge(draw, face.points_text, (center, y + 30), inks)
+
+
+def _badge(draw: ImageDraw.ImageDraw, label: str, at: tuple[int, int], inks: Inks) -> None:
+    center, top = at
+    small = font(30, 600)
+    left, _, right, _ = draw.textbbox((0, 0), label, font=small)
+    half = (right - left) // 2 + 32
+    bottom = top + BADGE_HEIGHT
+    draw.rounded_rectangle(
+        (center - half, top, center + half, bottom), BADGE_HEIGHT // 2, fill=inks.backdrop
+    )
+    middle = (center, top + BADGE_HEIGHT // 2)
+    draw.text(middle, label, font=small, fill=inks.accent, anchor="mm")
+
+
+def _tear_line(draw: ImageDraw.ImageDraw, inks: Inks) -> None:
+    """Dashes between two half-circle notches: the part the cashier keeps an eye on."""
+    left, right = MARGIN, SIZE[0] - MARGIN
+    for cx in (left, right):
+        draw.ellipse((cx - NOTCH, TEAR_Y - NOTCH, cx + NOTCH, TEAR_Y + NOTCH), fill=inks.backdrop)
+    x = left + NOTCH + 18
+    while x < right - NOTCH - 18:
+        draw.line((x, TEAR_Y, min(x + 18, right - NOTCH - 18), TEAR_Y), fill=LINE_GREY, width=4)
+        x += 32
+
+
+def _qr(image: Image.Image, content: str) -> None:
+    """The QR, drawn on whole pixels per module so every phone camera reads it."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(content)
+    code.make(fit=True)
+    modules = code.get_matrix()
+    side = len(modules)
+    dots = bytes(0 if dark else 255 for row in modules for dark in row)
+    scale = max(1, QR_BOX // side)
+    picture = Image.frombytes("L", (side, side), dots)
+    picture = picture.resize((side * scale, side * scale), Image.Resampling.NEAREST)
+    offset = (QR_BOX - side * scale) // 2
+    image.paste(picture, ((SIZE[0] - side * scale) // 2, TEAR_Y + 60 + offset))
+
+
+def _code_and_validity(draw: ImageDraw.ImageDraw, face: CouponFace) -> None:
+    center = SIZE[0] // 2
+    y = TEAR_Y + 60 + QR_BOX + 40
+    draw.text((center, y), _spaced(face.code), font=font(58, 700), fill=INK, anchor="mt")
+    y += 100
+    for n, line in enumerate(face.valid_lines):
+        style = font(34, 600) if n == 0 else font(28, 400)
+        draw.text((center, y), line, font=style, fill=INK if n == 0 else GREY, anchor="mt")
+        y += 52 if n == 0 else 44
+    hint = _fit(face.hint, 26, 20, SIZE[0] - 2 * MARGIN - 60, weight=400)
+    draw.text((center, SIZE[1] - MARGIN - 40), face.hint, font=hint, fill=GREY, anchor="mm")
+
+
+def _spaced(code: str) -> str:
+    """`C-7K3QX9ABC` -> `C-7K3 QX9 ABC`: easier to read aloud and type."""
+    prefix, _, body = code.partition("-")
+    groups = [body[i : i + 3] for i in range(0, len(body), 3)]
+    return f"{prefix}-" + " ".join(groups) if body else code
+
+
+def _width(text: str, size: int, weight: int) -> int:
+    left, _, right, _ = font(size, weight).getbbox(text)
+    return int(right - left)
+
+
+def _fit(
+    text: str, largest: int, smallest: int, width: int, *, weight: int
+) -> ImageFont.FreeTypeFont:
+    """The largest size from `largest` down to `smallest` at which `text` fits `width`."""
+    size = largest
+    while size > smallest and _width(text, size, weight) > width:
+        size -= 2
+    return font(size, weight)
+
+
+def _wrap(text: str, width: int, *, sizes: tuple[int, ...], weight: int) -> tuple[list[str], int]:
+    """One line if it fits at some size, else the most even two lines; shrink as needed."""
+    for size in sizes:
+        if _width(text, size, weight) <= width:
+            return [text], size
+    pieces = _pieces(text)
+    for size in sizes:
+        best = _best_split(pieces, size, weight)
+        if best is not None and max(_width(line, size, weight) for line in best) <= width:
+            return best, size
+    lines = _best_split(pieces, sizes[-1], weight) or [text]
+    return lines, sizes[-1]
+
+
+def _best_split(pieces: list[str], size: int, weight: int) -> list[str] | None:
+    """Two lines cut between pieces so the wider line is as narrow as it can be."""
+    best: list[str] | None = None
+    widest = 0
+    for cut in range(1, len(pieces)):
+        lines = ["".join(pieces[:cut]).strip(), "".join(pieces[cut:]).strip()]
+        wider = max(_width(line, size, weight) for line in lines)
+        if best is None or wider < widest:
+            best, widest = lines, wider
+    return best
+
+
+def _pieces(text: str) -> list[str]:
+    """Words (with their leading space); a word too long is cut into letter clusters.
+
+    A cluster is a base letter with the marks above and below it, and a Thai leading
+    vowel (เ แ โ ใ ไ) stays with the consonant after it, so a cut never strands a mark.
+    """
+    words = text.replace("\n", " ").split(" ")
+    pieces: list[str] = []
+    for n, word in enumerate(words):
+        lead = " " if n else ""
+        if len(word) <= 12:
+            pieces.append(lead + word)
+            continue
+        clusters = _clusters(word)
+        pieces.append(lead + clusters[0])
+        pieces.extend(clusters[1:])
+    return pieces
+
+
+def _clusters(word: str) -> list[str]:
+    clusters: list[str] = []
+    for char in word:
+        joins = unicodedata.category(char) in ("Mn", "Mc") or char in "ะาำๅ"
+        if clusters and (joins or clusters[-1][-1] in "เแโใไ"):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    return clusters

@@ -1,0 +1,38 @@
+"""Flex layouts for the automations: the invite-a-friend card."""
+
+from __future__ import annotations
+
+from linebot.v3.messaging import FlexMessage
+
+from handlers.views.messages import MUTED, Choice, FlexColors, flex, flex_box, flex_text
+
+
+def invite_card(
+    *,
+    alt_text: str,
+    title: str,
+    body: str,
+    button: str,
+    uri: str,
+    colors: FlexColors,
+    choices: list[Choice],
+) -> FlexMessage:
+    """A card with one button that opens LINE's share sheet with the invite typed in."""
+    share = {
+        "type": "button",
+        "style": colors.button_style,
+        "color": colors.band,
+        "action": {"type": "uri", "label": button[:40], "uri": uri},
+    }
+    bubble = {
+        "type": "bubble",
+        "body": flex_box(
+            [
+                flex_text(title, weight="bold", size="lg", color=colors.accent),
+                flex_text(body, size="sm", color=MUTED),
+            ],
+            spacing="md",
+        ),
+        "footer": flex_box([share]),
+    }
+    return flex(alt_text, bubble, choices)

@@ -1,0 +1,230 @@
+"""Builders for the LINE messages the bot sends, and the one postback codec.
+
+Handlers compose replies from these; nothing else constructs SDK message objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from linebot.v3.messaging import (
+    FlexContainer,
+    FlexMessage,
+    ImageMessage,
+    Message,
+    MessageAction,
+    PostbackAction,
+    QuickReply,
+    QuickReplyItem,
+    TextMessage,
+    URIAction,
+)
+
+from handlers.views.colors import Palette, hex_of
+
+MAX_POSTBACK = 300
+MAX_TEXT = 5000
+MAX_QUICK_REPLIES = 13
+MAX_QUICK_LABEL = 20
+MAX_BUBBLES = 12
+MUTED = "#888888"
+QUIET_BUTTON = "#EEEEEE"
+
+
+def postback_data(action: str, **params: str | int) -> str:
+    """Encode a postback (`action=redeem&reward=12`); at most 300 characters."""
+    data = urlencode({"action": action, **{k: str(v) for k, v in params.items()}})
+    if len(data) > MAX_POSTBACK:
+        raise ValueError(f"postback data over {MAX_POSTBACK} characters: {data[:40]}...")
+    return data
+
+
+def parse_postback(data: str) -> dict[str, str]:
+    """Decode postback data; unknown shapes (or control characters, which no button of
+    ours sends and a database may refuse) decode to an empty dict."""
+    try:
+        fields = dict(parse_qsl(data, strict_parsing=True, max_num_fields=20))
+    except ValueError:
+        return {}
+    if any(ch < " " or ch == "\x7f" for pair in fields.items() for part in pair for ch in part):
+        return {}
+    return fields
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A quick-reply button: sends `text` when tapped, or a postback when `data` is set."""
+
+    label: str
+    text: str | None = None
+    data: str | None = None
+
+    def action(self) -> MessageAction | PostbackAction:
+        label = self.label[:MAX_QUICK_LABEL]
+        if self.data is not None:
+            return PostbackAction(label=label, data=self.data, displayText=self.text or label)
+        return MessageAction(label=label, text=self.text or self.label)
+
+
+def quick_reply(choices: list[Choice]) -> QuickReply | None:
+    if not choices:
+        return None
+    items = [QuickReplyItem(action=c.action()) for c in choices[:MAX_QUICK_REPLIES]]
+    return QuickReply(items=items)
+
+
+def text(body: str, choices: list[Choice] | None = None) -> TextMessage:
+    """A text message (cut to LINE's 5000 characters) with optional quick replies."""
+    if len(body) > MAX_TEXT:
+        body = body[: MAX_TEXT - 1] + "…"
+    return TextMessage(text=body, quickReply=quick_reply(choices or []))
+
+
+def image(url: str, preview_url: str | None = None) -> ImageMessage:
+    return ImageMessage(originalContentUrl=url, previewImageUrl=preview_url or url)
+
+
+def flex(
+    alt_text: str, contents: dict[str, Any], choices: list[Choice] | None = None
+) -> FlexMessage:
+    """A Flex message; `alt_text` is what shows in notifications (at most 400 characters)."""
+    return FlexMessage(
+        altText=alt_text[:400],
+        contents=FlexContainer.from_dict(contents),
+        quickReply=quick_reply(choices or []),
+    )
+
+
+@dataclass(frozen=True)
+class FlexColors:
+    """The shop colour on Flex messages: the header band, text on it, accents, buttons."""
+
+    band: str
+    on_band: str
+    accent: str
+    button_style: str  # "primary" draws a white label, "secondary" a dark one
+
+    @classmethod
+    def of(cls, shop_color: str) -> FlexColors:
+        palette = Palette.of(shop_color)
+        return cls(
+            band=hex_of(palette.strong),
+            on_band=hex_of(palette.on_strong),
+            accent=hex_of(palette.on_wash),
+            button_style="secondary" if palette.light else "primary",
+        )
+
+
+def flex_text(value: str, **style: Any) -> dict[str, Any]:
+    """A Flex text that wraps (Thai has no spaces between words: LINE breaks it itself)."""
+    return {"type": "text", "text": value, "wrap": True, **style}
+
+
+def flex_box(contents: list[dict[str, Any]], **style: Any) -> dict[str, Any]:
+    return {"type": "box", "layout": "vertical", "contents": contents, **style}
+
+
+def flex_row(label: str, value: str) -> dict[str, Any]:
+    """A fact: the label muted on the left, the value bold on the right."""
+    return {
+        "type": "box",
+        "layout": "horizontal",
+        "contents": [
+            flex_text(label, size="sm", color=MUTED, flex=2),
+            flex_text(value, size="sm", weight="bold", align="end", flex=3),
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class Button:
+    """A Flex button: a postback when `data` is set, else it sends `text`."""
+
+    label: str
+    data: str | None = None
+    text: str | None = None
+    primary: bool = True
+
+    def as_flex(self, colors: FlexColors) -> dict[str, Any]:
+        label = self.label[:40]
+        if self.data is not None:
+            action = {"type": "postback", "label": label, "data": self.data, "displayText": label}
+        else:
+            action = {"type": "message", "label": label, "text": self.text or label}
+        return {
+            "type": "button",
+            "style": colors.button_style if self.primary else "secondary",
+            "color": colors.band if self.primary else QUIET_BUTTON,
+            "height": "sm",
+            "action": action,
+        }
+
+
+@dataclass(frozen=True)
+class QrCard:
+    """A card to show at the counter: the shop's band, a QR to scan, a code and facts."""
+
+    shop_name: str
+    title: str
+    qr_url: str
+    headline: list[str]  # the last line is the code, shown largest
+    rows: list[tuple[str, str]]
+    hint: str
+
+
+def qr_bubble(card: QrCard, colors: FlexColors) -> dict[str, Any]:
+    """The member card and the coupon share this shape, so the cashier knows both at a glance."""
+    *above, code = card.headline
+    return {
+        "type": "bubble",
+        "header": flex_box(
+            [
+                flex_text(card.shop_name, color=colors.on_band, weight="bold", size="sm"),
+                flex_text(card.title, color=colors.on_band, weight="bold", size="lg"),
+            ],
+            backgroundColor=colors.band,
+        ),
+        "hero": {
+            "type": "image",
+            "url": card.qr_url,
+            "size": "full",
+            "aspectRatio": "1:1",
+            "aspectMode": "fit",
+        },
+        "body": flex_box(
+            [
+                *[flex_text(line, weight="bold", size="lg", align="center") for line in above],
+                flex_text(code, weight="bold", size="xl", align="center"),
+                {"type": "separator", "margin": "md"},
+                *[flex_row(label, value) for label, value in card.rows],
+                flex_text(card.hint, size="xs", color=MUTED, margin="md"),
+            ],
+            spacing="sm",
+        ),
+    }
+
+
+def member_card(alt_text: str, card: QrCard, colors: FlexColors) -> FlexMessage:
+    """The member card: the shop's band, the QR a cashier scans, the code and a few facts."""
+    return flex(alt_text, qr_bubble(card, colors))
+
+
+def carousel(
+    alt_text: str, bubbles: list[dict[str, Any]], choices: list[Choice] | None = None
+) -> FlexMessage:
+    """One bubble alone, or a carousel of at most 12."""
+    if len(bubbles) == 1:
+        return flex(alt_text, bubbles[0], choices)
+    contents = {"type": "carousel", "contents": bubbles[:MAX_BUBBLES]}
+    return flex(alt_text, contents, choices)
+
+
+def link_button(label: str, uri: str) -> URIAction:
+    return URIAction(label=label[:40], uri=uri)
+
+
+def as_json(messages: list[Message]) -> list[dict[str, Any]]:
+    """Messages as the JSON LINE receives (for the outbox)."""
+    return [m.to_dict() for m in messages]
