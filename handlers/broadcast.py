@@ -11,8 +11,9 @@ import re
 
 from linebot.v3.messaging import Message
 
+from handlers.jobs import Job
 from handlers.numbers import whole_number
-from handlers.router import Context, Job, normalise, router
+from handlers.router import Context, normalise, router
 from handlers.views.messages import Choice, as_json, image, text
 from storage import campaign_report, campaigns, dialogs, rewards, segments
 from storage.models import Role

@@ -12,7 +12,8 @@ from sqlmodel import Session
 
 import handlers  # noqa: F401  (registers routes)
 from handlers.i18n import t
-from handlers.router import Context, Event, Job, Shop, record_jobs, router
+from handlers.jobs import Job, record_jobs
+from handlers.router import Context, Event, Shop, router
 from handlers.views.messages import text
 from storage import dialogs, events, members, ratelimit
 from storage.db import lost_a_race, transaction

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
+from handlers.jobs import Job
 from handlers.numbers import whole_number
-from handlers.router import Context, Job, router
+from handlers.router import Context, router
 from handlers.views.messages import Choice, text
 from storage import members, staff
 from storage.models import Role

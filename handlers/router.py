@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
@@ -19,9 +19,10 @@ from linebot.v3.messaging import Message
 from sqlmodel import Session
 
 from handlers.i18n import t
+from handlers.jobs import Job
 from handlers.views.messages import FlexColors, as_json, parse_postback
 from handlers.views.messages import text as text_message
-from storage import audit, dialogs, outbox, queued_jobs
+from storage import audit, dialogs, outbox
 from storage.models import Dialog, LineUser, Member, Role
 
 Handler = Callable[["Context"], list[Message]]
@@ -67,45 +68,6 @@ class Shop:
     @property
     def oa_message_base(self) -> str:
         return f"https://line.me/R/oaMessage/{self.basic_id}/?"
-
-
-JOB_KINDS = frozenset(
-    {
-        "deliver_push",
-        "send_sms",
-        "refresh_profile",
-        "link_richmenu",
-        "send_broadcast",
-        "refresh_quota",
-        "refresh_scores",
-        "send_winback_offers",
-    }
-)  # bot.jobs.tasks has a task of each name (checked when it is imported)
-
-
-@dataclass(frozen=True)
-class Job:
-    """Work to do after the transaction commits (a push, an SMS); an unknown kind fails here,
-    inside the transaction, not after the commit."""
-
-    name: str
-    kwargs: dict[str, Any]
-    ticket: int | None = None  # its queued_job row (a push's record is its outbox row)
-
-    def __post_init__(self) -> None:
-        if self.name not in JOB_KINDS:
-            raise ValueError(f"unknown job kind {self.name!r}")
-
-
-def record_jobs(session: Session, jobs: list[Job]) -> list[Job]:
-    """Write each job (but pushes, already in the outbox) in the event's transaction, so a
-    queue that is down when it commits loses none of them: the sweep runs them later."""
-    return [
-        job
-        if job.name == "deliver_push"
-        else replace(job, ticket=queued_jobs.record(session, job.name, job.kwargs))
-        for job in jobs
-    ]
 
 
 @dataclass

@@ -6,7 +6,8 @@ from linebot.v3.messaging import Message
 from sqlmodel import Session
 
 from handlers.i18n import t
-from handlers.router import Context, Job, Shop, router
+from handlers.jobs import Job
+from handlers.router import Context, Shop, router
 from handlers.views.messages import Choice, postback_data, text
 from storage import lifecycle, members, phones, segment_alert
 from storage.models import Role

@@ -6,7 +6,8 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 
-from handlers.router import Context, Job, router
+from handlers.jobs import Job
+from handlers.router import Context, router
 from handlers.views.messages import Choice, flex, image, postback_data, text
 from storage import campaigns, media_files, segments
 from storage.models import Role

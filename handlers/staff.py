@@ -9,8 +9,9 @@ from linebot.v3.messaging import Message
 
 from handlers import lifecycle_messages
 from handlers.customer import notify
+from handlers.jobs import Job
 from handlers.numbers import whole_number
-from handlers.router import Context, Job, router
+from handlers.router import Context, router
 from handlers.views.messages import Choice, text
 from storage import codes, dialogs, ledger, members, phones, staff
 from storage.members import MEMBER_CODE_PREFIX

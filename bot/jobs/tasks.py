@@ -14,7 +14,7 @@ from bot.line.client import LineError
 from bot.services import current
 from handlers.i18n import language_for
 from handlers.insights import weekly_summary
-from handlers.router import JOB_KINDS, Job
+from handlers.jobs import JOB_KINDS, Job
 from handlers.views.messages import as_json
 from richmenus.api import RichMenuError
 from richmenus.linking import link_for_role

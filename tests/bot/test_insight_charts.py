@@ -8,8 +8,8 @@ import pytest
 from PIL import Image, ImageFont, features
 
 from handlers import insight_views as views
-from handlers.views.insight_charts import bar_chart, draw_chart, heat_map, nice_ceiling
 from handlers.views.fonts import LAYOUT
+from handlers.views.insight_charts import bar_chart, draw_chart, heat_map, nice_ceiling
 from storage.insight_series import Cohort, MonthRow
 
 ROWS = [

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from bot.demo.fakeline import FakeLine, FakeUser
 from bot.jobs.queue import huey
 from bot.jobs.tasks import resend_stale_pushes, run_lost_jobs
-from handlers.router import Job
+from handlers.jobs import Job
 from storage import clock
 from storage.models import OutboxMessage, QueuedJob, Role
 from tests.conftest import Line, texts
