@@ -1,18 +1,1 @@
-"""The conversation. Importing this package registers every route on `router`."""
-
-from handlers import (  # noqa: F401  (registers routes)
-    automations_customer,
-    automations_owner,
-    broadcast,
-    coupons_staff,
-    customer,
-    insights,
-    owner,
-    photo_qr,
-    privacy,
-    rewards,
-    rewards_owner,
-    segment_alert_owner,
-    segments,
-    staff,
-)
+"""The conversation: routing, dialogs, permissions, catalogs, and what it shows (`views/`)."""

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-import handlers  # noqa: F401  (registers routes)
+from handlers import routes  # noqa: F401  (registers them)
 from handlers.i18n import t
 from handlers.jobs import Job, record_jobs
 from handlers.router import Context, Event, Shop, router

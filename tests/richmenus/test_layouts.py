@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-import handlers  # noqa: F401  (registers routes)
 from bot.demo.fakeline.richmenu_rules import check_menu
+from handlers import routes  # noqa: F401  (registers them)
 from handlers.router import normalise, router
 from handlers.views.messages import parse_postback
 from richmenus.draw import MAX_BYTES, picture, render

@@ -1,0 +1,18 @@
+"""Every route of the conversation: importing this module registers them all on `router`."""
+
+from handlers import (  # noqa: F401  (registers routes)
+    automations_customer,
+    automations_owner,
+    broadcast,
+    coupons_staff,
+    customer,
+    insights,
+    owner,
+    photo_qr,
+    privacy,
+    rewards,
+    rewards_owner,
+    segment_alert_owner,
+    segments,
+    staff,
+)
