@@ -19,21 +19,13 @@ from linebot.v3.messaging import (
     ShowLoadingAnimationRequest,
 )
 
+from richmenus.api import RichMenuError
+
 log = logging.getLogger(__name__)
 
 
-class LineError(Exception):
+class LineError(RichMenuError):
     """LINE refused or failed a call. `retryable` says whether trying again may help."""
-
-    def __init__(self, status: int, body: str, retry_after: float | None = None) -> None:
-        super().__init__(f"LINE answered {status}: {body[:200]}")
-        self.status = status
-        self.body = body
-        self.retry_after = retry_after
-
-    @property
-    def retryable(self) -> bool:
-        return self.status == 429 or self.status >= 500 or self.status == 0
 
 
 @dataclass(frozen=True)
