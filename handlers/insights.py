@@ -10,7 +10,7 @@ from linebot.v3.messaging import Message
 from sqlmodel import Session
 
 from handlers import insight_views as views
-from handlers.i18n import t
+from handlers.i18n import on_or_off, t
 from handlers.numbers import whole_number
 from handlers.router import Context, Shop, router
 from handlers.staff import to_satang
@@ -58,7 +58,7 @@ def charts(ctx: Context, period: Period) -> list[Message]:
     ]
 
 
-@router.command("stats", "สถิติ", "statistics", min_role=Role.OWNER, slow=True)
+@router.command("stats", min_role=Role.OWNER, slow=True)
 def show_stats(ctx: Context) -> list[Message]:
     """`stats`, `stats 2026-10`, `stats 90d`: the shop's figures and three charts."""
     if ctx.args in (["formulas"], ["สูตร"]):
@@ -77,10 +77,10 @@ def show_stats(ctx: Context) -> list[Message]:
     return [text("\n".join(lines), choices), *charts(ctx, period)]
 
 
-@router.command("weekly summary", "สรุปรายสัปดาห์", min_role=Role.OWNER)
+@router.command("weekly summary", min_role=Role.OWNER)
 def weekly_summary_switch(ctx: Context) -> list[Message]:
     """`weekly summary on|off`: the Monday 09:00 summary of last week, for this owner."""
-    wanted = {"on": True, "เปิด": True, "off": False, "ปิด": False}.get(" ".join(ctx.args))
+    wanted = on_or_off(" ".join(ctx.args))
     if wanted is None:
         state = ctx.t("word_on" if weekly.is_on(ctx.session, ctx.user.line_user_id) else "word_off")
         return [text(ctx.t("weekly_usage", state=state))]
@@ -88,7 +88,7 @@ def weekly_summary_switch(ctx: Context) -> list[Message]:
     return [text(ctx.t("weekly_on" if wanted else "weekly_off"))]
 
 
-@router.command("reward cost", "ต้นทุนรางวัล", min_role=Role.OWNER)
+@router.command("reward cost", min_role=Role.OWNER)
 def set_reward_cost(ctx: Context) -> list[Message]:
     """`reward cost <number> <baht>`: what one unit costs the shop (values points in baht)."""
     number = whole_number(ctx.args[0].lstrip("#")) if len(ctx.args) == 2 else None
