@@ -11,7 +11,7 @@ import re
 
 from linebot.v3.messaging import Message
 
-from handlers.i18n import means
+from handlers.i18n import any_of, means
 from handlers.jobs import Job
 from handlers.numbers import whole_number
 from handlers.router import Context, router
@@ -21,8 +21,8 @@ from storage.models import Role
 
 DIALOG = "broadcast"
 MAX_HOLDOUT = 50
-_HOLDOUT = re.compile(r"^(?:holdout|hold-out|กันไว้)\s*(\d{1,3})\s*%?$")
-_COUPON = re.compile(r"^(?:coupon|คูปอง)\s*(\d{1,6})$")
+_HOLDOUT = re.compile(rf"^{any_of('holdout')}\s*(\d{{1,3}})\s*%?$")
+_COUPON = re.compile(rf"^{any_of('coupon')}\s*(\d{{1,6}})$")
 
 
 def audiences() -> list[str]:

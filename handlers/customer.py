@@ -15,6 +15,7 @@ from storage.models import EntryKind, LineUser, Member, Role, id_of
 
 NOTICE_VERSION = "1"
 LANGUAGE_WORDS = {"th": "thai", "en": "english"}  # each language by its name, a WORDS key
+NAMES = {"th": "ไทย", "en": "English"}  # each language in its own words
 
 
 def menu(ctx: Context) -> list[Choice]:
@@ -281,7 +282,7 @@ def set_language(ctx: Context) -> list[Message]:
     wanted = (ctx.args or [""])[0]
     wanted = next((lang for lang, word in LANGUAGE_WORDS.items() if means(wanted, word)), wanted)
     if wanted not in LANGUAGES:
-        choices = [Choice("ไทย", "language th"), Choice("English", "language en")]
+        choices = [Choice(name, f"{ctx.t('cmd_language')} {lang}") for lang, name in NAMES.items()]
         return [text(ctx.t("language_which"), choices)]
     ctx.user.language = wanted
     return [text(ctx.t("language_set"), menu(ctx))]

@@ -15,6 +15,7 @@ English counts take the noun's two forms after a slash: `{points:point/points}` 
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 from typing import Any
@@ -67,6 +68,12 @@ def command_words(key: str) -> tuple[str, ...]:
 def means(typed: str, word: str) -> bool:
     """Whether `typed` is the word `word` (a `WORDS` key) in any language."""
     return normalise(typed) in {normalise(w) for lang in LANGUAGES for w in WORDS[lang][word]}
+
+
+def any_of(word: str) -> str:
+    """A regular expression matching the word `word` in any language (already normalised)."""
+    said = {normalise(w) for lang in LANGUAGES for w in WORDS[lang][word]}
+    return "(?:" + "|".join(re.escape(w) for w in sorted(said, key=len, reverse=True)) + ")"
 
 
 def on_or_off(typed: str) -> bool | None:

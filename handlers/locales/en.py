@@ -1,4 +1,7 @@
-"""English text."""
+"""English: the words of each command, the answers typed in a step, and the texts.
+
+Counts name both forms of their noun: `{points:point/points}` (see `handlers.i18n`).
+"""
 
 COMMANDS: dict[str, tuple[str, ...]] = {
     # route key (as the audit log names it): the words that start it; a button sends the first
@@ -56,9 +59,13 @@ WORDS: dict[str, tuple[str, ...]] = {
     "off": ("off",),
     "none": ("none", "no", "off", "-", "0"),
     "resend": ("resend",),
+    "formulas": ("formulas",),
     "refresh": ("refresh",),
     "thai": ("thai",),
     "english": ("english",),
+    "holdout": ("holdout", "hold-out"),
+    "coupon": ("coupon",),
+    "days": ("days", "day", "d"),
     "bc_send": ("send", "confirm"),
     "bc_test": ("broadcast test", "test"),
     "bc_edit": ("edit",),

@@ -1,4 +1,4 @@
-"""Thai text (the default)."""
+"""Thai, the default: the words of each command, the answers typed in a step, and the texts."""
 
 COMMANDS: dict[str, tuple[str, ...]] = {
     # route key (as the audit log names it): the words that start it; a button sends the first
@@ -56,9 +56,13 @@ WORDS: dict[str, tuple[str, ...]] = {
     "off": ("ปิด",),
     "none": ("ไม่มี", "ปิด", "-", "0"),
     "resend": ("ส่งใหม่",),
+    "formulas": ("สูตร",),
     "refresh": ("อัปเดต",),
     "thai": ("ไทย",),
     "english": ("อังกฤษ",),
+    "holdout": ("กันไว้",),
+    "coupon": ("คูปอง",),
+    "days": ("วัน",),
     "bc_send": ("ส่งเลย", "ยืนยัน"),
     "bc_test": ("ทดสอบ",),
     "bc_edit": ("แก้ไข",),
