@@ -14,7 +14,6 @@ from storage import clock, dialogs, ledger, members, phones, privacy, tiers, ver
 from storage.models import EntryKind, LineUser, Member, Role, id_of
 
 NOTICE_VERSION = "1"
-LANGUAGE_WORDS = {"th": "thai", "en": "english"}  # each language by its name, a WORDS key
 NAMES = {"th": "ไทย", "en": "English"}  # each language in its own words
 
 
@@ -280,7 +279,7 @@ def show_help(ctx: Context) -> list[Message]:
 def set_language(ctx: Context) -> list[Message]:
     """Switch between Thai and English."""
     wanted = (ctx.args or [""])[0]
-    wanted = next((lang for lang, word in LANGUAGE_WORDS.items() if means(wanted, word)), wanted)
+    wanted = next((lang for lang in LANGUAGES if means(wanted, f"lang_{lang}")), wanted)
     if wanted not in LANGUAGES:
         choices = [Choice(name, f"{ctx.t('cmd_language')} {lang}") for lang, name in NAMES.items()]
         return [text(ctx.t("language_which"), choices)]

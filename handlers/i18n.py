@@ -65,14 +65,18 @@ def command_words(key: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(said))
 
 
+def _said(word: str) -> set[str]:
+    return {normalise(w) for lang in LANGUAGES for w in WORDS[lang][word]}
+
+
 def means(typed: str, word: str) -> bool:
     """Whether `typed` is the word `word` (a `WORDS` key) in any language."""
-    return normalise(typed) in {normalise(w) for lang in LANGUAGES for w in WORDS[lang][word]}
+    return normalise(typed) in _said(word)
 
 
 def any_of(word: str) -> str:
     """A regular expression matching the word `word` in any language (already normalised)."""
-    said = {normalise(w) for lang in LANGUAGES for w in WORDS[lang][word]}
+    said = _said(word)
     return "(?:" + "|".join(re.escape(w) for w in sorted(said, key=len, reverse=True)) + ")"
 
 
