@@ -13,7 +13,7 @@ from linebot.v3.messaging import Message
 
 from handlers import lifecycle_messages as say
 from handlers.customer import AFTER_REGISTRATION, menu
-from handlers.i18n import CATALOGS
+from handlers.i18n import CATALOGS, means
 from handlers.router import Context, normalise, router
 from handlers.views.lifecycle_cards import invite_card
 from handlers.views.messages import Choice, text
@@ -103,7 +103,7 @@ def read_birthday(typed: str) -> tuple[int, int] | None:
 
 
 def _is_skip(ctx: Context) -> bool:
-    return ctx.text in {normalise(catalog["word_skip"]) for catalog in CATALOGS.values()}
+    return means(ctx.text, "skip")
 
 
 @router.step(BIRTHDAY, "date", min_role=Role.CUSTOMER)
@@ -131,7 +131,7 @@ def _day_month(ctx: Context, day: int, month: int) -> str:
     return f"{day} {ctx.t('months').split()[month - 1]}"
 
 
-@router.command("birthday", "วันเกิด")
+@router.command("birthday")
 def birthday(ctx: Context) -> list[Message]:
     """`birthday 15/3`: give (or correct) the birthday; without a date, say it and ask."""
     member = ctx.member
@@ -166,7 +166,7 @@ def share_link(ctx: Context, member: Member, points: int) -> str:
     return "https://line.me/R/share?text=" + quote(message, safe="")
 
 
-@router.command("invite", "ชวนเพื่อน", "invite a friend", "แนะนำเพื่อน")
+@router.command("invite")
 def invite(ctx: Context) -> list[Message]:
     """The member's invite: a button that shares the shop's link and their code."""
     member, config = ctx.member, _enabled(ctx, "referral")
@@ -188,7 +188,7 @@ def invite(ctx: Context) -> list[Message]:
     ]
 
 
-@router.command("friend", "เพื่อนชวน", "invited by")
+@router.command("friend")
 def came_with_invite(ctx: Context) -> list[Message]:
     """`friend <code>`: the friend who was invited sends the inviter's member code."""
     config = _enabled(ctx, "referral")

@@ -11,15 +11,13 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 
-from handlers.i18n import CATALOGS
+from handlers.i18n import CATALOGS, means, on_or_off
 from handlers.router import Context, normalise, router
 from handlers.views.messages import Choice, text
 from storage import automation_runs, automation_settings, clock, lots, rewards
 from storage.automation_runs import Activity
 from storage.automation_settings import AUTOMATIONS, BY_NAME, Automation, BadSetting, Knob
 from storage.models import Role
-
-ON_WORDS = {"on": True, "เปิด": True, "off": False, "ปิด": False}
 
 
 def _names() -> dict[str, str]:
@@ -67,10 +65,10 @@ def _block(ctx: Context, automation: Automation, done: Activity) -> str:
 
 
 def _choices(ctx: Context) -> list[Choice]:
-    return [Choice(ctx.t("qr_automations"), "automations")]
+    return [Choice(ctx.t("qr_automations"), ctx.t("cmd_automations"))]
 
 
-@router.command("automations", "ระบบอัตโนมัติ", min_role=Role.OWNER)
+@router.command("automations", min_role=Role.OWNER)
 def show_automations(ctx: Context) -> list[Message]:
     """Each automation: on or off, its settings, and what it did in the last 30 days."""
     activity = automation_runs.activity(ctx.session, automation_runs.last_30_days())
@@ -83,20 +81,21 @@ def show_automations(ctx: Context) -> list[Message]:
     ]
 
 
-@router.command("automation", "ตั้งค่าอัตโนมัติ", min_role=Role.OWNER)
+@router.command("automation", min_role=Role.OWNER)
 def tune_automation(ctx: Context) -> list[Message]:
     """`automation <name> on|off` or `automation <name> <setting> <value>`."""
     name = NAMES.get(ctx.args[0]) if ctx.args else None
     if name is None or len(ctx.args) < 2:
         return [text(ctx.t("auto_usage"), _choices(ctx))]
     automation = BY_NAME[name]
-    if len(ctx.args) == 2 and ctx.args[1] in ON_WORDS and automation.switchable:
-        return _switch(ctx, automation, ON_WORDS[ctx.args[1]])
+    switched = on_or_off(ctx.args[1]) if len(ctx.args) == 2 else None
+    if switched is not None and automation.switchable:
+        return _switch(ctx, automation, switched)
     knob = automation.knob(ctx.args[1])
     if knob is None or len(ctx.args) != 3:
         return [text(ctx.t("auto_unknown_setting", name=name), _choices(ctx))]
     try:
-        value = automation_settings.read_value(ctx.session, knob, ctx.args[2])
+        value = _read(ctx, knob, ctx.args[2])
         automation_settings.tune(ctx.session, name, knob.key, value, by=ctx.user.line_user_id)
     except BadSetting:
         tiers = name == "tiers" and knob.kind == "whole"
@@ -104,6 +103,13 @@ def tune_automation(ctx: Context) -> list[Message]:
         values = {"setting": knob.key, "low": f"{knob.low:,}", "high": f"{knob.high:,}"}
         return [text(ctx.t(key, **values), _choices(ctx))]
     return _saved(ctx, automation, "auto_tuned")
+
+
+def _read(ctx: Context, knob: Knob, typed: str) -> Any:
+    """The value the owner typed; `none` (`ไม่มี`) for a coupon is no coupon."""
+    if knob.kind == "reward" and means(typed, "none"):
+        return None
+    return automation_settings.read_value(ctx.session, knob, typed)
 
 
 def _switch(ctx: Context, automation: Automation, on: bool) -> list[Message]:

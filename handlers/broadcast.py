@@ -11,17 +11,18 @@ import re
 
 from linebot.v3.messaging import Message
 
+from handlers.i18n import any_of, means
 from handlers.jobs import Job
 from handlers.numbers import whole_number
-from handlers.router import Context, normalise, router
+from handlers.router import Context, router
 from handlers.views.messages import Choice, as_json, image, text
 from storage import campaign_report, campaigns, dialogs, rewards, segments
 from storage.models import Role
 
 DIALOG = "broadcast"
 MAX_HOLDOUT = 50
-_HOLDOUT = re.compile(r"^(?:holdout|hold-out|กันไว้)\s*(\d{1,3})\s*%?$")
-_COUPON = re.compile(r"^(?:coupon|คูปอง)\s*(\d{1,6})$")
+_HOLDOUT = re.compile(rf"^{any_of('holdout')}\s*(\d{{1,3}})\s*%?$")
+_COUPON = re.compile(rf"^{any_of('coupon')}\s*(\d{{1,6}})$")
 
 
 def audiences() -> list[str]:
@@ -46,7 +47,7 @@ def _ask_audience(ctx: Context) -> list[Message]:
     return [text("\n".join(lines), [*choices, _cancel_choice(ctx)])]
 
 
-@router.command("broadcast", "บรอดแคสต์", "ส่งข่าว", min_role=Role.OWNER)
+@router.command("broadcast", min_role=Role.OWNER)
 def start_broadcast(ctx: Context) -> list[Message]:
     """Start a broadcast: choose the groups first."""
     ctx.jobs.append(Job("refresh_quota", {}))
@@ -159,14 +160,14 @@ def _summary(ctx: Context) -> str:
 def _confirm_choices(ctx: Context) -> list[Choice]:
     assert ctx.dialog is not None
     choices = [
-        Choice(ctx.t("qr_bc_send"), ctx.t("cmd_bc_send")),
-        Choice(ctx.t("qr_bc_test"), ctx.t("cmd_bc_test")),
-        Choice(ctx.t("qr_bc_edit"), ctx.t("cmd_bc_edit")),
+        Choice(ctx.t("qr_bc_send"), ctx.t("word_bc_send")),
+        Choice(ctx.t("qr_bc_test"), ctx.t("word_bc_test")),
+        Choice(ctx.t("qr_bc_edit"), ctx.t("word_bc_edit")),
     ]
     if ctx.dialog.data.get("photo"):
-        choices.append(Choice(ctx.t("qr_bc_no_photo"), ctx.t("cmd_bc_no_photo")))
+        choices.append(Choice(ctx.t("qr_bc_no_photo"), ctx.t("word_bc_no_photo")))
     if ctx.dialog.data.get("holdout"):
-        choices.append(Choice(ctx.t("qr_bc_no_holdout"), ctx.t("cmd_bc_no_holdout")))
+        choices.append(Choice(ctx.t("qr_bc_no_holdout"), ctx.t("word_bc_no_holdout")))
     return [*choices, _cancel_choice(ctx)]
 
 
@@ -189,17 +190,13 @@ def take_confirmation(ctx: Context) -> list[Message] | None:
         return preview(ctx) if _take_photo(ctx) else [text(ctx.t("bc_photo_unreadable"))]
     assert ctx.dialog is not None
     words = {
-        ctx.t("cmd_bc_send"): _send,
-        "confirm": _send,
-        "ยืนยัน": _send,
-        ctx.t("cmd_bc_test"): _send_test,
-        "test": _send_test,
-        "broadcast test": _send_test,
-        ctx.t("cmd_bc_edit"): _edit,
-        ctx.t("cmd_bc_no_photo"): _drop_photo,
-        ctx.t("cmd_bc_no_holdout"): lambda c: _set_holdout(c, 0),
+        "bc_send": _send,
+        "bc_test": _send_test,
+        "bc_edit": _edit,
+        "bc_no_photo": _drop_photo,
+        "bc_no_holdout": lambda c: _set_holdout(c, 0),
     }
-    action = {normalise(word): act for word, act in words.items()}.get(ctx.text)
+    action = next((act for word, act in words.items() if means(ctx.text, word)), None)
     if action is not None:
         return action(ctx)
     if match := _HOLDOUT.match(ctx.text):
@@ -262,13 +259,13 @@ def _set_coupon(ctx: Context, reward_id: int) -> list[Message]:
     return preview(ctx)
 
 
-@router.command("broadcast test", "ทดสอบบรอดแคสต์", min_role=Role.OWNER)
+@router.command("broadcast test", min_role=Role.OWNER)
 def broadcast_test_outside(ctx: Context) -> list[Message]:
     """`broadcast test` with no broadcast being written: say how to start one."""
     return [text(ctx.t("bc_nothing_to_test"))]
 
 
-@router.command("campaign report", "รายงานแคมเปญ", min_role=Role.OWNER)
+@router.command("campaign report", min_role=Role.OWNER)
 def show_campaign_report(ctx: Context) -> list[Message]:
     """`campaign report <id>`: sent, failed, skipped, and who came back vs the hold-out."""
     number = whole_number(ctx.args[0].lstrip("#")) if len(ctx.args) == 1 else None
@@ -317,7 +314,7 @@ def report_text(ctx: Context, report: campaign_report.Report) -> str:
     return "\n".join(lines)
 
 
-@router.command("campaigns", "แคมเปญ", min_role=Role.OWNER)
+@router.command("campaigns", min_role=Role.OWNER)
 def list_campaigns(ctx: Context) -> list[Message]:
     """The last five broadcasts with their state."""
     recent = campaign_report.recent(ctx.session)

@@ -10,6 +10,7 @@ from linebot.v3.messaging import Message
 from handlers.customer import menu
 from handlers.i18n import t
 from handlers.router import Context, Shop
+from handlers.scan_texts import redeem_text
 from handlers.views.colors import Palette
 from handlers.views.coupon_image import CouponFace
 from handlers.views.messages import QrCard, carousel, image, qr_bubble
@@ -46,11 +47,6 @@ def show_date(lang: str, when: datetime, tz: tzinfo) -> str:
 
 def show_time(lang: str, when: datetime, tz: tzinfo) -> str:
     return f"{show_date(lang, when, tz)} {when.astimezone(tz):%H:%M}"
-
-
-def redeem_text(code: str) -> str:
-    """What a cashier's LINE types in after scanning the coupon."""
-    return f"redeem {code}"
 
 
 def coupon_qr_content(shop: Shop, code: str) -> str:

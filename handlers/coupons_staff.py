@@ -28,7 +28,7 @@ def _staff_name(session: Session, line_user_id: str | None) -> str:
     return (person.display_name if person and person.display_name else None) or line_user_id[-6:]
 
 
-@router.command("redeem", "ใช้คูปอง", "รับคูปอง", min_role=Role.STAFF)
+@router.command("redeem", min_role=Role.STAFF)
 def use_coupon(ctx: Context) -> list[Message]:
     """`redeem <code>` (what LINE's QR reader types in): use the coupon once."""
     code = coupons.normalise_code(" ".join(ctx.args)) if ctx.args else None
@@ -77,7 +77,7 @@ def _tell_customer(ctx: Context, result: UseResult, key: str) -> None:
     )
 
 
-@router.command("coupon cancel", "cancel coupon", "ยกเลิกคูปอง", min_role=Role.OWNER)
+@router.command("coupon cancel", min_role=Role.OWNER)
 def cancel_coupon(ctx: Context) -> list[Message]:
     """`coupon cancel <code>`: an unused coupon is void and its points go back to the member."""
     code = coupons.normalise_code(" ".join(ctx.args)) if ctx.args else None

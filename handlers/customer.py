@@ -7,13 +7,14 @@ from datetime import date, datetime
 
 from linebot.v3.messaging import Message
 
-from handlers.i18n import LANGUAGES, language_for, t
+from handlers.i18n import LANGUAGES, language_for, means, t
 from handlers.router import Context, router
 from handlers.views.messages import Choice, QrCard, member_card, postback_data, text
 from storage import clock, dialogs, ledger, members, phones, privacy, tiers, verification
 from storage.models import EntryKind, LineUser, Member, Role, id_of
 
 NOTICE_VERSION = "1"
+NAMES = {"th": "ไทย", "en": "English"}  # each language in its own words
 
 
 def menu(ctx: Context) -> list[Choice]:
@@ -91,7 +92,7 @@ def record_consent(ctx: Context) -> list[Message]:
     return [text(ctx.t("consent_thanks")), _ask_phone(ctx)]
 
 
-@router.command("register", "สมัคร", "สมัครสมาชิก")
+@router.command("register")
 def register(ctx: Context) -> list[Message]:
     """Start registration: the notice first if not yet accepted, then the phone number."""
     if ctx.member is not None:
@@ -139,7 +140,7 @@ def _send_code(ctx: Context, phone: str) -> list[Message]:
     ctx.send_sms(phone, ctx.t("otp_sms", code=code, shop=ctx.shop.name))
     dialogs.start_dialog(ctx.session, ctx.user.line_user_id, "register", "code", {"phone": phone})
     choices = [
-        Choice(ctx.t("qr_resend"), ctx.t("cmd_resend")),
+        Choice(ctx.t("qr_resend"), ctx.t("word_resend")),
         Choice(ctx.t("qr_cancel"), ctx.t("cmd_cancel")),
     ]
     return [text(ctx.t("otp_sent", phone=phones.masked(phone)), choices)]
@@ -150,7 +151,7 @@ def take_code(ctx: Context) -> list[Message] | None:
     """The customer typed the SMS code (or asked for another)."""
     assert ctx.dialog is not None
     phone = ctx.dialog.data["phone"]
-    if ctx.text in (ctx.t("cmd_resend"), "resend", "ส่งใหม่"):
+    if means(ctx.text, "resend"):
         return _send_code(ctx, phone)
     code = ctx.text.replace(" ", "")
     if not (code.isdigit() and len(code) == 6):
@@ -159,7 +160,7 @@ def take_code(ctx: Context) -> list[Message] | None:
         ctx.session, line_user_id=ctx.user.line_user_id, phone=phone, code=code
     )
     if result == verification.Check.WRONG:
-        return [text(ctx.t("otp_wrong"), [Choice(ctx.t("qr_resend"), ctx.t("cmd_resend"))])]
+        return [text(ctx.t("otp_wrong"), [Choice(ctx.t("qr_resend"), ctx.t("word_resend"))])]
     if result != verification.Check.OK:
         dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
         return [text(ctx.t(f"otp_{result.value}"))]
@@ -187,7 +188,7 @@ def _linked(ctx: Context, member: Member, *, new: bool) -> list[Message]:
     ]
 
 
-@router.command("points", "แต้ม", "คะแนน", "balance")
+@router.command("points")
 def show_points(ctx: Context) -> list[Message]:
     """Balance, points earned this month and the last five changes."""
     member = ctx.member
@@ -255,7 +256,7 @@ def _tier_rows(ctx: Context, member: Member) -> list[tuple[str, str]]:
     return rows
 
 
-@router.command("card", "บัตร", "บัตรสมาชิก", "member card")
+@router.command("card")
 def show_card(ctx: Context) -> list[Message]:
     """The member card (Flex) with its QR."""
     if ctx.member is None:
@@ -263,7 +264,7 @@ def show_card(ctx: Context) -> list[Message]:
     return [card_message(ctx, ctx.member)]
 
 
-@router.command("help", "ช่วยเหลือ", "วิธีใช้", "menu", "เมนู", "?")
+@router.command("help")
 def show_help(ctx: Context) -> list[Message]:
     """What this person can do here, by role."""
     parts = [ctx.t("help_customer"), ctx.t("help_customer_privacy")]
@@ -274,19 +275,19 @@ def show_help(ctx: Context) -> list[Message]:
     return [text("\n\n".join(parts), menu(ctx))]
 
 
-@router.command("language", "ภาษา", "lang")
+@router.command("language")
 def set_language(ctx: Context) -> list[Message]:
     """Switch between Thai and English."""
     wanted = (ctx.args or [""])[0]
-    wanted = {"thai": "th", "ไทย": "th", "english": "en", "อังกฤษ": "en"}.get(wanted, wanted)
+    wanted = next((lang for lang in LANGUAGES if means(wanted, f"lang_{lang}")), wanted)
     if wanted not in LANGUAGES:
-        choices = [Choice("ไทย", "language th"), Choice("English", "language en")]
+        choices = [Choice(name, f"{ctx.t('cmd_language')} {lang}") for lang, name in NAMES.items()]
         return [text(ctx.t("language_which"), choices)]
     ctx.user.language = wanted
     return [text(ctx.t("language_set"), menu(ctx))]
 
 
-@router.command("stop", "หยุดรับข่าว", "หยุด", "unsubscribe")
+@router.command("stop")
 def stop_marketing(ctx: Context) -> list[Message]:
     """Opt out of offers and news; points and notices about them keep working."""
     version = ctx.user.service_consent_version or NOTICE_VERSION
@@ -294,7 +295,7 @@ def stop_marketing(ctx: Context) -> list[Message]:
     return [text(ctx.t("marketing_stopped"), menu(ctx))]
 
 
-@router.command("start", "รับข่าว", "subscribe")
+@router.command("start")
 def start_marketing(ctx: Context) -> list[Message]:
     """Opt back in to offers and news."""
     if ctx.user.service_consent_version != NOTICE_VERSION:
@@ -303,7 +304,7 @@ def start_marketing(ctx: Context) -> list[Message]:
     return [text(ctx.t("marketing_started"), menu(ctx))]
 
 
-@router.cancel("cancel", "ยกเลิก")
+@router.cancel("cancel")
 def cancel(ctx: Context) -> list[Message]:
     """Leave whatever dialog is open."""
     closed = dialogs.end_dialog(ctx.session, ctx.user.line_user_id)

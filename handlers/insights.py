@@ -10,7 +10,7 @@ from linebot.v3.messaging import Message
 from sqlmodel import Session
 
 from handlers import insight_views as views
-from handlers.i18n import t
+from handlers.i18n import any_of, means, on_or_off, t
 from handlers.numbers import whole_number
 from handlers.router import Context, Shop, router
 from handlers.staff import to_satang
@@ -20,7 +20,7 @@ from storage.models import Role
 from storage.periods import Period
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-DAYS = re.compile(r"^(\d{1,3})\s*(?:d|day|days|วัน)$")
+DAYS = re.compile(rf"^(\d{{1,3}})\s*{any_of('days')}$")
 MAX_DAYS = 730
 CHART_MONTHS = 12
 
@@ -58,10 +58,10 @@ def charts(ctx: Context, period: Period) -> list[Message]:
     ]
 
 
-@router.command("stats", "สถิติ", "statistics", min_role=Role.OWNER, slow=True)
+@router.command("stats", min_role=Role.OWNER, slow=True)
 def show_stats(ctx: Context) -> list[Message]:
     """`stats`, `stats 2026-10`, `stats 90d`: the shop's figures and three charts."""
-    if ctx.args in (["formulas"], ["สูตร"]):
+    if means(" ".join(ctx.args), "formulas"):
         return [text(views.formulas(ctx.lang))]
     period = parse_period(" ".join(ctx.args), clock.now(), ctx.shop.tz)
     if period is None:
@@ -69,18 +69,19 @@ def show_stats(ctx: Context) -> list[Message]:
     got = insights.figures(ctx.session, period)
     lines = views.stats_lines(ctx.session, ctx.lang, ctx.shop.tz, got)
     before = period.previous_start.astimezone(ctx.shop.tz)
+    stats = ctx.t("cmd_stats")
     choices = [
-        Choice(ctx.t("qr_stats_formulas"), "stats formulas"),
-        Choice(ctx.t("qr_stats_month_before"), f"stats {before:%Y-%m}"),
-        Choice(ctx.t("qr_stats_90d"), "stats 90d"),
+        Choice(ctx.t("qr_stats_formulas"), f"{stats} {ctx.t('word_formulas')}"),
+        Choice(ctx.t("qr_stats_month_before"), f"{stats} {before:%Y-%m}"),
+        Choice(ctx.t("qr_stats_90d"), f"{stats} 90d"),
     ]
     return [text("\n".join(lines), choices), *charts(ctx, period)]
 
 
-@router.command("weekly summary", "สรุปรายสัปดาห์", min_role=Role.OWNER)
+@router.command("weekly summary", min_role=Role.OWNER)
 def weekly_summary_switch(ctx: Context) -> list[Message]:
     """`weekly summary on|off`: the Monday 09:00 summary of last week, for this owner."""
-    wanted = {"on": True, "เปิด": True, "off": False, "ปิด": False}.get(" ".join(ctx.args))
+    wanted = on_or_off(" ".join(ctx.args))
     if wanted is None:
         state = ctx.t("word_on" if weekly.is_on(ctx.session, ctx.user.line_user_id) else "word_off")
         return [text(ctx.t("weekly_usage", state=state))]
@@ -88,7 +89,7 @@ def weekly_summary_switch(ctx: Context) -> list[Message]:
     return [text(ctx.t("weekly_on" if wanted else "weekly_off"))]
 
 
-@router.command("reward cost", "ต้นทุนรางวัล", min_role=Role.OWNER)
+@router.command("reward cost", min_role=Role.OWNER)
 def set_reward_cost(ctx: Context) -> list[Message]:
     """`reward cost <number> <baht>`: what one unit costs the shop (values points in baht)."""
     number = whole_number(ctx.args[0].lstrip("#")) if len(ctx.args) == 2 else None
@@ -128,7 +129,7 @@ def weekly_summary(session: Session, shop: Shop, lang: str, now: datetime) -> li
         coupons=got.coupons_used,
     )
     choices = [
-        Choice(t(lang, "qr_stats"), "stats"),
-        Choice(t(lang, "qr_weekly_off"), "weekly summary off"),
+        Choice(t(lang, "qr_stats"), t(lang, "cmd_stats")),
+        Choice(t(lang, "qr_weekly_off"), f"{t(lang, 'cmd_weekly_summary')} {t(lang, 'word_off')}"),
     ]
     return [text(body, choices)]

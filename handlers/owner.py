@@ -12,14 +12,14 @@ from storage import members, staff
 from storage.models import Role
 
 
-@router.command("staff invite", "เชิญพนักงาน", min_role=Role.OWNER)
+@router.command("staff invite", min_role=Role.OWNER)
 def invite_staff(ctx: Context) -> list[Message]:
     """A one-time code, valid 24 hours, for a new cashier to send as `join <code>`."""
     code, _ = staff.create_invite(ctx.session, created_by=ctx.user.line_user_id)
     return [text(ctx.t("invite_created", code=code)), text(f"join {code}")]
 
 
-@router.command("staff list", "staff", "พนักงาน", "รายชื่อพนักงาน", min_role=Role.OWNER)
+@router.command("staff list", min_role=Role.OWNER)
 def list_staff(ctx: Context) -> list[Message]:
     """Everyone who can award points, numbered for `staff remove <n>`."""
     people = members.list_staff(ctx.session)
@@ -31,7 +31,7 @@ def list_staff(ctx: Context) -> list[Message]:
     return [text("\n".join(lines), choices)]
 
 
-@router.command("staff remove", "ลบพนักงาน", min_role=Role.OWNER)
+@router.command("staff remove", min_role=Role.OWNER)
 def remove_staff(ctx: Context) -> list[Message]:
     """`staff remove <n>`: the n-th person of `staff list` goes back to being a customer."""
     people = members.list_staff(ctx.session)

@@ -15,10 +15,10 @@ from urllib.parse import unquote
 
 from linebot.v3.messaging import Message
 
-from handlers import coupon_views as views
 from handlers.coupons_staff import use_coupon
 from handlers.customer import picture_received
 from handlers.router import Context, Shop, normalise, router
+from handlers.scan_texts import award_text, redeem_text
 from handlers.staff import award, is_member_code
 from handlers.views.messages import text
 from storage import coupons
@@ -38,7 +38,7 @@ def photo_command(shop: Shop, found: str) -> str | None:
     words = normalise(_said(shop, found)).split()
     if len(words) == 1:
         code = coupons.normalise_code(words[0])
-        return views.redeem_text(code) if code else None
+        return redeem_text(code) if code else None
     if len(words) != 2:
         return None
     matched = router.match(" ".join(words))
@@ -47,9 +47,9 @@ def photo_command(shop: Shop, found: str) -> str | None:
     command, (argument,) = matched
     if command.handler is use_coupon:
         code = coupons.normalise_code(argument)
-        return views.redeem_text(code) if code else None
+        return redeem_text(code) if code else None
     if command.handler is award and is_member_code(argument):
-        return f"award {argument.upper()}"
+        return award_text(argument.upper())
     return None
 
 

@@ -30,7 +30,7 @@ def ask_new_notice(ctx: Context, messages: list[Message]) -> list[Message]:
     return [*messages, text(ctx.t("notice_updated")), customer.privacy_notice(ctx)][:5]
 
 
-@router.command("my data", "ข้อมูลของฉัน", "my info", "ขอข้อมูลของฉัน")
+@router.command("my data")
 def my_data(ctx: Context) -> list[Message]:
     """A one-time link, valid 24 hours, to a JSON file of everything kept about this person."""
     token = privacy.create_export(ctx.session, ctx.user.line_user_id)
@@ -38,7 +38,7 @@ def my_data(ctx: Context) -> list[Message]:
     return [text(ctx.t("my_data_link", link=link), customer.menu(ctx))]
 
 
-@router.command("delete me", "ลบข้อมูล", "ลบข้อมูลของฉัน", "delete my data")
+@router.command("delete me")
 def delete_me(ctx: Context) -> list[Message]:
     """Ask for confirmation before erasing the person's data (staff must be removed first)."""
     if ctx.role != Role.CUSTOMER:
@@ -77,7 +77,7 @@ def erase_confirmed(ctx: Context) -> list[Message]:
     return [text(ctx.t("erase_done", shop=ctx.shop.name))]
 
 
-@router.command("audit", "บันทึกการใช้งาน", "ประวัติการใช้งาน", min_role=Role.OWNER)
+@router.command("audit", min_role=Role.OWNER)
 def show_audit(ctx: Context) -> list[Message]:
     """`audit` the last 20 staff and owner actions; `audit <phone | code>` those on a member."""
     member_id = None

@@ -27,7 +27,7 @@ def _start(ctx: Context) -> int:
     return whole_number(ctx.data.get("from", "0")) or 0
 
 
-@router.command("rewards", "reward", "รางวัล", "ของรางวัล", "แลกรางวัล", "แลกแต้ม")
+@router.command("rewards")
 def show_rewards(ctx: Context) -> list[Message]:
     """The catalogue as a carousel: cost, stock left, and whether the member can afford it."""
     return _catalogue(ctx, 0)
@@ -155,7 +155,7 @@ def redeem(ctx: Context) -> list[Message]:
     return [text(done), *views.coupon_messages(ctx, coupon, reward)]
 
 
-@router.command("coupons", "coupon", "คูปอง", "คูปองของฉัน", "my coupons")
+@router.command("coupons")
 def show_coupons(ctx: Context) -> list[Message]:
     """The member's unused, unexpired coupons, newest first, ready to show at the counter."""
     return _coupons(ctx, 0)
@@ -171,7 +171,7 @@ def _coupons(ctx: Context, start: int) -> list[Message]:
     member = ctx.member
     if member is None:
         return [text(ctx.t("not_member"), menu(ctx))]
-    history = [Choice(ctx.t("qr_coupon_history"), ctx.t("cmd_coupon_history"))]
+    history = [Choice(ctx.t("qr_coupon_history"), ctx.t("cmd_coupons_history"))]
     total = coupons.count_live_coupons(ctx.session, member.id)  # type: ignore[arg-type]
     if start >= total:
         return [text(ctx.t("coupons_none"), history + menu(ctx))]
@@ -188,7 +188,7 @@ def _coupons(ctx: Context, start: int) -> list[Message]:
     return [text(ctx.t("coupons_intro", count=total)), carousel(alt, bubbles, history)]
 
 
-@router.command("coupons history", "coupon history", "ประวัติคูปอง", "คูปองที่ใช้แล้ว")
+@router.command("coupons history")
 def coupon_history(ctx: Context) -> list[Message]:
     """Used, expired and cancelled coupons (the last 20)."""
     member = ctx.member

@@ -14,10 +14,10 @@ from typing import Any
 from linebot.v3.messaging import Message
 
 from handlers import coupon_views as views
-from handlers.i18n import CATALOGS
+from handlers.i18n import means
 from handlers.numbers import whole_number
 from handlers.rewards import reward_card
-from handlers.router import Context, normalise, router
+from handlers.router import Context, router
 from handlers.views.messages import Choice, carousel, postback_data, text
 from handlers.views.reward_cards import reward_bubble
 from storage import dialogs, rewards
@@ -35,11 +35,6 @@ def _typed(ctx: Context) -> str:
     return " ".join(unicodedata.normalize("NFC", ctx.event.text).split())
 
 
-def _is_word(ctx: Context, key: str) -> bool:
-    """True if the owner typed the word `key` in any language (`skip`, `ข้าม`, ...)."""
-    return ctx.text in {normalise(catalog[key]) for catalog in CATALOGS.values()}
-
-
 def _read_name(ctx: Context) -> Any:
     if ctx.event.kind != "text" or not _typed(ctx):
         raise Invalid
@@ -47,7 +42,7 @@ def _read_name(ctx: Context) -> Any:
 
 
 def _read_optional_name(ctx: Context) -> Any:
-    return None if _is_word(ctx, "word_skip") else _read_name(ctx)
+    return None if means(ctx.text, "skip") else _read_name(ctx)
 
 
 def _read_whole(ctx: Context) -> Any:
@@ -58,11 +53,11 @@ def _read_whole(ctx: Context) -> Any:
 
 
 def _read_whole_or_unlimited(ctx: Context) -> Any:
-    return None if _is_word(ctx, "word_unlimited") or ctx.text == "-" else _read_whole(ctx)
+    return None if means(ctx.text, "unlimited") else _read_whole(ctx)
 
 
 def _read_picture(ctx: Context) -> Any:
-    if ctx.event.kind == "text" and _is_word(ctx, "word_skip"):
+    if ctx.event.kind == "text" and means(ctx.text, "skip"):
         return None
     if ctx.event.kind != "image" or ctx.event.photo is None:
         raise Invalid
@@ -104,7 +99,7 @@ def _answer(ctx: Context, question: Question) -> tuple[bool, Any]:
     return True, value
 
 
-@router.command("reward add", "add reward", "เพิ่มรางวัล", min_role=Role.OWNER)
+@router.command("reward add", min_role=Role.OWNER)
 def add_reward(ctx: Context) -> list[Message]:
     """Start the add-a-reward dialog: one question per field, then a summary to save."""
     dialogs.start_dialog(ctx.session, ctx.user.line_user_id, ADD, QUESTIONS[0].field)
@@ -155,7 +150,7 @@ def _shown(ctx: Context, field: str, value: Any) -> str:
 def save_reward(ctx: Context) -> list[Message] | None:
     """`save` after the summary: the reward goes into the catalogue."""
     assert ctx.dialog is not None
-    if not _is_word(ctx, "word_save"):
+    if not means(ctx.text, "save"):
         return [_summary(ctx, ctx.dialog.data)]
     answers: dict[str, Any] = {q.field: ctx.dialog.data.get(q.field) for q in QUESTIONS}
     spec = rewards.RewardSpec(**answers)
@@ -185,7 +180,7 @@ def _target(ctx: Context) -> Reward | None:
     return rewards.get_reward(ctx.session, number) if number is not None else None
 
 
-@router.command("reward edit", "edit reward", "แก้ไขรางวัล", "แก้รางวัล", min_role=Role.OWNER)
+@router.command("reward edit", min_role=Role.OWNER)
 def edit_reward(ctx: Context) -> list[Message]:
     """`reward edit <number>`: pick what to change, then give the new value."""
     reward = _target(ctx)
@@ -241,19 +236,19 @@ def _set_active(ctx: Context, active: bool) -> list[Message]:
     return [text(ctx.t(key, id=reward.id, name=reward.name_th), _owner_menu(ctx))]
 
 
-@router.command("reward pause", "pause reward", "พักรางวัล", "ปิดรางวัล", min_role=Role.OWNER)
+@router.command("reward pause", min_role=Role.OWNER)
 def pause_reward(ctx: Context) -> list[Message]:
     """`reward pause <number>`: hidden from customers, nobody can redeem it; coupons stay valid."""
     return _set_active(ctx, False)
 
 
-@router.command("reward resume", "resume reward", "เปิดรางวัล", min_role=Role.OWNER)
+@router.command("reward resume", min_role=Role.OWNER)
 def resume_reward(ctx: Context) -> list[Message]:
     """`reward resume <number>`: back in the catalogue."""
     return _set_active(ctx, True)
 
 
-@router.command("reward list", "rewards all", "รายการรางวัล", min_role=Role.OWNER)
+@router.command("reward list", min_role=Role.OWNER)
 def list_rewards(ctx: Context) -> list[Message]:
     """Every reward, paused ones too, with the number the other commands take."""
     every = rewards.list_rewards(ctx.session, active_only=False)

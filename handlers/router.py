@@ -9,7 +9,6 @@ person whose role was taken away mid-dialog sees it closed, and nothing of it ru
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -18,7 +17,7 @@ from typing import Any
 from linebot.v3.messaging import Message
 from sqlmodel import Session
 
-from handlers.i18n import t
+from handlers.i18n import command_words, normalise, t
 from handlers.jobs import Job
 from handlers.views.messages import FlexColors, as_json, parse_postback
 from handlers.views.messages import text as text_message
@@ -114,13 +113,9 @@ class Context:
         self.jobs.append(Job("send_sms", {"phone": phone, "body": body}))
 
 
-def normalise(text: str) -> str:
-    """NFKC, trimmed, case-folded, inner spaces collapsed: how every command is matched."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
 @dataclass(frozen=True)
 class Command:
+    key: str  # in the catalogs' COMMANDS; the audit log names the command by it
     aliases: tuple[str, ...]
     handler: Handler
     min_role: Role
@@ -140,16 +135,17 @@ class Router:
         self.after_hooks: list[AfterHook] = []
 
     def command(
-        self, *aliases: str, min_role: Role = Role.CUSTOMER, slow: bool = False
+        self, key: str, *, min_role: Role = Role.CUSTOMER, slow: bool = False
     ) -> Callable[[Handler], Handler]:
-        """Route text starting with one of `aliases` (a whole word or phrase) to the handler.
+        """Route text starting with a word of the command `key` (from the catalogs of every
+        language, a whole word or phrase) to the handler.
 
         `slow` marks answers that take more than a moment (figures, charts): the user sees
         LINE's loading dots while they are prepared.
         """
 
         def register(handler: Handler) -> Handler:
-            command = Command(tuple(normalise(a) for a in aliases), handler, min_role, slow)
+            command = Command(key, command_words(key), handler, min_role, slow)
             taken = {a for c in self.commands for a in c.aliases} & set(command.aliases)
             if taken:
                 raise ValueError(f"{handler.__name__}: aliases already routed: {sorted(taken)}")
@@ -192,9 +188,9 @@ class Router:
 
         return register
 
-    def cancel(self, *aliases: str) -> Callable[[Handler], Handler]:
+    def cancel(self, key: str) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self.cancel_aliases = tuple(normalise(a) for a in aliases)
+            self.cancel_aliases = command_words(key)
             self.cancel_handler = handler
             return handler
 
@@ -263,7 +259,7 @@ class Router:
         found = self.match(ctx.text)
         if found is not None:
             command, ctx.args = found
-            return self._guarded(ctx, command.handler, command.min_role, command.aliases[0])
+            return self._guarded(ctx, command.handler, command.min_role, command.key)
         assert self.fallback_handler is not None
         return self.fallback_handler(ctx)
 

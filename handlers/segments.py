@@ -6,6 +6,7 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 
+from handlers.i18n import means
 from handlers.jobs import Job
 from handlers.router import Context, router
 from handlers.views.messages import Choice, flex, image, postback_data, text
@@ -103,10 +104,10 @@ def summary_bubble(
     }
 
 
-@router.command("segments", "segment", "กลุ่มลูกค้า", min_role=Role.OWNER)
+@router.command("segments", min_role=Role.OWNER)
 def show_segments(ctx: Context) -> list[Message]:
     """Customer groups (RFM): a chart with counts and shares, and a summary to tap."""
-    if ctx.args[:1] in (["refresh"], ["อัปเดต"]):
+    if means(" ".join(ctx.args[:1]), "refresh"):
         ctx.jobs.append(Job("refresh_scores", {}))
         return [text(ctx.t("seg_refreshing"))]
     run = segments.latest_run(ctx.session)
@@ -117,7 +118,7 @@ def show_segments(ctx: Context) -> list[Message]:
     url = chart_url(ctx, sizes, run)
     choices = [
         Choice(ctx.t("qr_broadcast"), ctx.t("cmd_broadcast")),
-        Choice(ctx.t("qr_seg_refresh"), ctx.t("cmd_seg_refresh")),
+        Choice(ctx.t("qr_seg_refresh"), f"{ctx.t('cmd_segments')} {ctx.t('word_refresh')}"),
     ]
     return [image(url), flex(ctx.t("seg_chart_title"), summary_bubble(ctx, sizes, run), choices)]
 

@@ -12,6 +12,7 @@ from handlers.customer import notify
 from handlers.jobs import Job
 from handlers.numbers import whole_number
 from handlers.router import Context, router
+from handlers.scan_texts import award_text
 from handlers.views.messages import Choice, text
 from storage import codes, dialogs, ledger, members, phones, staff
 from storage.members import MEMBER_CODE_PREFIX
@@ -64,7 +65,7 @@ def _who(member: Member) -> str:
     return f"{member.code} ({phones.masked(member.phone)})" if member.phone else member.code
 
 
-@router.command("join", "เข้าร่วม")
+@router.command("join")
 def join_staff(ctx: Context) -> list[Message]:
     """Someone with an invite code becomes staff."""
     if not ctx.args:
@@ -77,7 +78,7 @@ def join_staff(ctx: Context) -> list[Message]:
     return [text(ctx.t("join_done", shop=ctx.shop.name))]
 
 
-@router.command("award", "+", "ให้แต้ม", "เพิ่มแต้ม", min_role=Role.STAFF)
+@router.command("award", min_role=Role.STAFF)
 def award(ctx: Context) -> list[Message]:
     """`award <phone | member code> <baht>`: points for a purchase."""
     if not ctx.args:
@@ -160,7 +161,7 @@ def _award(ctx: Context, member: Member, satang: int) -> list[Message]:
     return [text(reply)]
 
 
-@router.command("void", "ยกเลิกแต้ม", min_role=Role.STAFF)
+@router.command("void", min_role=Role.STAFF)
 def void(ctx: Context) -> list[Message]:
     """`void <entry id>`: cancel a mistaken award with an opposite entry."""
     entry_id = whole_number(ctx.args[0].lstrip("#")) if len(ctx.args) == 1 else None
@@ -186,7 +187,7 @@ def void(ctx: Context) -> list[Message]:
     return [text(ctx.t("void_done", entry=entry_id, points=-entry.points, balance=member.points))]
 
 
-@router.command("member", "สมาชิก", "lookup", "ค้นหา", min_role=Role.STAFF)
+@router.command("member", min_role=Role.STAFF)
 def look_up(ctx: Context) -> list[Message]:
     """`member <phone | code>`: a member's balance and whether they use LINE."""
     if not ctx.args:
@@ -203,7 +204,7 @@ def look_up(ctx: Context) -> list[Message]:
                 points=member.points,
                 line=ctx.t("yes" if linked else "no"),
             ),
-            [Choice(ctx.t("qr_award"), f"award {member.code}")],
+            [Choice(ctx.t("qr_award"), award_text(member.code))],
         )
     ]
 

@@ -1,8 +1,8 @@
 """Rich menus per role: layouts as data, pictures drawn with Pillow, deploy, per-user links.
 
 - `layouts.MENUS`: every `Menu` (key, role, width, height, chat bar text, alias) with its
-  `areas` (bounds, kind tile/tab/header, and a `button`: icon, Thai and English label,
-  action `Say(text)`, `Postback(data)` or `SwitchTo(alias, data)`); `menu_for_role(role)`.
+  `areas` (bounds, kind tile/tab/header, and a `button`: icon, label key of the catalogs,
+  action `Say(command)`, `Postback(data)` or `SwitchTo(alias, data)`); `menu_for_role(role)`.
 - `draw.picture(menu, look)`: the PNG bytes LINE receives (`look.Look`: name, colour, logo).
 - `deploy.deploy(line, look, engine)`: make LINE show them (idempotent).
 - `linking.link_for_role(line, engine, user_id, role)`: one person's menu after a role change.

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from handlers.i18n import button_text, t
 from handlers.staff import TAB_POSTBACK
 from handlers.views.messages import postback_data
 from storage.models import Role
@@ -24,9 +25,14 @@ ALIAS_PREFIX = "loyalty-"
 
 @dataclass(frozen=True)
 class Say:
-    """Tapping sends this text as the user's message, as if typed."""
+    """Tapping sends the command's first word in `lang` as the user's message, as if typed."""
 
-    text: str
+    command: str  # a key of the catalogs' COMMANDS
+    lang: str = "th"
+
+    @property
+    def text(self) -> str:
+        return button_text(self.lang, self.command)
 
     def to_json(self, label: str) -> dict[str, Any]:
         return {"type": "message", "label": label, "text": self.text}
@@ -78,13 +84,20 @@ class Bounds:
 
 @dataclass(frozen=True)
 class Button:
-    """One thing a menu offers: an icon, a Thai label, an English sublabel and an action."""
+    """One thing a menu offers: an icon, a label (Thai, English below it) and an action."""
 
     icon: str
-    th: str
-    en: str
+    label: str  # a catalog key
     action: Action
     primary: bool = False
+
+    @property
+    def th(self) -> str:
+        return t("th", self.label)
+
+    @property
+    def en(self) -> str:
+        return t("en", self.label)
 
 
 @dataclass(frozen=True)
@@ -129,43 +142,40 @@ class Menu:
         }
 
 
+CARD_BUTTON = Button("card", "menu_card", Say("card"))
 CUSTOMER_BUTTONS = (
-    Button("card", "บัตรสมาชิก", "Member card", Say("บัตร")),
-    Button("points", "แต้มสะสม", "My points", Say("แต้ม")),
-    Button("gift", "แลกของรางวัล", "Rewards", Say("รางวัล")),
-    Button("ticket", "คูปองของฉัน", "My coupons", Say("คูปอง")),
-    Button("invite", "ชวนเพื่อน", "Invite a friend", Say("ชวนเพื่อน")),
-    Button("help", "ช่วยเหลือ", "Help", Say("ช่วยเหลือ")),
+    CARD_BUTTON,
+    Button("points", "menu_points", Say("points")),
+    Button("gift", "menu_rewards", Say("rewards")),
+    Button("ticket", "menu_coupons", Say("coupons")),
+    Button("invite", "menu_invite", Say("invite")),
+    Button("help", "menu_help", Say("help")),
 )
 COUNTER_BUTTONS = (
-    Button("award", "ให้แต้ม", "Award points", Say("ให้แต้ม"), primary=True),
-    Button("redeem", "ใช้คูปอง", "Redeem coupon", Say("ใช้คูปอง")),
-    Button("search", "ค้นหาสมาชิก", "Look up member", Say("ค้นหา")),
-    Button("help", "วิธีใช้", "Staff help", Say("ช่วยเหลือ")),
+    Button("award", "menu_award", Say("award"), primary=True),
+    Button("redeem", "menu_redeem", Say("redeem")),
+    Button("search", "menu_member", Say("member")),
+    Button("help", "menu_staff_help", Say("help")),
 )
 MANAGE_BUTTONS = (
-    Button("segments", "กลุ่มลูกค้า", "Segments", Say("กลุ่มลูกค้า")),
-    Button("broadcast", "ส่งข่าวสาร", "Broadcast", Say("broadcast")),
-    Button("stats", "สถิติร้าน", "Shop stats", Say("สถิติ")),
-    Button("gift", "ของรางวัล", "Rewards", Say("รายการรางวัล")),
-    Button("staff", "พนักงาน", "Staff", Say("พนักงาน")),
-    Button("automations", "ระบบอัตโนมัติ", "Automations", Say("automations")),
+    Button("segments", "menu_segments", Say("segments")),
+    Button("broadcast", "menu_broadcast", Say("broadcast", "en")),
+    Button("stats", "menu_stats", Say("stats")),
+    Button("gift", "menu_reward_list", Say("reward list")),
+    Button("staff", "menu_staff", Say("staff list")),
+    Button("automations", "menu_automations", Say("automations", "en")),
 )
 PANELS: dict[str, tuple[Button, ...]] = {
     "manage": MANAGE_BUTTONS,
     "counter": COUNTER_BUTTONS,
     "me": CUSTOMER_BUTTONS,
 }
-TABS: dict[str, tuple[str, str, str]] = {
-    "manage": ("store", "จัดการร้าน", "Manage"),
-    "counter": ("award", "หน้าร้าน", "Counter"),
-    "me": ("card", "บัตรของฉัน", "My card"),
-}
+TAB_ICONS = {"manage": "store", "counter": "award", "me": "card"}  # label: menu_tab_<tab>
 ROLE_TABS: dict[Role, tuple[str, ...]] = {
     Role.STAFF: ("counter", "me"),
     Role.OWNER: ("manage", "counter", "me"),
 }
-CHAT_BAR = {Role.CUSTOMER: "เมนูสมาชิก", Role.STAFF: "เมนูพนักงาน", Role.OWNER: "เมนูเจ้าของ"}
+CHAT_BAR = {role: t("th", f"menu_bar_{role.value}") for role in Role}
 BRAND_WIDTH = 760
 
 
@@ -193,10 +203,10 @@ def tab_row(role: Role, selected: str) -> tuple[Area, ...]:
     span = (WIDTH - BRAND_WIDTH) / len(tabs)
     areas = []
     for i, tab in enumerate(tabs):
-        icon, th, en = TABS[tab]
         x0, x1 = BRAND_WIDTH + round(i * span), BRAND_WIDTH + round((i + 1) * span)
         data = postback_data(TAB_POSTBACK, tab=f"{role.value}-{tab}")
-        button = Button(icon, th, en, SwitchTo(alias_of(role, tab), data))
+        switch = SwitchTo(alias_of(role, tab), data)
+        button = Button(TAB_ICONS[tab], f"menu_tab_{tab}", switch)
         areas.append(Area(Bounds(x0, 0, x1 - x0, TOP_BAND), button, "tab", tab == selected))
     return tuple(areas)
 
@@ -204,7 +214,7 @@ def tab_row(role: Role, selected: str) -> tuple[Area, ...]:
 def customer_menu() -> Menu:
     header = Area(
         Bounds(0, 0, WIDTH, TOP_BAND),
-        Button("card", "บัตรสมาชิก", "Member card", Say("บัตร")),
+        CARD_BUTTON,
         kind="header",
     )
     return Menu(

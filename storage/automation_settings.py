@@ -140,7 +140,7 @@ def switch(session: Session, name: str, on: bool, *, by: str) -> bool:
 
 
 def read_value(session: Session, knob: Knob, typed: str) -> Any:
-    """What the owner typed as the knob's value; raises BadSetting."""
+    """What the owner typed as the knob's value (a number or a choice); raises BadSetting."""
     cleaned = typed.strip().lower().replace(",", "").removeprefix("#").removeprefix("x")
     if knob.kind == "choice":
         if cleaned not in knob.choices:
@@ -155,9 +155,8 @@ def read_value(session: Session, knob: Knob, typed: str) -> Any:
     return int(cleaned)
 
 
-def _reward(session: Session, knob: Knob, cleaned: str) -> int | None:
-    if cleaned in ("off", "none", "no", "-", "0", "ไม่มี", "ปิด"):
-        return None
+def _reward(session: Session, knob: Knob, cleaned: str) -> int:
+    """A reward's number; the words for "no coupon" are read by the conversation."""
     if not cleaned.isdecimal() or session.get(Reward, int(cleaned)) is None:
         raise BadSetting(knob)
     return int(cleaned)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app
 from werkzeug.routing import BaseConverter
 
 from handlers.coupon_views import coupon_face
+from handlers.scan_texts import award_text
 from handlers.views.charts import bar_chart
 from handlers.views.coupon_image import PREVIEW_WIDTH, CouponFace, render_coupon
 from handlers.views.insight_charts import draw_chart
@@ -28,7 +29,7 @@ class TokenConverter(BaseConverter):
 
 def award_link(basic_id: str, member_code: str) -> str:
     """What a member card's QR holds: LINE opens the shop chat with `award <code>` typed."""
-    return f"https://line.me/R/oaMessage/{basic_id}/?{quote('award ' + member_code)}"
+    return f"https://line.me/R/oaMessage/{basic_id}/?{quote(award_text(member_code))}"
 
 
 @bp.get("/card/<token:token>.png")

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.demo import runner as demo_module
-from handlers.locales.th import TEXT as TH
+from handlers.i18n import CATALOGS
 from handlers.views.qr import qr_png
 from tests.e2e.browser import open_scanner, require_browser, send, shot
+
+TH = CATALOGS["th"]  # what the bot says, and what its buttons send, in Thai
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

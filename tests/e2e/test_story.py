@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.demo import runner as demo_module
-from handlers.locales.th import TEXT as TH
+from handlers.i18n import CATALOGS
 from tests.e2e.browser import (
     last_bot_text,
     menu_area,
@@ -21,6 +21,8 @@ from tests.e2e.browser import (
     send,
     shot,
 )
+
+TH = CATALOGS["th"]  # what the bot says, and what its buttons send, in Thai
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

@@ -53,6 +53,9 @@ def test_a_reward_becomes_the_coupon_of_an_automation(line: Line, engine: Engine
     assert _config(engine, "birthday")["coupon"] == reward_id
     line.ask(owner, "automation birthday coupon none")
     assert _config(engine, "birthday")["coupon"] is None
+    line.ask(owner, f"automation birthday coupon #{reward_id}")
+    line.ask(owner, "ตั้งค่าอัตโนมัติ วันเกิด coupon ไม่มี")
+    assert _config(engine, "birthday")["coupon"] is None
 
 
 def test_bad_settings_change_nothing(line: Line, engine: Engine) -> None:
