@@ -26,14 +26,7 @@ from storage.coupon_use import UseResult as UseResult
 from storage.coupon_use import cancel_coupon as cancel_coupon
 from storage.coupon_use import find_by_image_token as find_by_image_token
 from storage.coupon_use import use_coupon as use_coupon
-from storage.models import (
-    Coupon,
-    CouponStatus,
-    EntryKind,
-    LedgerEntry,
-    Member,
-    Reward,
-)
+from storage.models import Coupon, CouponStatus, EntryKind, LedgerEntry, Member, Reward
 
 CODE_PREFIX = "C-"
 CODE_LENGTH = 9  # 31**9 ≈ 2**44.6 codes
