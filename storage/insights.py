@@ -49,7 +49,6 @@ FORMULAS = {
     "liability": "outstanding points x value of a point (reward cost / points price)",
     "coupon_rate": "coupons issued in the period and used / coupons issued (not cancelled)",
 }
-
 TOP = 5
 
 

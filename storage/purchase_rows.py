@@ -16,11 +16,8 @@ from zoneinfo import ZoneInfo
 from storage import clock, phones
 
 MAX_SATANG = 10_000_000 * 100
-
 MAX_REF = 120
-
 MAX_CUSTOMER_REF = 64
-
 KEPT_BAD_ROWS = 100
 
 
