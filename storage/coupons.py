@@ -2,31 +2,31 @@
 
 Redeeming runs in the caller's transaction inside a savepoint: the member's row is
 locked first, then the points (ledger), the stock (one conditional UPDATE) and the coupon
-are written together, or nothing is. Using a coupon is one conditional UPDATE, so of
-many cashiers scanning the same code at once exactly one succeeds.
+are written together, or nothing is. Using and listing coupons live in `coupon_use` and
+`coupon_lists`; their names are importable from here too.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import and_, func, not_, update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage import clock, codes, ledger, members
-from storage.models import (
-    Coupon,
-    CouponStatus,
-    EntryKind,
-    LedgerEntry,
-    Member,
-    Reward,
-)
+from storage.coupon_lists import count_live_coupons as count_live_coupons
+from storage.coupon_lists import live_coupons as live_coupons
+from storage.coupon_lists import mark_expired as mark_expired
+from storage.coupon_lists import past_coupons as past_coupons
+from storage.coupon_use import Use as Use
+from storage.coupon_use import UseResult as UseResult
+from storage.coupon_use import cancel_coupon as cancel_coupon
+from storage.coupon_use import find_by_image_token as find_by_image_token
+from storage.coupon_use import use_coupon as use_coupon
+from storage.models import Coupon, CouponStatus, EntryKind, LedgerEntry, Member, Reward
 
 CODE_PREFIX = "C-"
 CODE_LENGTH = 9  # 31**9 ≈ 2**44.6 codes
@@ -49,22 +49,6 @@ class RedeemRefused(Exception):
         self.reason = reason
 
 
-class Use(StrEnum):
-    USED_NOW = "used_now"
-    ALREADY_USED = "already_used"
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class UseResult:
-    outcome: Use
-    coupon: Coupon | None = None
-    reward: Reward | None = None
-    member: Member | None = None
-
-
 def normalise_code(typed: str) -> str | None:
     """`c-7k3qx9abc`, `C 7K3 QX9 ABC`, `7K3QX9ABC` -> `C-7K3QX9ABC`; None if not a code."""
     cleaned = re.sub(r"[\s\-]", "", typed.upper())
@@ -78,14 +62,6 @@ def expiry_for(issued_at: datetime, valid_days: int, tz: tzinfo) -> datetime:
     """The end (23:59:59, shop time) of the `valid_days`-th day after `issued_at`."""
     last_day: date = issued_at.astimezone(tz).date() + timedelta(days=valid_days)
     return datetime.combine(last_day, time(23, 59, 59), tzinfo=tz)
-
-
-def _lock_member(session: Session, member_id: int) -> Member:
-    """The member's row, locked until commit (see `members.lock_member`)."""
-    member = members.lock_member(session, member_id)
-    if member is None:
-        raise LookupError(f"no member {member_id}")
-    return member
 
 
 def issued_counts(session: Session, member_id: int, reward_ids: list[int]) -> dict[int, int]:
@@ -139,7 +115,7 @@ def redeem(
     The same `idempotency_key` twice returns the first coupon (a double-tapped confirm).
     """
     with session.begin_nested():
-        member = _lock_member(session, member_id)
+        member = members.lock_existing_member(session, member_id)
         earlier = _coupon_for_entry(session, idempotency_key)
         if earlier is not None:
             return earlier
@@ -239,7 +215,7 @@ def grant_coupon(
     that way. The member's redemption limit does not apply to gifts.
     """
     with session.begin_nested():
-        member = _lock_member(session, member_id)
+        member = members.lock_existing_member(session, member_id)
         earlier = _coupon_for_entry(session, idempotency_key)
         if earlier is not None:
             return earlier
@@ -258,139 +234,3 @@ def grant_coupon(
         coupon = _issue(session, member, reward, entry, tz, valid_days)
     session.refresh(reward)
     return coupon
-
-
-def find_by_image_token(session: Session, token: str) -> tuple[Coupon, Reward] | None:
-    """The coupon whose image URL carries `token`, with its reward."""
-    row = session.exec(
-        select(Coupon, Reward)
-        .join(Reward, col(Reward.id) == col(Coupon.reward_id))
-        .where(Coupon.image_token == token)
-    ).first()
-    return (row[0], row[1]) if row else None
-
-
-def use_coupon(session: Session, *, code: str, staff_user_id: str) -> UseResult:
-    """Mark the coupon used if it is live; otherwise say why not. Changes nothing on refusal."""
-    now = clock.now()
-    used = session.exec(  # type: ignore[call-overload]
-        update(Coupon)
-        .where(
-            col(Coupon.code) == code,
-            col(Coupon.status) == CouponStatus.ACTIVE,
-            col(Coupon.used_at).is_(None),
-            col(Coupon.expires_at) > now,
-        )
-        .values(status=CouponStatus.USED, used_at=now, used_by=staff_user_id)
-    )
-    coupon = session.exec(
-        select(Coupon).where(Coupon.code == code).execution_options(populate_existing=True)
-    ).first()
-    if coupon is None:
-        return UseResult(Use.UNKNOWN)
-    reward = session.get(Reward, coupon.reward_id)
-    member = session.get(Member, coupon.member_id)
-    return UseResult(_outcome(coupon, used.rowcount == 1), coupon, reward, member)
-
-
-def _outcome(coupon: Coupon, used_now: bool) -> Use:
-    if used_now:
-        return Use.USED_NOW
-    if coupon.used_at is not None:
-        return Use.ALREADY_USED
-    if coupon.status == CouponStatus.CANCELLED:
-        return Use.CANCELLED
-    return Use.EXPIRED
-
-
-def cancel_coupon(session: Session, *, code: str, actor: str) -> UseResult:
-    """Cancel an unused coupon: points back (a new ADJUST entry) and the unit back in stock."""
-    now = clock.now()
-    with session.begin_nested():
-        cancelled = session.exec(  # type: ignore[call-overload]
-            update(Coupon)
-            .where(
-                col(Coupon.code) == code,
-                col(Coupon.status).in_([CouponStatus.ACTIVE, CouponStatus.EXPIRED]),
-                col(Coupon.used_at).is_(None),
-            )
-            .values(status=CouponStatus.CANCELLED, cancelled_at=now, cancelled_by=actor)
-        )
-        coupon = session.exec(
-            select(Coupon).where(Coupon.code == code).execution_options(populate_existing=True)
-        ).first()
-        if coupon is None:
-            return UseResult(Use.UNKNOWN)
-        reward = session.get(Reward, coupon.reward_id)
-        if cancelled.rowcount != 1:
-            outcome = Use.ALREADY_USED if coupon.used_at is not None else Use.CANCELLED
-            return UseResult(outcome, coupon, reward)
-        member = _lock_member(session, coupon.member_id)
-        _give_back(session, coupon, member, actor)
-    return UseResult(Use.CANCELLED, coupon, reward, member)
-
-
-def _give_back(session: Session, coupon: Coupon, member: Member, actor: str) -> None:
-    ledger.post_entry(
-        session,
-        member=member,
-        kind=EntryKind.ADJUST,
-        points=coupon.points,
-        actor=actor,
-        idempotency_key=f"coupon_cancel:{coupon.id}",
-        note=f"coupon {coupon.code} cancelled",
-        restores_entry_id=coupon.ledger_entry_id,
-    )
-    session.exec(  # type: ignore[call-overload]
-        update(Reward)
-        .where(col(Reward.id) == coupon.reward_id)
-        .values(stock=col(Reward.stock) + 1, issued=col(Reward.issued) - 1)
-    )
-
-
-def _live(member_id: int) -> tuple[Any, ...]:
-    return (
-        Coupon.member_id == member_id,
-        col(Coupon.status) == CouponStatus.ACTIVE,
-        col(Coupon.expires_at) > clock.now(),
-    )
-
-
-def _newest_first(where: Any) -> Any:
-    return (
-        select(Coupon, Reward)
-        .join(Reward, col(Reward.id) == col(Coupon.reward_id))
-        .where(where)
-        .order_by(col(Coupon.issued_at).desc(), col(Coupon.id).desc())
-    )
-
-
-def live_coupons(
-    session: Session, member_id: int, *, offset: int = 0, limit: int = 12
-) -> list[tuple[Coupon, Reward]]:
-    """The member's unused, unexpired coupons, newest first."""
-    query = _newest_first(and_(*_live(member_id))).offset(offset).limit(limit)
-    return [(c, r) for c, r in session.exec(query).all()]
-
-
-def count_live_coupons(session: Session, member_id: int) -> int:
-    query = select(func.count()).select_from(Coupon).where(*_live(member_id))
-    return int(session.exec(query).one())
-
-
-def past_coupons(
-    session: Session, member_id: int, *, limit: int = 20
-) -> list[tuple[Coupon, Reward]]:
-    """The member's used, expired and cancelled coupons, newest first."""
-    query = _newest_first(and_(col(Coupon.member_id) == member_id, not_(and_(*_live(member_id)))))
-    return [(c, r) for c, r in session.exec(query.limit(limit)).all()]
-
-
-def mark_expired(session: Session) -> int:
-    """Mark live coupons past their end as expired (bookkeeping only); returns how many."""
-    marked = session.exec(  # type: ignore[call-overload]
-        update(Coupon)
-        .where(col(Coupon.status) == CouponStatus.ACTIVE, col(Coupon.expires_at) <= clock.now())
-        .values(status=CouponStatus.EXPIRED)
-    )
-    return int(marked.rowcount)

@@ -3,6 +3,8 @@
 Every change goes through `post_entry`, which adds the entry and moves the member's
 balance with one conditional UPDATE, so two staff acting at once can neither lose a
 change nor push a balance below zero.
+
+`post_entry` and its errors live in `ledger_entries` and are importable from here.
 """
 
 from __future__ import annotations
@@ -10,30 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage import clock, lots, members, tiers
+from storage import clock, members, tiers
+from storage.ledger_entries import KeyConflict as KeyConflict
+from storage.ledger_entries import MemberErased as MemberErased
+from storage.ledger_entries import NotEnoughPoints as NotEnoughPoints
+from storage.ledger_entries import entry_with_key as entry_with_key
+from storage.ledger_entries import post_entry as post_entry
 from storage.models import EntryKind, LedgerEntry, Member, PointsDebt, Purchase, id_of
 
 VOID_WINDOW = timedelta(minutes=15)
-
-
-class NotEnoughPoints(Exception):
-    """The change would take the balance below zero; nothing was written."""
-
-
-class KeyConflict(Exception):
-    """The idempotency key was used before for another change; nothing was written.
-
-    Keys are namespaced by where they come from (`award:`, `api:<till>:order:`, `void:` ...),
-    so this means a caller repeated a key with different content: refuse, never replay.
-    """
-
-
-class MemberErased(Exception):
-    """The member's personal data was erased: they earn no more points (nothing written)."""
 
 
 class VoidRefused(Exception):
@@ -51,79 +42,6 @@ class Award:
     balance: int
     debt_paid: int = 0
     again: bool = False  # the same key came before: this is the earlier award
-
-
-def post_entry(
-    session: Session,
-    *,
-    member: Member,
-    kind: EntryKind,
-    points: int,
-    actor: str,
-    idempotency_key: str,
-    purchase_id: int | None = None,
-    voids_entry_id: int | None = None,
-    note: str | None = None,
-    from_lots: list[int] | None = None,
-    restores_entry_id: int | None = None,
-) -> LedgerEntry:
-    """Append one entry and move the balance; an existing key returns the earlier entry.
-
-    A positive entry becomes a lot of points (or, with `restores_entry_id`, goes back to
-    the lots that entry used); a negative one uses lots: the voided award's own lot or
-    `from_lots` first, then the oldest. Lots and their uses are written with the entry.
-    """
-    existing = entry_with_key(session, idempotency_key)
-    if existing is not None:
-        if (existing.member_id, existing.kind, existing.points) != (member.id, kind, points):
-            raise KeyConflict(idempotency_key)
-        return existing
-    allowed = [col(Member.id) == member.id, col(Member.points) + points >= 0]
-    if points > 0:
-        allowed.append(col(Member.erased_at).is_(None))
-    moved = session.exec(  # type: ignore[call-overload]
-        update(Member).where(*allowed).values(points=col(Member.points) + points)
-    )
-    if moved.rowcount != 1 and points > 0:
-        raise MemberErased(f"member {member.id} was erased")
-    if moved.rowcount != 1:
-        raise NotEnoughPoints(f"member {member.id} cannot take {points} points")
-    entry = LedgerEntry(
-        member_id=member.id,  # type: ignore[arg-type]
-        kind=kind,
-        points=points,
-        actor=actor,
-        idempotency_key=idempotency_key,
-        purchase_id=purchase_id,
-        voids_entry_id=voids_entry_id,
-        note=note,
-    )
-    session.add(entry)
-    session.flush()
-    _move_lots(session, entry, from_lots or [], restores_entry_id)
-    session.flush()
-    session.refresh(member)
-    return entry
-
-
-def entry_with_key(session: Session, idempotency_key: str) -> LedgerEntry | None:
-    return session.exec(
-        select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
-    ).first()
-
-
-def _move_lots(
-    session: Session, entry: LedgerEntry, from_lots: list[int], restores_entry_id: int | None
-) -> None:
-    if entry.points > 0 and restores_entry_id is not None:
-        lots.restore_lots(session, entry, restores_entry_id)
-    elif entry.points > 0:
-        lots.add_lot(session, entry)
-    elif entry.points < 0:
-        first = list(from_lots)
-        if entry.voids_entry_id is not None:
-            first += lots.lots_of_entry(session, entry.voids_entry_id)
-        lots.use_lots(session, entry, first)
 
 
 def points_for(amount_satang: int, baht_per_point: int, percent: int = 100) -> int:

@@ -84,6 +84,14 @@ def lock_member(session: Session, member_id: int) -> Member | None:
     )
 
 
+def lock_existing_member(session: Session, member_id: int) -> Member:
+    """`lock_member` for a member who must exist: LookupError if not."""
+    member = lock_member(session, member_id)
+    if member is None:
+        raise LookupError(f"no member {member_id}")
+    return member
+
+
 def line_user_of(session: Session, member: Member) -> LineUser | None:
     return session.exec(select(LineUser).where(LineUser.member_id == member.id)).first()
 

@@ -61,7 +61,7 @@ def db_current() -> None:
 @db.command("revision")
 @click.option("-m", "--message", required=True, help="What changed, e.g. 'add rewards'.")
 def db_revision(message: str) -> None:
-    """For developers: write a migration for the changes made to storage/models.py."""
+    """For developers: write a migration for the changes made to the tables in storage/models/."""
     path = migrations.new_revision(message)
     click.echo(f"wrote {path}: read it, then run the tests")
 

@@ -24,7 +24,8 @@ from huey.storage import SqliteStorage
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.demo.fakeline import FakeLine, FakeUser
-from bot.demo.fakeline.simulator_api import Persona, install
+from bot.demo.fakeline.simulator_api import Persona
+from bot.demo.fakeline.simulator_routes import install
 from bot.demo.simulator import bp as simulator_bp
 from bot.jobs.queue import huey
 from bot.services import Services, build

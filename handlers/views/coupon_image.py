@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import io
 import logging
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import qrcode
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 from qrcode.constants import ERROR_CORRECT_M
 
 from handlers.views.colors import RGB, Palette
 from handlers.views.fonts import font
+from handlers.views.text_fit import fitting_font, wrap_two_lines
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def _ticket(draw: ImageDraw.ImageDraw, inks: Inks) -> None:
 
 def _header(draw: ImageDraw.ImageDraw, face: CouponFace, inks: Inks) -> None:
     center = SIZE[0] // 2
-    name = _fit(face.shop_name, 60, 36, SIZE[0] - 2 * MARGIN - 80, weight=700)
+    name = fitting_font(face.shop_name, 60, 36, SIZE[0] - 2 * MARGIN - 80, weight=700)
     draw.text((center, MARGIN + 95), face.shop_name, font=name, fill=inks.on_band, anchor="mm")
     title = font(34, 500)
     draw.text((center, MARGIN + 180), face.title, font=title, fill=inks.on_band, anchor="mm")
@@ -149,9 +149,9 @@ def _reward(draw: ImageDraw.ImageDraw, face: CouponFace, inks: Inks) -> None:
     """Reward name (one or two lines), English name, points badge: centred above the tear."""
     center = SIZE[0] // 2
     width = SIZE[0] - 2 * MARGIN - 100
-    lines, size = _wrap(face.reward_name, width, sizes=(68, 62, 56, 50, 44), weight=700)
+    lines, size = wrap_two_lines(face.reward_name, width, sizes=(68, 62, 56, 50, 44), weight=700)
     step = round(size * 1.45)
-    sub = _fit(face.reward_subtitle or "", 36, 26, width, weight=400)
+    sub = fitting_font(face.reward_subtitle or "", 36, 26, width, weight=400)
     height = step * len(lines) + (58 if face.reward_subtitle else 0) + 30 + BADGE_HEIGHT
     y = MARGIN + HEADER_HEIGHT + (TEAR_Y - MARGIN - HEADER_HEIGHT - height) // 2
     for line in lines:
@@ -211,7 +211,7 @@ def _code_and_validity(draw: ImageDraw.ImageDraw, face: CouponFace) -> None:
         style = font(34, 600) if n == 0 else font(28, 400)
         draw.text((center, y), line, font=style, fill=INK if n == 0 else GREY, anchor="mt")
         y += 52 if n == 0 else 44
-    hint = _fit(face.hint, 26, 20, SIZE[0] - 2 * MARGIN - 60, weight=400)
+    hint = fitting_font(face.hint, 26, 20, SIZE[0] - 2 * MARGIN - 60, weight=400)
     draw.text((center, SIZE[1] - MARGIN - 40), face.hint, font=hint, fill=GREY, anchor="mm")
 
 
@@ -220,74 +220,3 @@ def _spaced(code: str) -> str:
     prefix, _, body = code.partition("-")
     groups = [body[i : i + 3] for i in range(0, len(body), 3)]
     return f"{prefix}-" + " ".join(groups) if body else code
-
-
-def _width(text: str, size: int, weight: int) -> int:
-    left, _, right, _ = font(size, weight).getbbox(text)
-    return int(right - left)
-
-
-def _fit(
-    text: str, largest: int, smallest: int, width: int, *, weight: int
-) -> ImageFont.FreeTypeFont:
-    """The largest size from `largest` down to `smallest` at which `text` fits `width`."""
-    size = largest
-    while size > smallest and _width(text, size, weight) > width:
-        size -= 2
-    return font(size, weight)
-
-
-def _wrap(text: str, width: int, *, sizes: tuple[int, ...], weight: int) -> tuple[list[str], int]:
-    """One line if it fits at some size, else the most even two lines; shrink as needed."""
-    for size in sizes:
-        if _width(text, size, weight) <= width:
-            return [text], size
-    pieces = _pieces(text)
-    for size in sizes:
-        best = _best_split(pieces, size, weight)
-        if best is not None and max(_width(line, size, weight) for line in best) <= width:
-            return best, size
-    lines = _best_split(pieces, sizes[-1], weight) or [text]
-    return lines, sizes[-1]
-
-
-def _best_split(pieces: list[str], size: int, weight: int) -> list[str] | None:
-    """Two lines cut between pieces so the wider line is as narrow as it can be."""
-    best: list[str] | None = None
-    widest = 0
-    for cut in range(1, len(pieces)):
-        lines = ["".join(pieces[:cut]).strip(), "".join(pieces[cut:]).strip()]
-        wider = max(_width(line, size, weight) for line in lines)
-        if best is None or wider < widest:
-            best, widest = lines, wider
-    return best
-
-
-def _pieces(text: str) -> list[str]:
-    """Words (with their leading space); a word too long is cut into letter clusters.
-
-    A cluster is a base letter with the marks above and below it, and a Thai leading
-    vowel (เ แ โ ใ ไ) stays with the consonant after it, so a cut never strands a mark.
-    """
-    words = text.replace("\n", " ").split(" ")
-    pieces: list[str] = []
-    for n, word in enumerate(words):
-        lead = " " if n else ""
-        if len(word) <= 12:
-            pieces.append(lead + word)
-            continue
-        clusters = _clusters(word)
-        pieces.append(lead + clusters[0])
-        pieces.extend(clusters[1:])
-    return pieces
-
-
-def _clusters(word: str) -> list[str]:
-    clusters: list[str] = []
-    for char in word:
-        joins = unicodedata.category(char) in ("Mn", "Mc") or char in "ะาำๅ"
-        if clusters and (joins or clusters[-1][-1] in "เแโใไ"):
-            clusters[-1] += char
-        else:
-            clusters.append(char)
-    return clusters

@@ -1,7 +1,8 @@
 """Schema migrations (Alembic), configured from code: there is no alembic.ini.
 
 `upgrade(engine)` brings a database to the newest schema; `loyalty db upgrade` calls it.
-A change to `storage/models.py` needs a new revision: `loyalty db revision -m "what changed"`.
+A change to the tables (`storage/models/`) needs a new revision:
+`loyalty db revision -m "what changed"`.
 """
 
 from __future__ import annotations

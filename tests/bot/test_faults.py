@@ -27,7 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.demo.fakeline import FakeLine
-from bot.demo.fakeline.server import sign
+from bot.demo.fakeline.records import sign
 from bot.jobs.tasks import resend_stale_pushes, run_lost_jobs
 from storage import clock
 from storage.models import (

@@ -13,13 +13,13 @@ that an alias still points to cannot be deleted.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Flask, Response, request
 
 from bot.demo.fakeline import rules
+from bot.demo.fakeline.platform import Platform
+from bot.demo.fakeline.records import FakeUser
 from bot.demo.fakeline.richmenu_rules import (
     ALIAS_ID,
     MAX_ALIASES,
@@ -27,73 +27,21 @@ from bot.demo.fakeline.richmenu_rules import (
     check_image,
     check_menu,
 )
-
-if TYPE_CHECKING:
-    from bot.demo.fakeline.server import FakeLine, FakeUser
+from bot.demo.fakeline.richmenu_store import StoredMenu, new_menu_id
 
 
-@dataclass
-class StoredMenu:
-    rich_menu_id: str
-    body: dict[str, Any]
-    image: bytes | None = None
-    content_type: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {"richMenuId": self.rich_menu_id, **self.body}
-
-    @property
-    def size(self) -> tuple[int, int]:
-        return self.body["size"]["width"], self.body["size"]["height"]
-
-
-@dataclass
-class RichMenus:
-    """What the platform keeps: menus, the default, links per user, aliases, tabs shown."""
-
-    menus: dict[str, StoredMenu] = field(default_factory=dict)
-    default: str | None = None
-    links: dict[str, str] = field(default_factory=dict)
-    aliases: dict[str, str] = field(default_factory=dict)
-    shown: dict[str, str] = field(default_factory=dict)
-
-    def linked(self, user_id: str) -> StoredMenu | None:
-        """The menu linked to the user alone (not the default)."""
-        menu_id = self.links.get(user_id)
-        return self.menus.get(menu_id) if menu_id else None
-
-    def showing(self, user_id: str) -> StoredMenu | None:
-        """The menu the user's LINE app shows now: a switched-to tab, their own, or the default."""
-        for menu_id in (self.shown.get(user_id), self.links.get(user_id), self.default):
-            if menu_id and menu_id in self.menus:
-                return self.menus[menu_id]
-        return None
-
-    def forget(self, menu_id: str) -> None:
-        self.menus.pop(menu_id, None)
-        if self.default == menu_id:
-            self.default = None
-        for table in (self.links, self.shown):
-            for user_id in [u for u, m in table.items() if m == menu_id]:
-                del table[user_id]
-
-
-def new_menu_id() -> str:
-    return "richmenu-" + uuid.uuid4().hex
-
-
-def register(app: Flask, fake: FakeLine) -> None:
+def register(app: Flask, fake: Platform) -> None:
     """Add the rich menu endpoints to the fake platform's app."""
     _menu_routes(app, fake)
     _default_and_link_routes(app, fake)
     _alias_routes(app, fake)
 
 
-def _not_found(fake: FakeLine) -> Response:
+def _not_found(fake: Platform) -> Response:
     return fake._answer(404, {"message": "Not found"})
 
 
-def _menu_routes(app: Flask, fake: FakeLine) -> None:
+def _menu_routes(app: Flask, fake: Platform) -> None:
     state = fake.richmenus
 
     @app.post("/v2/bot/richmenu")
@@ -154,7 +102,7 @@ def _menu_routes(app: Flask, fake: FakeLine) -> None:
         return Response(menu.image, 200, mimetype=menu.content_type)
 
 
-def _usable(fake: FakeLine, menu_id: str) -> Response | None:
+def _usable(fake: Platform, menu_id: str) -> Response | None:
     """An error answer unless `menu_id` exists and has its image."""
     menu = fake.richmenus.menus.get(menu_id)
     if menu is None:
@@ -164,7 +112,7 @@ def _usable(fake: FakeLine, menu_id: str) -> Response | None:
     return None
 
 
-def _default_and_link_routes(app: Flask, fake: FakeLine) -> None:
+def _default_and_link_routes(app: Flask, fake: Platform) -> None:
     state = fake.richmenus
 
     @app.post("/v2/bot/user/all/richmenu/<menu_id>")
@@ -215,7 +163,7 @@ def _default_and_link_routes(app: Flask, fake: FakeLine) -> None:
         return fake._answer(200, {})
 
 
-def _alias_routes(app: Flask, fake: FakeLine) -> None:
+def _alias_routes(app: Flask, fake: Platform) -> None:
     state = fake.richmenus
 
     @app.post("/v2/bot/richmenu/alias")
@@ -267,7 +215,7 @@ def _alias_routes(app: Flask, fake: FakeLine) -> None:
         return fake._answer(200, {})
 
 
-def tap_area(fake: FakeLine, user: FakeUser, index: int) -> dict[str, Any]:
+def tap_area(fake: Platform, user: FakeUser, index: int) -> dict[str, Any]:
     """The user taps area `index` of the menu their LINE app shows; returns the action."""
     menu = fake.richmenus.showing(user.user_id)
     if menu is None:
@@ -285,7 +233,7 @@ def tap_area(fake: FakeLine, user: FakeUser, index: int) -> dict[str, Any]:
     return action
 
 
-def _switch(fake: FakeLine, user: FakeUser, action: dict[str, Any]) -> None:
+def _switch(fake: Platform, user: FakeUser, action: dict[str, Any]) -> None:
     """Show the aliased menu and tell the bot, as LINE does, with a postback event."""
     with fake.lock:
         target = fake.richmenus.aliases.get(action["richMenuAliasId"])

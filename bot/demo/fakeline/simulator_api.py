@@ -1,6 +1,6 @@
 """JSON endpoints the chat simulator page uses to act as LINE users on the fake platform.
 
-`install()` adds `/_sim/...` routes to a FakeLine's app (before it has answered any request).
+`simulator_routes.install()` adds them as `/_sim/...` routes to a FakeLine's app.
 They play the part of the LINE app on a phone: type, tap, add friend, block, send a photo,
 read the phone's SMS, and scan a QR code the way LINE's QR reader does.
 """
@@ -20,8 +20,9 @@ import zxingcpp
 from flask import Response, jsonify, request
 from PIL import Image, UnidentifiedImageError
 
+from bot.demo.fakeline.records import ChatLine, FakeUser
 from bot.demo.fakeline.rules import MAX_POSTBACK_DATA, MAX_TEXT
-from bot.demo.fakeline.server import ChatLine, FakeLine, FakeUser
+from bot.demo.fakeline.server import FakeLine
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
@@ -250,35 +251,3 @@ def read_kind(content: bytes) -> str | None:
     if content.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
     return None
-
-
-def install(
-    fake: FakeLine,
-    personas: list[Persona],
-    *,
-    basic_id: str,
-    image_origins: dict[str, str],
-) -> SimulatorApi:
-    """Add the simulator's routes to `fake.app`; call before the fake answers any request."""
-    from bot.demo.fakeline.simulator_menus import install_menus  # it builds on this module
-
-    api = SimulatorApi(fake, personas, basic_id=basic_id, image_origins=image_origins)
-    app = fake.app
-    app.add_url_rule("/_sim/personas", "sim_personas", api.personas_view, methods=["GET"])
-    app.add_url_rule("/_sim/poll", "sim_poll", api.poll, methods=["GET"])
-    app.add_url_rule("/_sim/say", "sim_say", api.say, methods=["POST"])
-    app.add_url_rule("/_sim/tap", "sim_tap", api.tap, methods=["POST"])
-    app.add_url_rule("/_sim/follow", "sim_follow", api.follow, methods=["POST"])
-    app.add_url_rule("/_sim/unfollow", "sim_unfollow", api.unfollow, methods=["POST"])
-    app.add_url_rule("/_sim/image", "sim_image", api.image, methods=["POST"])
-    app.add_url_rule("/_sim/content/<message_id>", "sim_content", api.content, methods=["GET"])
-    app.add_url_rule("/_sim/sms", "sim_sms_list", api.sms, methods=["GET"])
-    app.add_url_rule("/_sim/scan", "sim_scan", api.scan, methods=["POST"])
-
-    install_menus(api)
-
-    @app.errorhandler(SimulatorError)
-    def _refused(error: SimulatorError) -> tuple[Response, int]:
-        return jsonify(ok=False, error=str(error)), error.status
-
-    return api

@@ -12,7 +12,8 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from bot.demo.fakeline.richmenu_api import StoredMenu, tap_area
+from bot.demo.fakeline.richmenu_api import tap_area
+from bot.demo.fakeline.richmenu_store import StoredMenu
 from bot.demo.fakeline.simulator_api import SimulatorApi, SimulatorError
 
 

@@ -1,0 +1,100 @@
+"""Appending one ledger entry: the balance moves with one conditional UPDATE, so two staff
+acting at once can neither lose a change nor push a balance below zero; the entry's points
+become a lot, or are taken from lots."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from storage import lots
+from storage.models import EntryKind, LedgerEntry, Member
+
+
+class NotEnoughPoints(Exception):
+    """The change would take the balance below zero; nothing was written."""
+
+
+class KeyConflict(Exception):
+    """The idempotency key was used before for another change; nothing was written.
+
+    Keys are namespaced by where they come from (`award:`, `api:<till>:order:`, `void:` ...),
+    so this means a caller repeated a key with different content: refuse, never replay.
+    """
+
+
+class MemberErased(Exception):
+    """The member's personal data was erased: they earn no more points (nothing written)."""
+
+
+def post_entry(
+    session: Session,
+    *,
+    member: Member,
+    kind: EntryKind,
+    points: int,
+    actor: str,
+    idempotency_key: str,
+    purchase_id: int | None = None,
+    voids_entry_id: int | None = None,
+    note: str | None = None,
+    from_lots: list[int] | None = None,
+    restores_entry_id: int | None = None,
+) -> LedgerEntry:
+    """Append one entry and move the balance; an existing key returns the earlier entry.
+
+    A positive entry becomes a lot of points (or, with `restores_entry_id`, goes back to
+    the lots that entry used); a negative one uses lots: the voided award's own lot or
+    `from_lots` first, then the oldest. Lots and their uses are written with the entry.
+    """
+    existing = entry_with_key(session, idempotency_key)
+    if existing is not None:
+        if (existing.member_id, existing.kind, existing.points) != (member.id, kind, points):
+            raise KeyConflict(idempotency_key)
+        return existing
+    allowed = [col(Member.id) == member.id, col(Member.points) + points >= 0]
+    if points > 0:
+        allowed.append(col(Member.erased_at).is_(None))
+    moved = session.exec(  # type: ignore[call-overload]
+        update(Member).where(*allowed).values(points=col(Member.points) + points)
+    )
+    if moved.rowcount != 1 and points > 0:
+        raise MemberErased(f"member {member.id} was erased")
+    if moved.rowcount != 1:
+        raise NotEnoughPoints(f"member {member.id} cannot take {points} points")
+    entry = LedgerEntry(
+        member_id=member.id,  # type: ignore[arg-type]
+        kind=kind,
+        points=points,
+        actor=actor,
+        idempotency_key=idempotency_key,
+        purchase_id=purchase_id,
+        voids_entry_id=voids_entry_id,
+        note=note,
+    )
+    session.add(entry)
+    session.flush()
+    _move_lots(session, entry, from_lots or [], restores_entry_id)
+    session.flush()
+    session.refresh(member)
+    return entry
+
+
+def entry_with_key(session: Session, idempotency_key: str) -> LedgerEntry | None:
+    return session.exec(
+        select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
+    ).first()
+
+
+def _move_lots(
+    session: Session, entry: LedgerEntry, from_lots: list[int], restores_entry_id: int | None
+) -> None:
+    if entry.points > 0 and restores_entry_id is not None:
+        lots.restore_lots(session, entry, restores_entry_id)
+    elif entry.points > 0:
+        lots.add_lot(session, entry)
+    elif entry.points < 0:
+        first = list(from_lots)
+        if entry.voids_entry_id is not None:
+            first += lots.lots_of_entry(session, entry.voids_entry_id)
+        lots.use_lots(session, entry, first)

@@ -1,0 +1,55 @@
+"""Figures about points: moved in a period by kind, and held by members at a moment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.figure_sql import count_of, in_period
+from storage.models import EntryKind, LedgerEntry
+from storage.periods import Period
+
+
+def points_by_kind(session: Session, period: Period) -> dict[str, int]:
+    """Points moved in the period as issued, redeemed, expired, refunded and adjusted.
+
+    Issued is every earning kind (purchases, birthdays, referrals, ...) less voided awards;
+    redeemed, expired and refunded are shown as positive numbers; adjusted keeps its sign.
+    Outstanding at the end = at the start + issued - redeemed - expired - refunded + adjusted.
+    """
+    rows = session.exec(
+        select(LedgerEntry.kind, func.sum(LedgerEntry.points))
+        .where(in_period(LedgerEntry.created_at, period))
+        .group_by(col(LedgerEntry.kind))
+    ).all()
+    return moved_points([(kind, int(total or 0)) for kind, total in rows])
+
+
+def moved_points(rows: list[tuple[str, int]]) -> dict[str, int]:
+    """Sums by ledger kind as issued, redeemed, expired, refunded and adjusted."""
+    moved = {"issued": 0, "redeemed": 0, "expired": 0, "refunded": 0, "adjusted": 0}
+    taken = {
+        EntryKind.REDEEM: "redeemed",
+        EntryKind.EXPIRE: "expired",
+        EntryKind.REFUND: "refunded",
+    }
+    for kind, points in rows:
+        if kind in taken:
+            moved[taken[EntryKind(kind)]] -= points
+        elif kind == EntryKind.ADJUST:
+            moved["adjusted"] += points
+        else:
+            moved["issued"] += points
+    return moved
+
+
+def outstanding(session: Session, moment: datetime) -> int:
+    """Points held by members at `moment` (the sum of every entry before it)."""
+    return count_of(
+        session,
+        select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(
+            col(LedgerEntry.created_at) < moment
+        ),
+    )
