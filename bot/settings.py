@@ -90,6 +90,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only what the caller passes: `load_settings` passes the environment's values."""
         return (init_settings,)
 
     @property
@@ -171,11 +172,15 @@ def database_url_from(raw: str | None, instance_dir: Path) -> str:
 
 
 def environment() -> dict[str, str]:
-    """The settings the environment sets, then `.env` in the working directory; blank ones
-    are left out, as if unset."""
+    """The settings' variables that are set, by name: the environment's over `.env`'s (in the
+    working directory); a blank value counts as unset."""
     names = {str(field.validation_alias) for field in Settings.model_fields.values()}
     found = {**DotEnvSettingsSource(Settings)(), **EnvSettingsSource(Settings)()}
-    return {name: value for name, value in found.items() if name in names and value.strip()}
+    return {
+        name: value
+        for name, value in found.items()
+        if name in names and isinstance(value, str) and value.strip()
+    }
 
 
 def load_settings(env: dict[str, str] | None = None, instance_dir: Path | None = None) -> Settings:
