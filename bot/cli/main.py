@@ -38,7 +38,7 @@ def db_upgrade(revision: str) -> None:
     """Bring the database up to the newest schema (safe to run on every deploy)."""
     with database(migrated=False) as engine:
         before = migrations.current(engine)
-        migrations.upgrade(engine, revision)
+        migrations.upgrade(engine, revision, shop_timezone=cli_base.settings().shop_timezone)
         after = migrations.current(engine)
     if before == after:
         click.echo(f"database already at revision {after}; nothing to do")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import signal
 import threading
 import urllib.request
@@ -29,7 +28,7 @@ from bot.demo.fakeline.simulator_routes import install
 from bot.demo.simulator import bp as simulator_bp
 from bot.jobs.queue import huey
 from bot.services import Services, build
-from bot.settings import Settings
+from bot.settings import Settings, environment
 from bot.web.app import create_app
 from richmenus.deploy import deploy
 from storage import members, migrations
@@ -78,7 +77,7 @@ def demo_settings(fake_url: str, database_url: str) -> Settings:
         database_url=database_url,
         api_endpoint=fake_url,
         api_data_endpoint=fake_url,
-        shop_name=os.environ.get("SHOP_NAME") or DEFAULT_SHOP_NAME,
+        shop_name=environment().get("SHOP_NAME", DEFAULT_SHOP_NAME),
         sms_provider="http",
         sms_http_url=f"{fake_url}/_sim/sms",
     )
@@ -230,7 +229,7 @@ def start(
     instance_dir: Path | None = None,
 ) -> Demo:
     """Start the fake platform, the app, the job consumer; returns at once (see `run`)."""
-    instance = (instance_dir or Path(os.environ.get("INSTANCE_DIR", "instance"))).resolve()
+    instance = (instance_dir or Path(environment().get("INSTANCE_DIR", "instance"))).resolve()
     instance.mkdir(parents=True, exist_ok=True)
     if fresh:
         _forget_old_demo(instance)

@@ -24,16 +24,22 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401  (the tables must be known before comparing)
 
 SCRIPT_LOCATION = "storage:migrations"
+SHOP_TIMEZONE = "Asia/Bangkok"  # as the settings' default; `loyalty db upgrade` gives the shop's
 
 
 class MigrationError(RuntimeError):
     """A migration left the database inconsistent; nothing of it was committed."""
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(
+    connection: Connection | None = None, shop_timezone: str = SHOP_TIMEZONE
+) -> Config:
+    """Alembic's settings; migrations find the connection and the shop's time zone in
+    `config.attributes`."""
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     config.attributes["connection"] = connection
+    config.attributes["shop_timezone"] = shop_timezone
     return config
 
 
@@ -65,10 +71,13 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
                 _set_sqlite_foreign_keys(connection, on=True)
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database's schema up to `revision` (default: the newest)."""
+def upgrade(engine: Engine, revision: str = "head", *, shop_timezone: str = SHOP_TIMEZONE) -> None:
+    """Bring the database's schema up to `revision` (default: the newest).
+
+    `shop_timezone` is where months end for migrations that compute dates (0005's lots).
+    """
     with _migrating(engine) as connection:
-        command.upgrade(alembic_config(connection), revision)
+        command.upgrade(alembic_config(connection, shop_timezone), revision)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:

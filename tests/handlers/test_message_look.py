@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 from typing import Any
@@ -33,7 +32,7 @@ THAI = re.compile("[\u0e00-\u0e7f]")
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return dataclasses.replace(settings, shop_color=BROWN)
+    return settings.model_copy(update={"shop_color": BROWN})
 
 
 def flexes(line: Line, user: FakeUser) -> list[dict[str, Any]]:

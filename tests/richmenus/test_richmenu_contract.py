@@ -65,7 +65,7 @@ def test_every_rich_menu_call_is_in_the_spec_with_a_valid_body(
     fake: FakeLine, settings: Settings, engine: Engine
 ) -> None:
     data_host = fake.url.replace("127.0.0.1", "localhost")
-    services = build(dataclasses.replace(settings, api_data_endpoint=data_host), engine)
+    services = build(settings.model_copy(update={"api_data_endpoint": data_host}), engine)
     staff_id = "U" + "b" * 32
     with transaction(engine) as session:
         members.set_role(

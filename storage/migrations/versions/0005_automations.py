@@ -7,7 +7,6 @@ Create Date: 2026-11-23 04:14:34.492100
 """
 
 import calendar
-import os
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -254,7 +253,9 @@ def _opening_lots() -> None:
     before anything expires.
     """
     bind = op.get_bind()
-    tz = ZoneInfo(os.environ.get("SHOP_TIMEZONE") or "Asia/Bangkok")
+    config = op.get_context().config
+    assert config is not None
+    tz = ZoneInfo(config.attributes["shop_timezone"])
     floor = clock.now() + GRACE
     rows = bind.execute(
         sa.select(ENTRIES).where(ENTRIES.c.points != 0).order_by(ENTRIES.c.member_id, ENTRIES.c.id)
