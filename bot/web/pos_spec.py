@@ -48,7 +48,7 @@ ERRORS = {
 }
 
 
-def _post(summary: str, body: str, result: str, **more: dict[str, Any]) -> dict[str, Any]:
+def _post(summary: str, body: str, result: str, more: dict[str, Any]) -> dict[str, Any]:
     content = {"application/json": {"schema": {"$ref": REF.format(model=body)}}}
     return {
         "summary": summary,
@@ -77,19 +77,16 @@ def _paths() -> dict[str, Any]:
     return {
         "/purchases": {
             "post": _post(
-                "Record a sale and award its points",
-                "Purchase",
-                "PurchaseResult",
-                **{"409": erased},
-            )  # fmt: skip
+                "Record a sale and award its points", "Purchase", "PurchaseResult", {"409": erased}
+            )
         },
         "/refunds": {
             "post": _post(
                 "Refund an order and take back its points",
                 "Refund",
                 "RefundResult",
-                **{"404": _json("Error", "No such order for this key.")},
-            )  # fmt: skip
+                {"404": _json("Error", "No such order for this key.")},
+            )
         },
         "/members/{phone}": {"get": member},
     }
