@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -19,13 +19,24 @@ from sqlmodel import Session
 from bot.services import Services
 from bot.web import pos_input as api_input
 from bot.web.pos_input import BadInput
+from bot.web.pos_models import (
+    Coupon,
+    Error,
+    FieldError,
+    MemberSummary,
+    PurchaseResult,
+    RefundResult,
+    satang,
+)
+from bot.web.pos_models import Member as MemberBody
 from bot.web.pos_spec import SPEC
 from storage import api_keys, clock, ledger, pos
 from storage.db import transaction
 from storage.models import ApiKey, Member
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-Operation = Callable[[Session, ApiKey, Any], tuple[int, dict[str, Any]]]
+Payload = PurchaseResult | RefundResult | MemberSummary
+Operation = Callable[[Session, ApiKey, Any], tuple[int, Payload]]
 
 
 class Unauthorized(Exception):
@@ -36,12 +47,16 @@ def _services() -> Services:
     return current_app.extensions["loyalty"]  # type: ignore[no-any-return]
 
 
-def _error(status: int, error: str, **details: Any) -> Response:
-    response = jsonify(error=error, **details)
+def _error(status: int, body: Error) -> Response:
+    response = jsonify(body)
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="line-loyalty"'
     return response
+
+
+def _invalid(errors: list[FieldError]) -> Response:
+    return _error(422, {"error": "invalid_input", "errors": errors})
 
 
 def _key(session: Session) -> ApiKey:
@@ -67,7 +82,7 @@ def _fingerprint(body: Any) -> str:
     return hashlib.sha256(seen.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _answer(session: Session, key: ApiKey, operation: Operation) -> tuple[int, dict[str, Any]]:
+def _answer(session: Session, key: ApiKey, operation: Operation) -> tuple[int, Mapping[str, Any]]:
     """Run `operation`, or replay the first answer given to the same Idempotency-Key."""
     body = _body()
     if request.method != "POST":
@@ -88,7 +103,7 @@ def _answer(session: Session, key: ApiKey, operation: Operation) -> tuple[int, d
         idempotency_key=retry_key,
         fingerprint=fingerprint,
         status_code=status,
-        response=payload,
+        response=dict(payload),
     )
     return status, payload
 
@@ -105,48 +120,51 @@ def _call(operation: Operation) -> Response:
                 raise
             continue
         except Unauthorized:
-            return _error(401, "unauthorized", message="send Authorization: Bearer <API key>")
+            return _error(
+                401, {"error": "unauthorized", "message": "send Authorization: Bearer <API key>"}
+            )
         except BadInput as bad:
-            errors = [{"field": f, "message": m} for f, m in bad.problems]
-            return _error(422, "invalid_input", errors=errors)
+            return _invalid([{"field": f, "message": m} for f, m in bad.problems])
         except pos.NotFound as missing:
-            return _error(404, "not_found", field=missing.field, message=missing.message)
+            body: Error = {"error": "not_found", "field": missing.field, "message": missing.message}
+            return _error(404, body)
         except pos.Invalid as refused:
-            errors = [{"field": refused.field, "message": refused.message}]
-            return _error(422, "invalid_input", errors=errors)
+            return _invalid([{"field": refused.field, "message": refused.message}])
         except ledger.KeyConflict:
-            errors = [{"field": "Idempotency-Key", "message": "was used before for another sale"}]
-            return _error(422, "invalid_input", errors=errors)
+            return _invalid(
+                [{"field": "Idempotency-Key", "message": "was used before for another sale"}]
+            )
         except ledger.MemberErased:
             message = "this member's personal data was erased while the call waited: send it again"
-            return _error(409, "member_erased", message=message)
+            return _error(409, {"error": "member_erased", "message": message})
         response = jsonify(payload)
         response.status_code = status
         return response
     raise AssertionError("unreachable")
 
 
-def _member(member: Member) -> dict[str, Any]:
+def _member(member: Member) -> MemberBody:
     return {"code": member.code, "phone": member.phone, "customer_ref": member.customer_ref}
 
 
-def _purchase(session: Session, key: ApiKey, body: Any) -> tuple[int, dict[str, Any]]:
-    sale = api_input.purchase(body, clock.now())
+def _purchase(session: Session, key: ApiKey, body: Any) -> tuple[int, PurchaseResult]:
+    now = clock.now()
+    sale = api_input.purchase(body, now)
     done = pos.record_purchase(
         session,
         key_name=key.name,
-        phone=sale.phone,
-        customer_ref=sale.customer_ref,
-        amount_satang=sale.amount_satang,
-        occurred_at=sale.occurred_at,
-        order_ref=sale.order_ref,
+        phone=sale.get("phone"),
+        customer_ref=sale.get("customer_ref"),
+        amount_satang=satang(sale["amount"]),
+        occurred_at=sale.get("occurred_at", now),
+        order_ref=sale.get("order_ref"),
         retry_key=api_input.idempotency_key(request.headers.get("Idempotency-Key")),
         baht_per_point=_services().settings.baht_per_point,
     )
     return (200 if done.already_recorded else 201), {
         "member": _member(done.member),
-        "purchase_id": done.purchase.id,
-        "order_ref": sale.order_ref,
+        "purchase_id": done.purchase.id,  # type: ignore[typeddict-item]
+        "order_ref": sale.get("order_ref"),
         "amount": done.purchase.amount_satang / 100,
         "points_earned": done.points_earned,
         "debt_paid": done.debt_paid,
@@ -156,18 +174,18 @@ def _purchase(session: Session, key: ApiKey, body: Any) -> tuple[int, dict[str, 
     }
 
 
-def _refund(session: Session, key: ApiKey, body: Any) -> tuple[int, dict[str, Any]]:
+def _refund(session: Session, key: ApiKey, body: Any) -> tuple[int, RefundResult]:
     asked = api_input.refund(body)
     done = pos.refund_order(
         session,
         key_name=key.name,
-        order_ref=asked.order_ref,
-        amount_satang=asked.amount_satang,
-        refund_ref=asked.refund_ref,
+        order_ref=asked["order_ref"],
+        amount_satang=satang(asked["amount"]) if "amount" in asked else None,
+        refund_ref=asked.get("refund_ref"),
     )
     return (200 if done.already_recorded else 201), {
-        "refund_id": done.refund.id,
-        "order_ref": asked.order_ref,
+        "refund_id": done.refund.id,  # type: ignore[typeddict-item]
+        "order_ref": asked["order_ref"],
         "amount_refunded": done.refund.amount_satang / 100,
         "points_reversed": done.refund.points_reversed,
         "points_owed": done.refund.points_owed,
@@ -178,11 +196,11 @@ def _refund(session: Session, key: ApiKey, body: Any) -> tuple[int, dict[str, An
 
 
 def _summary(phone: str) -> Operation:
-    def look_up(session: Session, _key: ApiKey, _body: Any) -> tuple[int, dict[str, Any]]:
+    def look_up(session: Session, _key: ApiKey, _body: Any) -> tuple[int, MemberSummary]:
         found = pos.member_summary(session, api_input.phone(phone))
         if found is None:
             raise pos.NotFound("phone", "no member has this phone number")
-        coupons = [
+        coupons: list[Coupon] = [
             {
                 "code": coupon.code,
                 "reward": reward.name_th,
@@ -193,7 +211,7 @@ def _summary(phone: str) -> Operation:
         ]
         return 200, {
             "code": found.member.code,
-            "phone": found.member.phone,
+            "phone": found.member.phone,  # type: ignore[typeddict-item]
             "balance": found.member.points,
             "tier": found.tier,
             "points_debt": found.debt,

@@ -1,24 +1,26 @@
-"""What the POS API accepts, checked field by field; every problem is named by its field.
-
-The rules match `bot/api_spec.py`; the business rules the schema cannot say (a phone that
-exists, two decimals, a time not in the future) are checked here too.
-"""
+"""What the POS API accepts: requests read with the types of `bot.web.pos_models`, and
+pydantic's errors put in the API's own words; every problem is named by its field."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import Any, NotRequired, Required, get_args, get_origin
 
-from bot.web.pos_spec import MAX_AMOUNT
-from storage import phones
+from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+from typing_extensions import get_type_hints
 
-REF = re.compile(r"\S(.*\S)?")
-KEY = re.compile(r"[!-~]{1,200}")
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-CLOCK_SKEW = timedelta(minutes=5)
+from bot.web.pos_models import (
+    PHONE_OR_REF,
+    REQUEST,
+    Phone,
+    Purchase,
+    Refund,
+    RetryKey,
+    Says,
+)
+
 MAX_DEPTH = 8  # a till's requests are flat; anything deeper is refused before it is read
 Problems = list[tuple[str, str]]
 
@@ -29,30 +31,6 @@ class BadInput(ValueError):
     def __init__(self, problems: Problems) -> None:
         super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
         self.problems = problems
-
-
-@dataclass(frozen=True)
-class PurchaseInput:
-    phone: str | None
-    customer_ref: str | None
-    amount_satang: int
-    occurred_at: datetime
-    order_ref: str | None
-
-
-@dataclass(frozen=True)
-class RefundInput:
-    order_ref: str
-    amount_satang: int | None
-    refund_ref: str | None
-
-
-def phone(value: Any, field: str = "phone") -> str:
-    """A phone as E.164, or BadInput naming `field`."""
-    e164 = phones.to_e164(value) if isinstance(value, str) and len(value) <= 32 else None
-    if e164 is None:
-        raise BadInput([(field, "is not a valid phone number (e.g. 0812345678 or +66812345678)")])
-    return e164
 
 
 def too_deep() -> BadInput:
@@ -74,106 +52,92 @@ def shallow(body: Any) -> Any:
     return body
 
 
-def idempotency_key(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if not KEY.fullmatch(value):
-        raise BadInput([("Idempotency-Key", "must be 1-200 visible ASCII characters")])
-    return value
+def _says(annotation: Any) -> Says:
+    return next(m for m in getattr(annotation, "__metadata__", ()) if isinstance(m, Says))
 
 
-def satang(value: Any) -> int:
-    """Baht as a JSON number with at most two decimals -> satang (ValueError otherwise)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("must be a number of baht, e.g. 350 or 1250.50")
-    if not 0 < value <= MAX_AMOUNT:  # NaN and infinity fail too; a 400-digit int is no float
-        raise ValueError(f"must be more than 0 and at most {MAX_AMOUNT:,} baht")
-    cents = round(value * 100)
-    if abs(value * 100 - cents) > 1e-6 or cents == 0:
-        raise ValueError("must have at most two decimals (satang)")
-    return int(cents)
+def _unwrapped(hint: Any) -> Any:
+    """A TypedDict field's annotation without its Required or NotRequired."""
+    return get_args(hint)[0] if get_origin(hint) in (Required, NotRequired) else hint
 
 
-def _ref(value: Any, longest: int) -> str:
-    if not isinstance(value, str) or len(value) > longest or not REF.fullmatch(value):
-        raise ValueError(f"must be 1-{longest} characters, not starting or ending with a space")
-    if any(unicodedata.category(c) in ("Cc", "Cs") for c in value):
-        raise ValueError("must not contain control characters")
-    return value
+@dataclass(frozen=True)
+class _Reader:
+    """A request type's validator, each field's words, and fields of which one is needed."""
 
+    adapter: TypeAdapter[Any]
+    says: dict[str, Says]
+    one_of: tuple[str, ...] = ()
 
-def _moment(value: Any, now: datetime) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ValueError("must be a date-time with its UTC offset, e.g. 2026-10-05T14:30:00+07:00")
-    if not EARLIEST <= moment <= now + CLOCK_SKEW:
-        raise ValueError("must be after 2000 and not in the future")
-    return moment.astimezone(UTC)
+    @classmethod
+    def of(cls, request: type, one_of: tuple[str, ...] = ()) -> _Reader:
+        hints = get_type_hints(request, include_extras=True)
+        says = {name: _says(_unwrapped(hint)) for name, hint in hints.items()}
+        return cls(TypeAdapter(request), says, one_of)
 
-
-def _fields(body: Any, allowed: tuple[str, ...]) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise BadInput([("body", "must be a JSON object")])
-    unknown = [(name, "is not a field of this request") for name in body if name not in allowed]
-    if unknown:
-        raise BadInput(unknown)
-    return body
-
-
-def _read(body: dict[str, Any], readers: dict[str, Any], problems: Problems) -> dict[str, Any]:
-    """Each present field through its reader; problems are collected, not raised."""
-    values: dict[str, Any] = {}
-    for name, reader in readers.items():
-        if name not in body:
-            continue
+    def read(self, body: Any, now: datetime | None = None) -> Any:
         try:
-            values[name] = reader(body[name])
-        except (ValueError, BadInput) as problem:
-            message = problem.problems[0][1] if isinstance(problem, BadInput) else str(problem)
-            problems.append((name, message))
-    return values
+            value = self.adapter.validate_python(body, context={"now": now})
+        except ValidationError as wrong:
+            raise BadInput(self._problems(wrong.errors(), body)) from None
+        if missing := self._none_of(body):
+            raise BadInput(missing)
+        return value
+
+    def _problems(self, errors: list[ErrorDetails], body: Any) -> Problems:
+        """Unknown fields alone if there are any; else wrong values, then missing ones."""
+        if not isinstance(body, dict):
+            return [("body", "must be a JSON object")]
+        named = [(str(e["loc"][0]), e) for e in errors]
+        unknown = [(f, "is not a field of this request") for f, e in named
+                   if e["type"] == "extra_forbidden"]  # fmt: skip
+        if unknown:
+            return unknown
+        wrong = [(f, _message(e, self.says[f])) for f, e in named if e["type"] != "missing"]
+        missing = [(f, "is required") for f, e in named if e["type"] == "missing"]
+        return wrong + missing + self._none_of(body)
+
+    def _none_of(self, body: Any) -> Problems:
+        if self.one_of and not any(f in body for f in self.one_of):
+            return [(self.one_of[0], f"{' or '.join(self.one_of)} is required")]
+        return []
 
 
-def purchase(body: Any, now: datetime) -> PurchaseInput:
-    fields = _fields(body, ("phone", "customer_ref", "amount", "occurred_at", "order_ref"))
-    problems: Problems = []
-    readers = {
-        "phone": phone,
-        "customer_ref": lambda v: _ref(v, 64),
-        "amount": satang,
-        "occurred_at": lambda v: _moment(v, now),
-        "order_ref": lambda v: _ref(v, 100),
-    }
-    values = _read(fields, readers, problems)
-    if "amount" not in fields:
-        problems.append(("amount", "is required"))
-    if "phone" not in fields and "customer_ref" not in fields:
-        problems.append(("phone", "phone or customer_ref is required"))
-    if problems:
-        raise BadInput(problems)
-    return PurchaseInput(
-        phone=values.get("phone"),
-        customer_ref=values.get("customer_ref"),
-        amount_satang=values["amount"],
-        occurred_at=values.get("occurred_at", now),
-        order_ref=values.get("order_ref"),
-    )
+def _message(error: ErrorDetails, says: Says) -> str:
+    if error["type"] == "value_error":
+        return str(error["ctx"]["error"])
+    return says.by_error.get(error["type"], says.otherwise)
 
 
-def refund(body: Any) -> RefundInput:
-    fields = _fields(body, ("order_ref", "amount", "refund_ref"))
-    problems: Problems = []
-    readers = {
-        "order_ref": lambda v: _ref(v, 100),
-        "amount": satang,
-        "refund_ref": lambda v: _ref(v, 100),
-    }
-    values = _read(fields, readers, problems)
-    if "order_ref" not in fields:
-        problems.append(("order_ref", "is required"))
-    if problems:
-        raise BadInput(problems)
-    return RefundInput(values["order_ref"], values.get("amount"), values.get("refund_ref"))
+def _value(kind: tuple[TypeAdapter[Any], Says], value: Any, field: str) -> Any:
+    adapter, says = kind
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as wrong:
+        raise BadInput([(field, _message(wrong.errors()[0], says))]) from None
+
+
+PURCHASE = _Reader.of(Purchase, one_of=PHONE_OR_REF)
+REFUND = _Reader.of(Refund)
+PHONE = (TypeAdapter(Phone, config=REQUEST), _says(Phone))
+RETRY_KEY = (TypeAdapter(RetryKey, config=ConfigDict(strict=True)), _says(RetryKey))
+
+
+def purchase(body: Any, now: datetime) -> Purchase:
+    """The sale as parsed values: phone as E.164, occurred_at in UTC (absent: now)."""
+    sale: Purchase = PURCHASE.read(body, now)
+    return sale
+
+
+def refund(body: Any) -> Refund:
+    asked: Refund = REFUND.read(body)
+    return asked
+
+
+def phone(value: str) -> str:
+    """A phone as E.164, or BadInput naming the phone."""
+    return str(_value(PHONE, value, "phone"))
+
+
+def idempotency_key(value: str | None) -> str | None:
+    return None if value is None else str(_value(RETRY_KEY, value, "Idempotency-Key"))

@@ -1,209 +1,99 @@
-"""The OpenAPI document of the POS and web-shop API, written by hand (served at
-/api/v1/openapi.json and checked against the code by a schemathesis run in the tests)."""
+"""The OpenAPI document of the POS and web-shop API, built from the types in
+`bot.web.pos_models` (served at /api/v1/openapi.json; a schemathesis run in the tests checks
+the code against it)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-MAX_AMOUNT = 1_000_000
+from pydantic import TypeAdapter
+
+from bot.web import pos_models as models
+
+REF = "#/components/schemas/{model}"
+Mode = Literal["validation", "serialization"]
+BODIES: dict[str, tuple[Any, Mode]] = {
+    "Purchase": (models.Purchase, "validation"),
+    "Refund": (models.Refund, "validation"),
+    "PurchaseResult": (models.PurchaseResult, "serialization"),
+    "RefundResult": (models.RefundResult, "serialization"),
+    "MemberSummary": (models.MemberSummary, "serialization"),
+    "Error": (models.Error, "serialization"),
+}
 
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
+def _schemas() -> dict[str, Any]:
+    inputs = [(name, mode, TypeAdapter(kind)) for name, (kind, mode) in BODIES.items()]
+    tops, defs = TypeAdapter.json_schemas(inputs, ref_template=REF)
+    schemas: dict[str, Any] = dict(defs.get("$defs", {}))
+    for (name, _mode), schema in tops.items():
+        if "$ref" not in schema:
+            schemas[name] = schema
+    return schemas
+
+
+def _parameter(name: str, where: str, kind: Any, *, required: bool) -> dict[str, Any]:
+    schema = TypeAdapter(kind).json_schema()
+    return {"name": name, "in": where, "required": required, "schema": schema}
 
 
 def _json(name: str, description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ref(name)}}}
+    schema = {"$ref": REF.format(model=name)}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-AMOUNT = {
-    "type": "number",
-    "minimum": 0,
-    "exclusiveMinimum": True,
-    "maximum": MAX_AMOUNT,
-    "description": "Baht, at most two decimals (satang), e.g. 350 or 1250.50.",
-}
-REF = {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"^\S(.*\S)?$"}
-NULLABLE_STRING = {"type": "string", "nullable": True}
-
-SCHEMAS: dict[str, Any] = {
-    "Purchase": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["amount"],
-        "anyOf": [{"required": ["phone"]}, {"required": ["customer_ref"]}],
-        "properties": {
-            "phone": {
-                "type": "string",
-                "maxLength": 32,
-                "description": "The customer's mobile: 0812345678, 081-234-5678 or +66812345678.",
-            },
-            "customer_ref": {**REF, "maxLength": 64, "description": "Your own customer id."},
-            "amount": AMOUNT,
-            "occurred_at": {
-                "type": "string",
-                "format": "date-time",
-                "description": "When the sale happened, with its UTC offset (default: now).",
-            },
-            "order_ref": {**REF, "description": "The order's number at this till or shop."},
-        },
-    },
-    "Refund": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["order_ref"],
-        "properties": {
-            "order_ref": REF,
-            "amount": {**AMOUNT, "description": "Baht given back (default: all that is left)."},
-            "refund_ref": {**REF, "description": "Your refund's number: a retry changes nothing."},
-        },
-    },
-    "Member": {
-        "type": "object",
-        "required": ["code", "phone", "customer_ref"],
-        "properties": {
-            "code": {"type": "string"},
-            "phone": NULLABLE_STRING,
-            "customer_ref": NULLABLE_STRING,
-        },
-    },
-    "PurchaseResult": {
-        "type": "object",
-        "required": [
-            "member",
-            "purchase_id",
-            "order_ref",
-            "amount",
-            "points_earned",
-            "debt_paid",
-            "balance",
-            "points_debt",
-            "already_recorded",
-        ],
-        "properties": {
-            "member": _ref("Member"),
-            "purchase_id": {"type": "integer"},
-            "order_ref": NULLABLE_STRING,
-            "amount": {"type": "number"},
-            "points_earned": {"type": "integer", "minimum": 0},
-            "debt_paid": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "Points of this sale that paid back an earlier refund.",
-            },
-            "balance": {"type": "integer", "minimum": 0},
-            "points_debt": {"type": "integer", "minimum": 0},
-            "already_recorded": {"type": "boolean"},
-        },
-    },
-    "RefundResult": {
-        "type": "object",
-        "required": [
-            "refund_id",
-            "order_ref",
-            "amount_refunded",
-            "points_reversed",
-            "points_owed",
-            "balance",
-            "points_debt",
-            "already_recorded",
-        ],
-        "properties": {
-            "refund_id": {"type": "integer"},
-            "order_ref": {"type": "string"},
-            "amount_refunded": {"type": "number"},
-            "points_reversed": {"type": "integer", "minimum": 0},
-            "points_owed": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "Points already spent: the member's next earnings pay them first.",
-            },
-            "balance": {"type": "integer", "minimum": 0},
-            "points_debt": {"type": "integer", "minimum": 0},
-            "already_recorded": {"type": "boolean"},
-        },
-    },
-    "MemberSummary": {
-        "type": "object",
-        "required": ["code", "phone", "balance", "tier", "points_debt", "coupons"],
-        "properties": {
-            "code": {"type": "string"},
-            "phone": {"type": "string"},
-            "balance": {"type": "integer", "minimum": 0},
-            "tier": {"type": "string", "description": "member, silver or gold (see automations)"},
-            "points_debt": {"type": "integer", "minimum": 0},
-            "coupons": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["code", "reward", "points", "expires_at"],
-                    "properties": {
-                        "code": {"type": "string"},
-                        "reward": {"type": "string"},
-                        "points": {"type": "integer"},
-                        "expires_at": {"type": "string", "format": "date-time"},
-                    },
-                },
-            },
-        },
-    },
-    "Error": {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {"type": "string"},
-            "field": {"type": "string"},
-            "message": {"type": "string"},
-            "errors": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["field", "message"],
-                    "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-                },
-            },
-        },
-    },
-}
-
-IDEMPOTENCY_KEY = {
-    "name": "Idempotency-Key",
-    "in": "header",
-    "required": False,
-    "description": "Any unique string per request (e.g. a UUID): a retry with the same key "
-    "and body gets the first answer again and changes nothing.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
-}
 ERRORS = {
     "401": _json("Error", "No key, or a key that is wrong or revoked."),
     "422": _json("Error", "Wrong input: `errors` names each field; nothing was changed."),
 }
 
 
-def _post(
-    summary: str, body: str, result: str, *, not_found: bool = False, erased: bool = False
-) -> dict[str, Any]:
-    responses = {
-        "200": _json(result, "Recorded before (order ref, refund ref or idempotency key)."),
-        "201": _json(result, "Recorded."),
-        **ERRORS,
-    }
-    if not_found:
-        responses["404"] = _json("Error", "No such order for this key.")
-    if erased:
-        responses["409"] = _json(
-            "Error", "The member was erased while the call waited; nothing was recorded."
-        )
+def _post(summary: str, body: str, result: str, more: dict[str, Any]) -> dict[str, Any]:
+    content = {"application/json": {"schema": {"$ref": REF.format(model=body)}}}
     return {
         "summary": summary,
-        "parameters": [IDEMPOTENCY_KEY],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(body)}}},
-        "responses": responses,
+        "parameters": [_parameter("Idempotency-Key", "header", models.RetryKey, required=False)],
+        "requestBody": {"required": True, "content": content},
+        "responses": {
+            "200": _json(result, "Recorded before (order ref, refund ref or idempotency key)."),
+            "201": _json(result, "Recorded."),
+            **ERRORS,
+            **more,
+        },
+    }
+
+
+def _paths() -> dict[str, Any]:
+    erased = _json("Error", "The member was erased while the call waited; nothing was recorded.")
+    member = {
+        "summary": "A member's balance and unused coupons, for a till screen",
+        "parameters": [_parameter("phone", "path", models.Phone, required=True)],
+        "responses": {
+            "200": _json("MemberSummary", "The member."),
+            "404": _json("Error", "No member with this phone."),
+            **ERRORS,
+        },
+    }
+    return {
+        "/purchases": {
+            "post": _post(
+                "Record a sale and award its points", "Purchase", "PurchaseResult", {"409": erased}
+            )
+        },
+        "/refunds": {
+            "post": _post(
+                "Refund an order and take back its points",
+                "Refund",
+                "RefundResult",
+                {"404": _json("Error", "No such order for this key.")},
+            )
+        },
+        "/members/{phone}": {"get": member},
     }
 
 
 SPEC: dict[str, Any] = {
-    "openapi": "3.0.3",
+    "openapi": "3.1.0",
     "info": {
         "title": "line-loyalty POS API",
         "version": "1.0.0",
@@ -213,33 +103,9 @@ SPEC: dict[str, Any] = {
     },
     "servers": [{"url": "/api/v1"}],
     "security": [{"apiKey": []}],
-    "paths": {
-        "/purchases": {
-            "post": _post(
-                "Record a sale and award its points", "Purchase", "PurchaseResult", erased=True
-            )
-        },
-        "/refunds": {
-            "post": _post(
-                "Refund an order and take back its points", "Refund", "RefundResult", not_found=True
-            )
-        },
-        "/members/{phone}": {
-            "get": {
-                "summary": "A member's balance and unused coupons, for a till screen",
-                "parameters": [
-                    {"name": "phone", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-                "responses": {
-                    "200": _json("MemberSummary", "The member."),
-                    "404": _json("Error", "No member with this phone."),
-                    **ERRORS,
-                },
-            }
-        },
-    },
+    "paths": _paths(),
     "components": {
-        "schemas": SCHEMAS,
+        "schemas": _schemas(),
         "securitySchemes": {
             "apiKey": {
                 "type": "http",

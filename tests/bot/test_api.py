@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -195,6 +196,12 @@ def test_the_openapi_document_is_served(client: Any) -> None:
         "/refunds",
         "/members/{phone}",
     }
+    for schema in spec["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)  # OpenAPI 3.1 schemas are JSON Schema 2020-12
+    assert spec["components"]["schemas"]["Purchase"]["anyOf"] == [
+        {"required": ["phone"]},
+        {"required": ["customer_ref"]},
+    ]
 
 
 @pytest.mark.parametrize("ref", ["A\x00B", "A\ud800B"])
