@@ -12,16 +12,19 @@ from urllib.parse import quote
 from linebot.v3.messaging import Message
 
 from handlers import lifecycle_messages as say
-from handlers.customer import AFTER_REGISTRATION, menu
+from handlers.customer import menu
+from handlers.dialog import END, NOT_MINE, Dialog, End, Outcome, Reply
 from handlers.i18n import CATALOGS, means
-from handlers.router import Context, normalise, router
+from handlers.registration import AFTER_REGISTRATION
+from handlers.router import Context, StepContext, normalise, router
 from handlers.views.lifecycle_cards import invite_card
 from handlers.views.messages import Choice, text
-from storage import automation_settings, dialogs, lifecycle, referrals
+from storage import automation_settings, lifecycle, referrals
 from storage.automation_runs import Plan, carry_out
 from storage.models import Member, MemberLifecycle, Role, id_of
 
-BIRTHDAY = "birthday"
+DATE = "date"  # the question is asked: a day and month, or skip
+BIRTHDAY = router.dialog(Dialog("birthday", role=Role.CUSTOMER, starts={DATE}, moves={DATE: {END}}))
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[/\-. ]\s*(\d{1,2})(?:\s*[/\-. ]\s*\d{2,4})?$")
 _NAMED_DATE = re.compile(r"^(\d{1,2})\s*(\D+?)\.?(?:\s+\d{2,4})?$")
 
@@ -67,7 +70,7 @@ def ask_birthday(ctx: Context, member: Member) -> list[Message]:
     if _enabled(ctx, "birthday") is None or lifecycle.birthday_asked(ctx.session, id_of(member)):
         return []
     lifecycle.mark_birthday_asked(ctx.session, id_of(member))
-    dialogs.start_dialog(ctx.session, ctx.user.line_user_id, BIRTHDAY, "date")
+    BIRTHDAY.start(ctx, DATE)
     return [_birthday_question(ctx)]
 
 
@@ -106,25 +109,27 @@ def _is_skip(ctx: Context) -> bool:
     return means(ctx.text, "skip")
 
 
-@router.step(BIRTHDAY, "date", min_role=Role.CUSTOMER)
-def take_birthday(ctx: Context) -> list[Message] | None:
+@BIRTHDAY.step(DATE)
+def take_birthday(ctx: StepContext) -> Outcome:
     """The customer typed their birthday, or skipped (anything else goes to the commands)."""
     member = ctx.member
     if _is_skip(ctx) or member is None:
-        dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
-        return [text(ctx.t("birthday_skipped"), menu(ctx))]
+        return End([text(ctx.t("birthday_skipped"), menu(ctx))])
     found = read_birthday(ctx.text)
     if found is None:
         if ctx.text[:1].isdigit():
-            return [text(ctx.t("birthday_bad"), [Choice(ctx.t("word_skip"), ctx.t("word_skip"))])]
-        return None
+            return Reply([_birthday_bad(ctx)])
+        return NOT_MINE
     return _save_birthday(ctx, member, *found)
 
 
-def _save_birthday(ctx: Context, member: Member, day: int, month: int) -> list[Message]:
+def _birthday_bad(ctx: Context) -> Message:
+    return text(ctx.t("birthday_bad"), [Choice(ctx.t("word_skip"), ctx.t("word_skip"))])
+
+
+def _save_birthday(ctx: Context, member: Member, day: int, month: int) -> End:
     lifecycle.set_birthday(ctx.session, id_of(member), day, month)
-    dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
-    return [text(ctx.t("birthday_saved", date=_day_month(ctx, day, month)), menu(ctx))]
+    return End([text(ctx.t("birthday_saved", date=_day_month(ctx, day, month)), menu(ctx))])
 
 
 def _day_month(ctx: Context, day: int, month: int) -> str:
@@ -137,12 +142,12 @@ def birthday(ctx: Context) -> list[Message]:
     member = ctx.member
     if member is None:
         return [text(ctx.t("not_member"), menu(ctx))]
-    dialogs.start_dialog(ctx.session, ctx.user.line_user_id, BIRTHDAY, "date")
+    BIRTHDAY.start(ctx, DATE)
     if ctx.args:
         found = read_birthday(" ".join(ctx.args))
         if found is None:
-            return [text(ctx.t("birthday_bad"), [Choice(ctx.t("word_skip"), ctx.t("word_skip"))])]
-        return _save_birthday(ctx, member, *found)
+            return [_birthday_bad(ctx)]
+        return BIRTHDAY.follow(ctx, _save_birthday(ctx, member, *found))
     known = ctx.session.get(MemberLifecycle, id_of(member))
     if known is not None and known.birth_day and known.birth_month:
         shown = _day_month(ctx, known.birth_day, known.birth_month)

@@ -8,18 +8,34 @@ off, hold-out, coupon, or cancel). Sending is a background job; the chat only re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from linebot.v3.messaging import Message
 
+from handlers.dialog import END, NOT_MINE, Dialog, End, Next, Outcome, Reply
 from handlers.i18n import any_of, means
 from handlers.jobs import Job
 from handlers.numbers import whole_number
-from handlers.router import Context, router
+from handlers.router import Context, StepContext, normalise, router
 from handlers.views.messages import Choice, as_json, image, text
-from storage import campaign_report, campaigns, dialogs, rewards, segments
+from storage import campaigns, rewards, segments
 from storage.models import Role
 
-DIALOG = "broadcast"
+AUDIENCE, MESSAGE, CONFIRM = "audience", "message", "confirm"
+BROADCAST = router.dialog(
+    Dialog(
+        "broadcast",
+        role=Role.OWNER,
+        starts={AUDIENCE, MESSAGE},  # a segment's button skips the audience question
+        moves={
+            AUDIENCE: {MESSAGE},
+            MESSAGE: {MESSAGE, CONFIRM},  # a photo first stays at the message
+            CONFIRM: {CONFIRM, MESSAGE, END},  # change, edit the text, or send
+        },
+    )
+)
+Data = Mapping[str, Any]  # what the dialog remembers: audience, holdout, body, photo, reward
 MAX_HOLDOUT = 50
 _HOLDOUT = re.compile(rf"^{any_of('holdout')}\s*(\d{{1,3}})\s*%?$")
 _COUPON = re.compile(rf"^{any_of('coupon')}\s*(\d{{1,6}})$")
@@ -51,7 +67,7 @@ def _ask_audience(ctx: Context) -> list[Message]:
 def start_broadcast(ctx: Context) -> list[Message]:
     """Start a broadcast: choose the groups first."""
     ctx.jobs.append(Job("refresh_quota", {}))
-    dialogs.start_dialog(ctx.session, ctx.user.line_user_id, DIALOG, "audience")
+    BROADCAST.start(ctx, AUDIENCE)
     return _ask_audience(ctx)
 
 
@@ -62,8 +78,7 @@ def broadcast_to_segment(ctx: Context) -> list[Message]:
     if not campaigns.known_audience(segment):
         return start_broadcast(ctx)
     ctx.jobs.append(Job("refresh_quota", {}))
-    data = {"audience": [segment], "holdout": campaigns.DEFAULT_HOLDOUT}
-    dialogs.start_dialog(ctx.session, ctx.user.line_user_id, DIALOG, "message", data)
+    BROADCAST.start(ctx, MESSAGE, audience=[segment], holdout=campaigns.DEFAULT_HOLDOUT)
     return _ask_message(ctx, [segment])
 
 
@@ -72,53 +87,51 @@ def _ask_message(ctx: Context, audience: list[str]) -> list[Message]:
     return [text(ctx.t("bc_ask_message", audience=names), [_cancel_choice(ctx)])]
 
 
-@router.step(DIALOG, "audience", min_role=Role.OWNER)
-def take_audience(ctx: Context) -> list[Message] | None:
+@BROADCAST.step(AUDIENCE)
+def take_audience(ctx: StepContext) -> Outcome:
     """The owner typed the numbers of the groups (e.g. `1 3 5`)."""
     if ctx.event.kind != "text":
-        return [text(ctx.t("bc_pick_numbers"))]
+        return Reply([text(ctx.t("bc_pick_numbers"))])
     picked = [int(n) for n in re.findall(r"\d+", ctx.text)]
     options = audiences()
     if not picked and router.match(ctx.text) is not None:
-        return None
+        return NOT_MINE
     if not picked or any(not 1 <= n <= len(options) for n in picked):
-        return [text(ctx.t("bc_pick_numbers"), [_cancel_choice(ctx)])]
+        return Reply([text(ctx.t("bc_pick_numbers"), [_cancel_choice(ctx)])])
     audience = list(dict.fromkeys(options[n - 1] for n in picked))
-    assert ctx.dialog is not None
-    dialogs.move_dialog(
-        ctx.session, ctx.dialog, "message", audience=audience, holdout=campaigns.DEFAULT_HOLDOUT
-    )
-    return _ask_message(ctx, audience)
+    chosen = {"audience": audience, "holdout": campaigns.DEFAULT_HOLDOUT}
+    return Next(MESSAGE, _ask_message(ctx, audience), chosen)
 
 
-def _take_photo(ctx: Context) -> bool:
-    """Keep the photo the owner sent (fetched by the bot layer into `event.photo`)."""
+def _photo(ctx: Context) -> str | None:
+    """Keep the photo the owner sent (fetched by the bot layer into `event.photo`): its token."""
     if ctx.event.kind != "image" or not ctx.event.photo:
-        return False
-    assert ctx.dialog is not None
-    token = rewards.store_picture(ctx.session, ctx.event.photo)
-    dialogs.move_dialog(ctx.session, ctx.dialog, ctx.dialog.step, photo=token)
-    return True
+        return None
+    return rewards.store_picture(ctx.session, ctx.event.photo)
 
 
-@router.step(DIALOG, "message", min_role=Role.OWNER)
-def take_message(ctx: Context) -> list[Message] | None:
+@BROADCAST.step(MESSAGE)
+def take_message(ctx: StepContext) -> Outcome:
     """The text customers will get (a photo may come before it)."""
     if ctx.event.kind == "image":
-        key = "bc_photo_added" if _take_photo(ctx) else "bc_photo_unreadable"
-        return [text(ctx.t(key), [_cancel_choice(ctx)])]
+        token = _photo(ctx)
+        if token is None:
+            return Reply([text(ctx.t("bc_photo_unreadable"), [_cancel_choice(ctx)])])
+        added = text(ctx.t("bc_photo_added"), [_cancel_choice(ctx)])
+        return Next(MESSAGE, [added], {"photo": token})
     body = ctx.event.text.strip()
     if not body:
-        return [text(ctx.t("bc_ask_text"))]
-    assert ctx.dialog is not None
-    dialogs.move_dialog(ctx.session, ctx.dialog, "confirm", body=body[:4000])
-    return preview(ctx)
+        return Reply([text(ctx.t("bc_ask_text"))])
+    return _change(ctx, body=body[:4000])
 
 
-def campaign_messages(ctx: Context) -> list[Message]:
+def _change(ctx: StepContext, **changes: Any) -> Next:
+    """Remember `changes`, then show the preview again."""
+    return Next(CONFIRM, preview(ctx, {**ctx.dialog.data, **changes}), changes)
+
+
+def campaign_messages(ctx: Context, data: Data) -> list[Message]:
     """What every recipient will get: the text, the photo, and the coupon (when attached)."""
-    assert ctx.dialog is not None
-    data = ctx.dialog.data
     messages: list[Message] = [text(data["body"])]
     if data.get("photo"):
         messages.append(image(f"{ctx.shop.base_url}/media/picture/{data['photo']}.jpg"))
@@ -141,9 +154,7 @@ def _quota_line(ctx: Context, receiving: int) -> str:
     return line + ("\n" + ctx.t("bc_quota_short", left=left) if receiving > left else "")
 
 
-def _summary(ctx: Context) -> str:
-    assert ctx.dialog is not None
-    data = ctx.dialog.data
+def _summary(ctx: Context, data: Data) -> str:
     size = campaigns.audience_size(ctx.session, data["audience"], data["holdout"])
     names = ", ".join(audience_label(ctx, a) for a in data["audience"])
     lines = [
@@ -157,39 +168,38 @@ def _summary(ctx: Context) -> str:
     return "\n".join(lines)
 
 
-def _confirm_choices(ctx: Context) -> list[Choice]:
-    assert ctx.dialog is not None
+def _confirm_choices(ctx: Context, data: Data) -> list[Choice]:
     choices = [
         Choice(ctx.t("qr_bc_send"), ctx.t("word_bc_send")),
         Choice(ctx.t("qr_bc_test"), ctx.t("word_bc_test")),
         Choice(ctx.t("qr_bc_edit"), ctx.t("word_bc_edit")),
     ]
-    if ctx.dialog.data.get("photo"):
+    if data.get("photo"):
         choices.append(Choice(ctx.t("qr_bc_no_photo"), ctx.t("word_bc_no_photo")))
-    if ctx.dialog.data.get("holdout"):
+    if data.get("holdout"):
         choices.append(Choice(ctx.t("qr_bc_no_holdout"), ctx.t("word_bc_no_holdout")))
     return [*choices, _cancel_choice(ctx)]
 
 
-def preview(ctx: Context) -> list[Message]:
+def preview(ctx: Context, data: Data) -> list[Message]:
     """The campaign exactly as customers will see it, then the numbers and the choices."""
-    messages = campaign_messages(ctx)
+    messages = campaign_messages(ctx, data)
     intro = [text(ctx.t("bc_preview_intro", n=len(messages)))] if len(messages) <= 3 else []
     hints = ctx.t("bc_confirm_hint")
     if campaigns.coupon_attachment is not None:
         rewards = campaigns.coupon_attachment.rewards(ctx.session, ctx.lang)
         hints += "\n" + ctx.t("bc_coupon_hint", rewards=", ".join(f"{i} {n}" for i, n in rewards))
-    summary = text(_summary(ctx) + "\n\n" + hints, _confirm_choices(ctx))
+    summary = text(_summary(ctx, data) + "\n\n" + hints, _confirm_choices(ctx, data))
     return [*intro, *messages, summary]
 
 
-@router.step(DIALOG, "confirm", min_role=Role.OWNER)
-def take_confirmation(ctx: Context) -> list[Message] | None:
+@BROADCAST.step(CONFIRM)
+def take_confirmation(ctx: StepContext) -> Outcome:
     """Send, test, edit, change the photo, hold-out or coupon, or cancel."""
     if ctx.event.kind == "image":
-        return preview(ctx) if _take_photo(ctx) else [text(ctx.t("bc_photo_unreadable"))]
-    assert ctx.dialog is not None
-    words = {
+        token = _photo(ctx)
+        return _change(ctx, photo=token) if token else Reply([text(ctx.t("bc_photo_unreadable"))])
+    words: dict[str, Callable[[StepContext], Outcome]] = {
         "bc_send": _send,
         "bc_test": _send_test,
         "bc_edit": _edit,
@@ -204,125 +214,54 @@ def take_confirmation(ctx: Context) -> list[Message] | None:
     if (match := _COUPON.match(ctx.text)) and campaigns.coupon_attachment is not None:
         return _set_coupon(ctx, int(match.group(1)))
     if router.match(ctx.text) is not None:
-        return None
-    return [text(ctx.t("bc_confirm_hint"), _confirm_choices(ctx))]
+        return NOT_MINE
+    return Reply([text(ctx.t("bc_confirm_hint"), _confirm_choices(ctx, ctx.dialog.data))])
 
 
-def _send(ctx: Context) -> list[Message]:
-    assert ctx.dialog is not None
+def _send(ctx: StepContext) -> Outcome:
     data = ctx.dialog.data
     campaign = campaigns.create_campaign(
         ctx.session,
         created_by=ctx.user.line_user_id,
         audience=data["audience"],
-        messages=as_json(campaign_messages(ctx)),
+        messages=as_json(campaign_messages(ctx, data)),
         holdout_percent=data["holdout"],
         reward_id=data.get("reward"),
     )
     size = campaigns.audience_size(ctx.session, data["audience"], data["holdout"])
-    dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
     ctx.jobs.append(Job("send_broadcast", {"campaign_id": campaign.id}))
-    return [text(ctx.t("bc_queued", id=campaign.id, n=size.receiving))]
+    return End([text(ctx.t("bc_queued", id=campaign.id, n=size.receiving))])
 
 
-def _send_test(ctx: Context) -> list[Message]:
-    ctx.push(ctx.user, campaign_messages(ctx), purpose="broadcast_test")
-    return [text(ctx.t("bc_test_sent"), _confirm_choices(ctx))]
+def _send_test(ctx: StepContext) -> Outcome:
+    ctx.push(ctx.user, campaign_messages(ctx, ctx.dialog.data), purpose="broadcast_test")
+    return Reply([text(ctx.t("bc_test_sent"), _confirm_choices(ctx, ctx.dialog.data))])
 
 
-def _edit(ctx: Context) -> list[Message]:
-    assert ctx.dialog is not None
-    dialogs.move_dialog(ctx.session, ctx.dialog, "message")
-    return _ask_message(ctx, ctx.dialog.data["audience"])
+def _edit(ctx: StepContext) -> Outcome:
+    return Next(MESSAGE, _ask_message(ctx, ctx.dialog.data["audience"]))
 
 
-def _drop_photo(ctx: Context) -> list[Message]:
-    assert ctx.dialog is not None
-    dialogs.move_dialog(ctx.session, ctx.dialog, "confirm", photo=None)
-    return preview(ctx)
+def _drop_photo(ctx: StepContext) -> Outcome:
+    return _change(ctx, photo=None)
 
 
-def _set_holdout(ctx: Context, percent: int) -> list[Message]:
+def _set_holdout(ctx: StepContext, percent: int) -> Outcome:
     if percent > MAX_HOLDOUT:
-        return [text(ctx.t("bc_holdout_too_big", most=MAX_HOLDOUT), _confirm_choices(ctx))]
-    assert ctx.dialog is not None
-    dialogs.move_dialog(ctx.session, ctx.dialog, "confirm", holdout=percent)
-    return preview(ctx)
+        choices = _confirm_choices(ctx, ctx.dialog.data)
+        return Reply([text(ctx.t("bc_holdout_too_big", most=MAX_HOLDOUT), choices)])
+    return _change(ctx, holdout=percent)
 
 
-def _set_coupon(ctx: Context, reward_id: int) -> list[Message]:
-    assert ctx.dialog is not None and campaigns.coupon_attachment is not None
-    known = dict(campaigns.coupon_attachment.rewards(ctx.session, ctx.lang))
+def _set_coupon(ctx: StepContext, reward_id: int) -> Outcome:
+    attachment = campaigns.coupon_attachment
+    known = dict(attachment.rewards(ctx.session, ctx.lang)) if attachment is not None else {}
     if reward_id not in known:
-        return [text(ctx.t("bc_coupon_unknown"), _confirm_choices(ctx))]
-    dialogs.move_dialog(ctx.session, ctx.dialog, "confirm", reward=reward_id)
-    return preview(ctx)
+        return Reply([text(ctx.t("bc_coupon_unknown"), _confirm_choices(ctx, ctx.dialog.data))])
+    return _change(ctx, reward=reward_id)
 
 
 @router.command("broadcast test", min_role=Role.OWNER)
 def broadcast_test_outside(ctx: Context) -> list[Message]:
     """`broadcast test` with no broadcast being written: say how to start one."""
     return [text(ctx.t("bc_nothing_to_test"))]
-
-
-@router.command("campaign report", min_role=Role.OWNER)
-def show_campaign_report(ctx: Context) -> list[Message]:
-    """`campaign report <id>`: sent, failed, skipped, and who came back vs the hold-out."""
-    number = whole_number(ctx.args[0].lstrip("#")) if len(ctx.args) == 1 else None
-    if number is None:
-        return [text(ctx.t("bc_report_usage"))]
-    campaign = campaigns.get_campaign(ctx.session, number)
-    if campaign is None:
-        return [text(ctx.t("bc_report_not_found", id=ctx.args[0]))]
-    report = campaign_report.report(ctx.session, campaign)
-    return [text(report_text(ctx, report))]
-
-
-def _share(returned: campaign_report.Returned) -> str:
-    return "-" if returned.share is None else f"{100 * returned.share:.1f}%"
-
-
-def _reasons(ctx: Context, counts: dict[str, int]) -> str:
-    return ", ".join(f"{ctx.t('bc_reason_' + r)} {n:,}" for r, n in sorted(counts.items())) or "-"
-
-
-def report_text(ctx: Context, report: campaign_report.Report) -> str:
-    campaign, result = report.campaign, report.outcome
-    lines = [
-        ctx.t("bc_report_title", id=campaign.id, status=ctx.t(f"bc_status_{campaign.status}")),
-        ctx.t("bc_report_sent", n=result.sent),
-        ctx.t("bc_report_failed", n=sum(result.failed.values()), why=_reasons(ctx, result.failed)),
-        ctx.t(
-            "bc_report_skipped", n=sum(result.skipped.values()), why=_reasons(ctx, result.skipped)
-        ),
-        ctx.t("bc_report_held_out", n=result.held_out),
-        ctx.t(
-            "bc_report_returned",
-            recipients=_share(report.recipients),
-            bought=report.recipients.bought,
-            members=report.recipients.members,
-            hold_out=_share(report.hold_out),
-            held_bought=report.hold_out.bought,
-            held_members=report.hold_out.members,
-        ),
-    ]
-    if not report.window_over:
-        until = report.window_end.astimezone(ctx.shop.tz).strftime("%d/%m %H:%M")
-        lines.append(ctx.t("bc_report_so_far", until=until))
-    if report.coupons_used is not None:
-        lines.append(ctx.t("bc_report_coupons", n=report.coupons_used))
-    return "\n".join(lines)
-
-
-@router.command("campaigns", min_role=Role.OWNER)
-def list_campaigns(ctx: Context) -> list[Message]:
-    """The last five broadcasts with their state."""
-    recent = campaign_report.recent(ctx.session)
-    if not recent:
-        return [text(ctx.t("bc_none_yet"))]
-    lines = [ctx.t("bc_list_title")]
-    for campaign in recent:
-        when = campaign.created_at.astimezone(ctx.shop.tz).strftime("%d/%m %H:%M")
-        status = ctx.t(f"bc_status_{campaign.status}")
-        lines.append(f"#{campaign.id} · {when} · {status} · {campaign.recipients:,}")
-    return [text("\n".join(lines), [Choice(ctx.t("qr_broadcast"), ctx.t("cmd_broadcast"))])]

@@ -1,8 +1,9 @@
-"""The customer's conversation: follow, consent, register by phone, points, card, help."""
+"""The customer's conversation: points, card, help, language, offers on or off, cancel.
+
+Becoming a member (follow, consent, phone) is in handlers/registration.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 
 from linebot.v3.messaging import Message
@@ -10,7 +11,7 @@ from linebot.v3.messaging import Message
 from handlers.i18n import LANGUAGES, language_for, means, t
 from handlers.router import Context, router
 from handlers.views.messages import Choice, QrCard, member_card, postback_data, text
-from storage import clock, dialogs, ledger, members, phones, privacy, tiers, verification
+from storage import clock, dialogs, ledger, phones, privacy, tiers
 from storage.models import EntryKind, LineUser, Member, Role, id_of
 
 NOTICE_VERSION = "1"
@@ -45,147 +46,12 @@ def privacy_notice(ctx: Context) -> Message:
     return text(ctx.t("privacy_notice", shop=ctx.shop.name), _consent_choices(ctx))
 
 
-def _ask_phone(ctx: Context) -> Message:
-    dialogs.start_dialog(ctx.session, ctx.user.line_user_id, "register", "phone")
-    return text(ctx.t("ask_phone"), [Choice(ctx.t("qr_cancel"), ctx.t("cmd_cancel"))])
-
-
-@router.on("follow")
-def welcome(ctx: Context) -> list[Message]:
-    """A new friend: greet, show the privacy notice, then ask for a phone number."""
-    if ctx.event.profile_language:
-        ctx.user.language = language_for(ctx.event.profile_language)
-    if ctx.member is not None:
-        return [
-            text(ctx.t("welcome_back", shop=ctx.shop.name, points=ctx.member.points), menu(ctx))
-        ]
-    greeting = text(ctx.t("welcome", shop=ctx.shop.name))
-    if ctx.user.service_consent_version == NOTICE_VERSION:
-        return [greeting, _ask_phone(ctx)]
-    return [greeting, privacy_notice(ctx)]
-
-
 @router.on("unfollow")
 def goodbye(ctx: Context) -> list[Message]:
     """Blocked or unfollowed: no reply is possible, and no more pushes go out."""
     ctx.user.following = False
     dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
     return []
-
-
-@router.postback("consent")
-def record_consent(ctx: Context) -> list[Message]:
-    """The customer answered the privacy notice."""
-    choice = ctx.data.get("choice")
-    if choice not in ("all", "service"):
-        privacy.record_consent(ctx.session, ctx.user, version=NOTICE_VERSION, service=False)
-        if ctx.member is not None:
-            return [text(ctx.t("consent_declined_member"), menu(ctx))]
-        return [
-            text(ctx.t("consent_declined"), [Choice(ctx.t("qr_register"), ctx.t("cmd_register"))])
-        ]
-    privacy.record_consent(
-        ctx.session, ctx.user, version=NOTICE_VERSION, service=True, marketing=choice == "all"
-    )
-    if ctx.member is not None:
-        return [text(ctx.t("consent_saved"), menu(ctx))]
-    return [text(ctx.t("consent_thanks")), _ask_phone(ctx)]
-
-
-@router.command("register")
-def register(ctx: Context) -> list[Message]:
-    """Start registration: the notice first if not yet accepted, then the phone number."""
-    if ctx.member is not None:
-        return [text(ctx.t("already_member", code=ctx.member.code), menu(ctx))]
-    if ctx.user.service_consent_version != NOTICE_VERSION:
-        return [privacy_notice(ctx)]
-    return [_ask_phone(ctx)]
-
-
-@router.step("register", "phone", min_role=Role.CUSTOMER)
-def take_phone(ctx: Context) -> list[Message] | None:
-    """The customer typed their phone number (anything else goes to the commands)."""
-    if not phones.looks_like_phone(ctx.text, min_digits=3):
-        return None
-    return register_phone(ctx, ctx.text)
-
-
-def register_phone(ctx: Context, typed: str) -> list[Message]:
-    """Link the customer to the member holding `typed`, creating it if new."""
-    if ctx.member is not None:
-        dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
-        return [text(ctx.t("already_member", code=ctx.member.code), menu(ctx))]
-    if ctx.user.service_consent_version != NOTICE_VERSION:
-        return [privacy_notice(ctx)]
-    phone = phones.to_e164(typed)
-    if phone is None:
-        dialogs.start_dialog(ctx.session, ctx.user.line_user_id, "register", "phone")
-        return [text(ctx.t("bad_phone"), [Choice(ctx.t("qr_cancel"), ctx.t("cmd_cancel"))])]
-    member = members.find_member_by_phone(ctx.session, phone)
-    if member is None:
-        return _linked(ctx, members.create_member(ctx.session, phone=phone), new=True)
-    if members.line_user_of(ctx.session, member) is not None:
-        dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
-        return [text(ctx.t("phone_taken"))]
-    if not members.has_history(ctx.session, member):
-        return _linked(ctx, member, new=True)
-    return _send_code(ctx, phone)
-
-
-def _send_code(ctx: Context, phone: str) -> list[Message]:
-    code = verification.issue_code(ctx.session, line_user_id=ctx.user.line_user_id, phone=phone)
-    if code is None:
-        dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
-        return [text(ctx.t("otp_too_many"))]
-    ctx.send_sms(phone, ctx.t("otp_sms", code=code, shop=ctx.shop.name))
-    dialogs.start_dialog(ctx.session, ctx.user.line_user_id, "register", "code", {"phone": phone})
-    choices = [
-        Choice(ctx.t("qr_resend"), ctx.t("word_resend")),
-        Choice(ctx.t("qr_cancel"), ctx.t("cmd_cancel")),
-    ]
-    return [text(ctx.t("otp_sent", phone=phones.masked(phone)), choices)]
-
-
-@router.step("register", "code", min_role=Role.CUSTOMER)
-def take_code(ctx: Context) -> list[Message] | None:
-    """The customer typed the SMS code (or asked for another)."""
-    assert ctx.dialog is not None
-    phone = ctx.dialog.data["phone"]
-    if means(ctx.text, "resend"):
-        return _send_code(ctx, phone)
-    code = ctx.text.replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
-        return None
-    result = verification.check_code(
-        ctx.session, line_user_id=ctx.user.line_user_id, phone=phone, code=code
-    )
-    if result == verification.Check.WRONG:
-        return [text(ctx.t("otp_wrong"), [Choice(ctx.t("qr_resend"), ctx.t("word_resend"))])]
-    if result != verification.Check.OK:
-        dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
-        return [text(ctx.t(f"otp_{result.value}"))]
-    member = members.find_member_by_phone(ctx.session, phone)
-    if member is None or members.line_user_of(ctx.session, member) is not None:
-        dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
-        return [text(ctx.t("phone_taken"))]
-    return _linked(ctx, member, new=False)
-
-
-# What else happens when someone registers (welcome gift, invite, birthday question):
-# each returns messages added to the reply. Features append to it; this module knows none.
-AFTER_REGISTRATION: list[Callable[[Context, Member], list[Message]]] = []
-
-
-def _linked(ctx: Context, member: Member, *, new: bool) -> list[Message]:
-    members.link(ctx.session, ctx.user, member)
-    dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
-    key = "registered" if member.points == 0 else "registered_with_points"
-    extra = [message for hook in AFTER_REGISTRATION for message in hook(ctx, member)][:3]
-    return [
-        text(ctx.t(key, code=member.code, points=member.points, shop=ctx.shop.name), menu(ctx)),
-        card_message(ctx, member),
-        *extra,
-    ]
 
 
 @router.command("points")
@@ -314,14 +180,6 @@ def cancel(ctx: Context) -> list[Message]:
 def picture_received(ctx: Context) -> list[Message]:
     """A customer's photo outside any dialog: say what photos are for here, never stay silent."""
     return [text(ctx.t("picture_unused"), menu(ctx))]
-
-
-@router.fallback
-def not_understood(ctx: Context) -> list[Message]:
-    """Unknown text: a phone number from a newcomer registers; anything else gets a pointer."""
-    if ctx.event.kind == "text" and ctx.member is None and phones.looks_like_phone(ctx.text):
-        return register_phone(ctx, ctx.text)
-    return [text(ctx.t("unknown"), menu(ctx))]
 
 
 def notify(ctx: Context, user: LineUser | None, key: str, **values: object) -> None:

@@ -8,13 +8,15 @@ from linebot.v3.messaging import Message
 
 from handlers import customer
 from handlers.coupon_views import show_time
-from handlers.router import Context, router
+from handlers.dialog import END, NOT_MINE, Dialog, End, Outcome
+from handlers.router import Context, StepContext, router
 from handlers.staff import find_member
 from handlers.views.messages import Choice, postback_data, text
-from storage import audit, coupons, dialogs, members, privacy
+from storage import audit, coupons, members, privacy
 from storage.models import AuditEntry, Member, Role
 
-ERASE, CONFIRM = "erase", "confirm"
+CONFIRM = "confirm"  # the erase question is asked; only a tap confirms
+ERASE = router.dialog(Dialog("erase", role=Role.CUSTOMER, starts={CONFIRM}, moves={CONFIRM: {END}}))
 AUDIT_LINES = 20
 
 
@@ -44,7 +46,7 @@ def delete_me(ctx: Context) -> list[Message]:
     if ctx.role != Role.CUSTOMER:
         return [text(ctx.t("erase_staff"))]
     member = ctx.member
-    dialogs.start_dialog(ctx.session, ctx.user.line_user_id, ERASE, CONFIRM)
+    ERASE.start(ctx, CONFIRM)
     warning = ctx.t("erase_ask_guest")
     if member is not None:
         count = coupons.count_live_coupons(ctx.session, member.id)  # type: ignore[arg-type]
@@ -56,25 +58,25 @@ def delete_me(ctx: Context) -> list[Message]:
     return [text(warning, choices)]
 
 
-@router.step(ERASE, CONFIRM, min_role=Role.CUSTOMER)
-def erase_waiting(ctx: Context) -> list[Message] | None:
+@ERASE.step(CONFIRM)
+def erase_waiting(ctx: StepContext) -> Outcome:
     """While the question is open, typed text goes to the commands (a tap confirms)."""
-    return None
+    return NOT_MINE
 
 
 @router.postback("erase")
 def erase_confirmed(ctx: Context) -> list[Message]:
     """The tap on "erase my data": only while the question is open (10 minutes)."""
-    dialog = ctx.dialog
-    if dialog is None or (dialog.name, dialog.step) != (ERASE, CONFIRM):
+    asked = ERASE.open_in(ctx)
+    if asked is None or asked.dialog.step != CONFIRM:
         return [text(ctx.t("erase_expired"))]
-    dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
+    closed = ERASE.follow(asked, End([]))
     try:
         privacy.erase(ctx.session, ctx.user)
     except privacy.ErasureRefused:
-        return [text(ctx.t("erase_staff"))]
+        return [*closed, text(ctx.t("erase_staff"))]
     ctx.dialog = None
-    return [text(ctx.t("erase_done", shop=ctx.shop.name))]
+    return [*closed, text(ctx.t("erase_done", shop=ctx.shop.name))]
 
 
 @router.command("audit", min_role=Role.OWNER)

@@ -14,16 +14,18 @@ from typing import Any
 from linebot.v3.messaging import Message
 
 from handlers import coupon_views as views
-from handlers.i18n import means
+from handlers.dialog import END, NOT_MINE, Dialog, End, Next, Outcome, Reply
+from handlers.i18n import CATALOGS, means
 from handlers.numbers import whole_number
 from handlers.rewards import reward_card
-from handlers.router import Context, router
+from handlers.router import Context, StepContext, normalise, router
 from handlers.views.messages import Choice, carousel, postback_data, text
 from handlers.views.reward_cards import reward_bubble
-from storage import dialogs, rewards
+from storage import rewards
 from storage.models import Reward, Role
 
-ADD, EDIT, CONFIRM = "reward_add", "reward_edit", "confirm"
+CONFIRM = "confirm"  # adding: the summary waits for `save`
+FIELD = "field"  # editing: waits for the tap on the field to change
 
 
 class Invalid(Exception):
@@ -87,6 +89,30 @@ QUESTIONS = (
     Question("picture_token", _read_picture, ("word_skip",)),
 )
 BY_FIELD = {q.field: q for q in QUESTIONS}
+FIELDS = tuple(BY_FIELD)
+
+# Adding asks every question in order, then shows the summary to save.
+ADD = router.dialog(
+    Dialog(
+        "reward_add",
+        role=Role.OWNER,
+        starts={FIELDS[0]},
+        moves={
+            **{field: {following} for field, following in zip(FIELDS, FIELDS[1:], strict=False)},
+            FIELDS[-1]: {CONFIRM},
+            CONFIRM: {END},
+        },
+    )
+)
+# Editing: the owner taps a field (another tap may change their mind), then gives its value.
+EDIT = router.dialog(
+    Dialog(
+        "reward_edit",
+        role=Role.OWNER,
+        starts={FIELD},
+        moves={FIELD: set(FIELDS), **{field: {*FIELDS, END} for field in FIELDS}},
+    )
+)
 
 
 def _answer(ctx: Context, question: Question) -> tuple[bool, Any]:
@@ -102,29 +128,22 @@ def _answer(ctx: Context, question: Question) -> tuple[bool, Any]:
 @router.command("reward add", min_role=Role.OWNER)
 def add_reward(ctx: Context) -> list[Message]:
     """Start the add-a-reward dialog: one question per field, then a summary to save."""
-    dialogs.start_dialog(ctx.session, ctx.user.line_user_id, ADD, QUESTIONS[0].field)
+    ADD.start(ctx, QUESTIONS[0].field)
     return [text(ctx.t("reward_add_intro")), QUESTIONS[0].ask(ctx)]
 
 
-def take_add_answer(ctx: Context) -> list[Message] | None:
+@ADD.step(*FIELDS)
+def take_add_answer(ctx: StepContext) -> Outcome:
     """An answer in the add dialog: keep it, then ask the next question or show the summary."""
-    assert ctx.dialog is not None
     question = BY_FIELD[ctx.dialog.step]
     ok, value = _answer(ctx, question)
     if not ok:
-        return [question.ask(ctx, problem=True)]
+        return Reply([question.ask(ctx, problem=True)])
+    answered = {question.field: value}
     following = QUESTIONS.index(question) + 1
     if following < len(QUESTIONS):
-        dialogs.move_dialog(
-            ctx.session, ctx.dialog, QUESTIONS[following].field, **{question.field: value}
-        )
-        return [QUESTIONS[following].ask(ctx)]
-    dialogs.move_dialog(ctx.session, ctx.dialog, CONFIRM, **{question.field: value})
-    return [_summary(ctx, ctx.dialog.data)]
-
-
-for _question in QUESTIONS:
-    router.step(ADD, _question.field, min_role=Role.OWNER)(take_add_answer)
+        return Next(QUESTIONS[following].field, [QUESTIONS[following].ask(ctx)], answered)
+    return Next(CONFIRM, [_summary(ctx, {**ctx.dialog.data, **answered})], answered)
 
 
 def _summary(ctx: Context, data: dict[str, Any]) -> Message:
@@ -146,17 +165,15 @@ def _shown(ctx: Context, field: str, value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-@router.step(ADD, CONFIRM, min_role=Role.OWNER)
-def save_reward(ctx: Context) -> list[Message] | None:
+@ADD.step(CONFIRM)
+def save_reward(ctx: StepContext) -> Outcome:
     """`save` after the summary: the reward goes into the catalogue."""
-    assert ctx.dialog is not None
     if not means(ctx.text, "save"):
-        return [_summary(ctx, ctx.dialog.data)]
+        return Reply([_summary(ctx, ctx.dialog.data)])
     answers: dict[str, Any] = {q.field: ctx.dialog.data.get(q.field) for q in QUESTIONS}
     spec = rewards.RewardSpec(**answers)
     reward = rewards.create_reward(ctx.session, spec=spec)
-    dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
-    return _saved(ctx, reward, "reward_added")
+    return End(_saved(ctx, reward, "reward_added"))
 
 
 def _saved(ctx: Context, reward: Reward, key: str) -> list[Message]:
@@ -186,9 +203,7 @@ def edit_reward(ctx: Context) -> list[Message]:
     reward = _target(ctx)
     if reward is None:
         return [text(ctx.t("reward_edit_usage"), _owner_menu(ctx))]
-    dialogs.start_dialog(
-        ctx.session, ctx.user.line_user_id, EDIT, "field", {"reward_id": reward.id}
-    )
+    EDIT.start(ctx, FIELD, reward_id=reward.id)
     choices = [
         Choice(ctx.t(f"field_{q.field}"), data=postback_data("reward_field", field=q.field))
         for q in QUESTIONS
@@ -201,29 +216,30 @@ def edit_reward(ctx: Context) -> list[Message]:
 def choose_field(ctx: Context) -> list[Message]:
     """The owner picked the field to change."""
     question = BY_FIELD.get(ctx.data.get("field", ""))
-    if ctx.dialog is None or ctx.dialog.name != EDIT or question is None:
+    editing = EDIT.open_in(ctx)
+    if editing is None or question is None:
         return [text(ctx.t("reward_edit_usage"), _owner_menu(ctx))]
-    dialogs.move_dialog(ctx.session, ctx.dialog, question.field)
-    return [question.ask(ctx)]
+    return EDIT.follow(editing, Next(question.field, [question.ask(ctx)]))
 
 
-def take_edit_answer(ctx: Context) -> list[Message] | None:
+@EDIT.step(FIELD)
+def wait_for_field(ctx: StepContext) -> Outcome:
+    """Typed text while the fields are shown: the commands have it (a tap picks the field)."""
+    return NOT_MINE
+
+
+@EDIT.step(*FIELDS)
+def take_edit_answer(ctx: StepContext) -> Outcome:
     """The new value for the chosen field: saved at once."""
-    assert ctx.dialog is not None
     question = BY_FIELD[ctx.dialog.step]
     ok, value = _answer(ctx, question)
     if not ok:
-        return [question.ask(ctx, problem=True)]
+        return Reply([question.ask(ctx, problem=True)])
     reward = rewards.get_reward(ctx.session, ctx.dialog.data["reward_id"])
-    dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
     if reward is None:
-        return [text(ctx.t("reward_edit_usage"), _owner_menu(ctx))]
+        return End([text(ctx.t("reward_edit_usage"), _owner_menu(ctx))])
     rewards.update_reward(ctx.session, reward, **{question.field: value})
-    return _saved(ctx, reward, "reward_updated")
-
-
-for _question in QUESTIONS:
-    router.step(EDIT, _question.field, min_role=Role.OWNER)(take_edit_answer)
+    return End(_saved(ctx, reward, "reward_updated"))
 
 
 def _set_active(ctx: Context, active: bool) -> list[Message]:

@@ -1,116 +1,33 @@
-"""Which handler answers an event, and the context it gets.
+"""Which handler answers an event.
 
 Routes are tried in order: `cancel`, the user's open dialog, commands (longest alias
 first), then the fallback. A command names the least role that may use it; anyone
-below is told politely and nothing runs. A dialog names its role too, and it is checked
-before every event while the dialog is open (each step, each confirmation, each tap): a
-person whose role was taken away mid-dialog sees it closed, and nothing of it runs.
+below is told politely and nothing runs. A dialog (handlers/dialog.py) is declared once
+with its role, and the role is checked before every event while the dialog is open (each
+step, each confirmation, each tap): a person whose role was taken away mid-dialog sees it
+closed, and nothing of it runs. The context handlers get is in handlers/context.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import tzinfo
+from dataclasses import dataclass
 from typing import Any
 
 from linebot.v3.messaging import Message
-from sqlmodel import Session
 
-from handlers.i18n import command_words, normalise, t
-from handlers.jobs import Job
-from handlers.views.messages import FlexColors, as_json, parse_postback
+from handlers.context import Context, Event, Shop, StepContext
+from handlers.dialog import Dialog, lost
+from handlers.i18n import command_words, normalise
+from handlers.views.messages import parse_postback
 from handlers.views.messages import text as text_message
-from storage import audit, dialogs, outbox
-from storage.models import Dialog, LineUser, Member, Role
+from storage import audit, dialogs
+from storage.models import Role
 
-Handler = Callable[["Context"], list[Message]]
-StepHandler = Callable[["Context"], "list[Message] | None"]
-AfterHook = Callable[["Context", list[Message]], list[Message]]
+__all__ = ["Context", "Event", "Router", "Shop", "StepContext", "normalise", "router"]
+Handler = Callable[[Context], list[Message]]
+AfterHook = Callable[[Context, list[Message]], list[Message]]
 AUDITED = "_audited"  # in a dialog's data: it was opened by a staff or owner command
-
-
-@dataclass(frozen=True)
-class Event:
-    """What the conversation needs to know about one LINE webhook event."""
-
-    kind: str  # text | postback | follow | unfollow | image | other
-    event_id: str
-    user_id: str | None
-    reply_token: str | None = None
-    text: str = ""
-    postback: str = ""
-    message_id: str | None = None
-    profile_language: str | None = None
-    display_name: str | None = None
-    photo: bytes | None = None  # a staff member's photo, as a JPEG of at most 1024 px
-    decoded_text: str | None = None  # what the QR in that photo says
-
-
-@dataclass(frozen=True)
-class Shop:
-    """The shop's settings as the conversation sees them."""
-
-    name: str
-    basic_id: str
-    base_url: str
-    baht_per_point: int
-    tz: tzinfo
-    color: str = "#06C755"
-    commands_per_minute: int = 20
-
-    @property
-    def colors(self) -> FlexColors:
-        """`SHOP_COLOR` as Flex messages use it (band, text on it, accents, buttons)."""
-        return FlexColors.of(self.color)
-
-    @property
-    def oa_message_base(self) -> str:
-        return f"https://line.me/R/oaMessage/{self.basic_id}/?"
-
-
-@dataclass
-class Context:
-    session: Session
-    event: Event
-    shop: Shop
-    user: LineUser
-    text: str = ""
-    args: list[str] = field(default_factory=list)
-    data: dict[str, str] = field(default_factory=dict)
-    dialog: Dialog | None = None
-    jobs: list[Job] = field(default_factory=list)
-    audit_subject: Member | None = None  # the member a staff or owner action was about
-    answering: bool = False  # set while the router answers (a photo is answered as text)
-
-    @property
-    def lang(self) -> str:
-        return self.user.language
-
-    @property
-    def role(self) -> Role:
-        return Role(self.user.role)
-
-    @property
-    def member(self) -> Member | None:
-        if self.user.member_id is None:
-            return None
-        return self.session.get(Member, self.user.member_id)
-
-    def t(self, key: str, **values: Any) -> str:
-        return t(self.lang, key, **values)
-
-    def push(self, to: LineUser, messages: list[Message], purpose: str = "notice") -> None:
-        """Queue a push to `to`, sent after this event's transaction commits."""
-        if not to.following:
-            return
-        row = outbox.queue_push(
-            self.session, to=to.line_user_id, messages=as_json(messages), purpose=purpose
-        )
-        self.jobs.append(Job("deliver_push", {"outbox_id": row.id}))
-
-    def send_sms(self, phone: str, body: str) -> None:
-        self.jobs.append(Job("send_sms", {"phone": phone, "body": body}))
 
 
 @dataclass(frozen=True)
@@ -126,8 +43,7 @@ class Router:
     def __init__(self) -> None:
         self.commands: list[Command] = []
         self.postbacks: dict[str, tuple[Handler, Role]] = {}
-        self.steps: dict[tuple[str, str], StepHandler] = {}
-        self.dialog_roles: dict[str, Role] = {}
+        self.dialogs: dict[str, Dialog] = {}
         self.events: dict[str, Handler] = {}
         self.fallback_handler: Handler | None = None
         self.cancel_aliases: tuple[str, ...] = ()
@@ -162,23 +78,12 @@ class Router:
 
         return register
 
-    def step(
-        self, dialog: str, step: str, *, min_role: Role
-    ) -> Callable[[StepHandler], StepHandler]:
-        """A dialog step; it may return None to let commands have the text instead.
-
-        `min_role` is the dialog's (every step of one dialog names the same): while the
-        dialog is open, every event of its person is checked against it first.
-        """
-
-        def register(handler: StepHandler) -> StepHandler:
-            _once(self.steps, (dialog, step), handler)
-            if self.dialog_roles.setdefault(dialog, min_role) != min_role:
-                raise ValueError(f"{handler.__name__}: dialog {dialog!r} needs one role")
-            self.steps[(dialog, step)] = handler
-            return handler
-
-        return register
+    def dialog(self, dialog: Dialog) -> Dialog:
+        """Route the steps of `dialog` (declared once, with its role) while it is open."""
+        if dialog.name in self.dialogs:
+            raise ValueError(f"dialog {dialog.name!r} is already declared")
+        self.dialogs[dialog.name] = dialog
+        return dialog
 
     def on(self, kind: str) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
@@ -271,25 +176,27 @@ class Router:
         """
         if ctx.dialog is None:
             return None
-        needed = self.dialog_roles.get(ctx.dialog.name, Role.OWNER)  # unknown: safest
-        if ctx.role.rank >= needed.rank:
+        declared = self.dialogs.get(ctx.dialog.name)
+        if declared is None or ctx.role.rank >= declared.role.rank:
             return None
         dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
         ctx.dialog = None
         return [text_message(ctx.t("dialog_role_lost"))]
 
     def _step(self, ctx: Context) -> list[Message] | None:
+        """The open dialog's answer; None when there is none or the step leaves the text."""
         if ctx.dialog is None:
             return None
-        name, at = ctx.dialog.name, ctx.dialog.step
-        step = self.steps.get((name, at))
-        if step is None:
-            dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
-            return None
-        audited = bool(ctx.dialog.data.get(AUDITED))
-        handled = step(ctx)
+        row = ctx.dialog
+        declared = self.dialogs.get(row.name)
+        if declared is None:
+            ctx.dialog = None
+            return lost(ctx, f"no dialog {row.name!r} is declared")
+        audited = bool(row.data.get(AUDITED))
+        inside = StepContext.inside(ctx, row)
+        handled = declared.answer(inside)
         if handled is not None and audited:
-            self._audit(ctx, f"{name}.{at}", Role(ctx.user.role))
+            self._audit(inside, f"{row.name}.{row.step}", ctx.role)
         return handled
 
     def _postback(self, ctx: Context) -> list[Message]:

@@ -9,18 +9,21 @@ from linebot.v3.messaging import Message
 
 from handlers import lifecycle_messages
 from handlers.customer import notify
+from handlers.dialog import END, NOT_MINE, Dialog, End, Outcome, Reply
 from handlers.jobs import Job
 from handlers.numbers import whole_number
-from handlers.router import Context, router
+from handlers.router import Context, StepContext, router
 from handlers.scan_texts import award_text
 from handlers.views.messages import Choice, text
-from storage import codes, dialogs, ledger, members, phones, staff
+from storage import codes, ledger, members, phones, staff
 from storage.members import MEMBER_CODE_PREFIX
 from storage.models import Member, Role, id_of
 
 TAB_POSTBACK = "menu_tab"  # a rich menu tab: the menu of that tab is linked to its tapper
 MAX_AWARD_SATANG = 1_000_000 * 100
 _MEMBER_CODE = re.compile(rf"^{MEMBER_CODE_PREFIX}[{codes.ALPHABET}]{{6}}$", re.IGNORECASE)
+AMOUNT = "amount"  # a scanned member card waits for what they spent
+AWARD = router.dialog(Dialog("award", role=Role.STAFF, starts={AMOUNT}, moves={AMOUNT: {END}}))
 
 
 def to_satang(typed: str) -> int | None:
@@ -100,9 +103,7 @@ def _ask_amount(ctx: Context, target: str) -> list[Message]:
     member = find_member(ctx, target, create=False)
     if member is None:
         return [text(ctx.t("award_no_member", target=target))]
-    dialogs.start_dialog(
-        ctx.session, ctx.user.line_user_id, "award", "amount", {"member_id": member.id}
-    )
+    AWARD.start(ctx, AMOUNT, member_id=member.id)
     return [
         text(
             ctx.t("award_ask_amount", who=_who(member), points=member.points),
@@ -111,20 +112,18 @@ def _ask_amount(ctx: Context, target: str) -> list[Message]:
     ]
 
 
-@router.step("award", "amount", min_role=Role.STAFF)
-def take_amount(ctx: Context) -> list[Message] | None:
+@AWARD.step(AMOUNT)
+def take_amount(ctx: StepContext) -> Outcome:
     """The cashier typed the amount after scanning a card."""
     satang = to_satang(ctx.text)
     if satang is None:
         if ctx.text[:1].isdigit():
-            return [text(ctx.t("award_bad_amount", amount=ctx.text))]
-        return None
-    assert ctx.dialog is not None
+            return Reply([text(ctx.t("award_bad_amount", amount=ctx.text))])
+        return NOT_MINE
     member = ctx.session.get(Member, ctx.dialog.data["member_id"])
-    dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
     if member is None:
-        return [text(ctx.t("award_no_member", target=ctx.dialog.data["member_id"]))]
-    return _award(ctx, member, satang)
+        return End([text(ctx.t("award_no_member", target=ctx.dialog.data["member_id"]))])
+    return End(_award(ctx, member, satang))
 
 
 def _award(ctx: Context, member: Member, satang: int) -> list[Message]:

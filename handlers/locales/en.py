@@ -213,6 +213,7 @@ TEXT: dict[str, str] = {
     "only_staff": "Sorry, only shop staff can do that.",
     "only_owner": "Sorry, only the shop owner can do that.",
     "dialog_role_lost": "Sorry, you can no longer do this: your role in the shop has changed. I closed it and nothing was done.",
+    "dialog_lost": "Sorry, something went wrong with what we were doing, so I closed it. Please start again.",
     # staff
     "join_usage": "To join as staff, type join followed by the code from the owner.",
     "join_already": "You are already staff.",

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
+from handlers import dialog
 from handlers.router import Router
+from handlers.router import router as shared
 from storage.models import AuditEntry, Campaign, Dialog, LedgerEntry, Member, Reward, Role
 from tests.conftest import Line, texts
 from tests.handlers.reward_helpers import add_reward, person, send_image
@@ -107,8 +109,21 @@ def test_a_customer_dialog_is_not_closed_by_the_check(line: Line) -> None:
     assert "You are now a member" in line.ask(customer, "0812345678")
 
 
-def test_every_step_of_a_dialog_names_the_same_role() -> None:
+def test_a_dialog_is_declared_once_with_its_role() -> None:
     router = Router()
-    router.step("d", "one", min_role=Role.OWNER)(lambda ctx: None)
-    with pytest.raises(ValueError, match="needs one role"):
-        router.step("d", "two", min_role=Role.STAFF)(lambda ctx: None)
+    one = {"one": {dialog.END}}
+    router.dialog(dialog.Dialog("d", role=Role.OWNER, starts={"one"}, moves=one))
+    with pytest.raises(ValueError, match="already declared"):
+        router.dialog(dialog.Dialog("d", role=Role.STAFF, starts={"one"}, moves=one))
+
+
+def test_every_dialog_declares_its_role() -> None:
+    assert {d.name: d.role for d in shared.dialogs.values()} == {
+        "award": Role.STAFF,
+        "birthday": Role.CUSTOMER,
+        "broadcast": Role.OWNER,
+        "erase": Role.CUSTOMER,
+        "register": Role.CUSTOMER,
+        "reward_add": Role.OWNER,
+        "reward_edit": Role.OWNER,
+    }

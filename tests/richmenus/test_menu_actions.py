@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import handlers  # noqa: F401  (registers routes)
+from handlers import routes  # noqa: F401  (registers them)
 from handlers.i18n import CATALOGS, LANGUAGES
 from handlers.router import normalise, router
 from handlers.views.messages import parse_postback
