@@ -16,8 +16,7 @@ from linebot.v3.messaging import Message
 from handlers.dialog import END, NOT_MINE, Dialog, End, Next, Outcome, Reply
 from handlers.i18n import any_of, means
 from handlers.jobs import Job
-from handlers.numbers import whole_number
-from handlers.router import Context, StepContext, normalise, router
+from handlers.router import Context, StepContext, router
 from handlers.views.messages import Choice, as_json, image, text
 from storage import campaigns, rewards, segments
 from storage.models import Role

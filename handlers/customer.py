@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from linebot.v3.messaging import Message
 
-from handlers.i18n import LANGUAGES, language_for, means, t
+from handlers.i18n import LANGUAGES, means, t
 from handlers.router import Context, router
 from handlers.views.messages import Choice, QrCard, member_card, postback_data, text
 from storage import clock, dialogs, ledger, phones, privacy, tiers

@@ -15,10 +15,10 @@ from linebot.v3.messaging import Message
 
 from handlers import coupon_views as views
 from handlers.dialog import END, NOT_MINE, Dialog, End, Next, Outcome, Reply
-from handlers.i18n import CATALOGS, means
+from handlers.i18n import means
 from handlers.numbers import whole_number
 from handlers.rewards import reward_card
-from handlers.router import Context, StepContext, normalise, router
+from handlers.router import Context, StepContext, router
 from handlers.views.messages import Choice, carousel, postback_data, text
 from handlers.views.reward_cards import reward_bubble
 from storage import rewards

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from handlers import routes  # noqa: F401  (declares every dialog)
 from bot.demo.fakeline import FakeUser
+from handlers import routes  # noqa: F401  (declares every dialog)
 from handlers.dialog import END, NOT_MINE, Dialog, Next, Outcome, Reply
 from handlers.i18n import t
 from handlers.router import StepContext, router
