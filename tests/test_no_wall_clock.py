@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 from storage import clock
-from tests.pinned_clock import PINNED
+from tests.support.pinned_clock import PINNED
 
 ROOT = Path(__file__).resolve().parents[1]
 READS = re.compile(r"\b(datetime\.now|datetime\.utcnow|datetime\.today|date\.today|time\.time)\(")
 # the fake LINE platform stamps events with its own clock, as LINE does
-ALLOWED = {ROOT / "storage" / "clock.py", *(ROOT / "bot" / "fakeline").glob("*.py")}
+ALLOWED = {ROOT / "storage" / "clock.py", *(ROOT / "bot" / "demo" / "fakeline").glob("*.py")}
 
 
 def wall_clock_reads(folder: str) -> list[str]:

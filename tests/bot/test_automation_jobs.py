@@ -14,9 +14,9 @@ from bot.jobs import automations
 from storage import automation_settings, clock, lifecycle
 from storage.db import transaction
 from storage.models import AutomationSend, EntryKind, LedgerEntry, OutboxMessage, Role
-from tests.conftest import Line, texts
 from tests.handlers.reward_helpers import add_reward, member_of, person
-from tests.threads import run_together
+from tests.support.line import Line, texts
+from tests.support.threads import run_together
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 

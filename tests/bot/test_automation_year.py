@@ -21,8 +21,8 @@ from bot.demo.fakeline import FakeUser
 from bot.jobs import automations
 from storage import clock, ledger, lots, tiers
 from storage.models import LedgerEntry, LineUser, Member, OutboxMessage, Role
-from tests.conftest import Line
 from tests.handlers.reward_helpers import member_of, person
+from tests.support.line import Line
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 FIRST = date(2025, 1, 1)

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from handlers import staff
 from storage.models import LedgerEntry, ProcessedEvent, Role
-from tests.conftest import Line
+from tests.support.line import Line
 
 
 @pytest.mark.allow_errors

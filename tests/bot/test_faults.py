@@ -39,9 +39,9 @@ from storage.models import (
     QueuedJob,
     Role,
 )
-from tests.conftest import SECRET, Line
-from tests.proxy import Proxy
-from tests.workers import worker_env
+from tests.support.line import SECRET, Line
+from tests.support.proxy import Proxy
+from tests.support.workers import worker_env
 
 pytestmark = pytest.mark.real_clock
 
@@ -82,7 +82,7 @@ def web(engine: Engine, fake: FakeLine, redis_url: str, tmp_path: Path) -> Itera
     command = [
         sys.executable,
         "-m",
-        "tests.pinned_process",
+        "tests.support.pinned_process",
         "gunicorn",
         "bot.web.app:create_app()",
         "--bind",

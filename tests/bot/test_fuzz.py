@@ -24,9 +24,9 @@ from bot.demo.fakeline import sign
 from storage import api_keys, ledger
 from storage.db import transaction
 from storage.models import ApiCall, LedgerEntry, Member, ProcessedEvent, Purchase, Refund, Role
-from tests.conftest import SECRET, Line
 from tests.handlers.reward_helpers import add_reward, customer_with_points, person
-from tests.hypothesis_profiles import FUZZ
+from tests.support.hypothesis_profiles import FUZZ
+from tests.support.line import SECRET, Line
 
 SORRY = ("ระบบขัดข้อง", "went wrong")
 

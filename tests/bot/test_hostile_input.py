@@ -15,8 +15,8 @@ from bot.demo.fakeline import sign
 from storage import api_keys
 from storage.db import transaction
 from storage.models import ApiCall, LedgerEntry, Member, ProcessedEvent, Role
-from tests.conftest import SECRET, Line, texts
 from tests.handlers.reward_helpers import add_reward, customer_with_points, person
+from tests.support.line import SECRET, Line, texts
 
 BIG = "9" * 400
 SORRY = ("ระบบขัดข้อง", "went wrong")

@@ -17,7 +17,7 @@ from bot.jobs.tasks import forget_old_records, send_weekly_summaries
 from storage import api_keys, audit, clock, ledger, members, privacy, weekly
 from storage.db import transaction
 from storage.models import ApiKey, AuditEntry, Member, Role
-from tests.conftest import Line
+from tests.support.line import Line
 
 MONDAY_0859 = datetime(2026, 11, 16, 1, 59, tzinfo=UTC)  # 08:59 in Bangkok
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from bot.jobs.tasks import deliver
 from storage import clock
 from storage.models import OutboxMessage, Role
-from tests.conftest import Line, texts
+from tests.support.line import Line, texts
 
 
 @pytest.fixture(autouse=True)

@@ -18,8 +18,8 @@ from storage import campaigns, clock
 from storage.db import transaction
 from storage.models import CampaignChunk, OutboxMessage, Role
 from tests.bot.broadcast_helpers import make_audience
-from tests.conftest import Line, texts
 from tests.handlers.reward_helpers import person
+from tests.support.line import Line, texts
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 PUSH = "/v2/bot/message/push"

@@ -12,8 +12,8 @@ from handlers.views.coupon_image import CouponFace, render_coupon
 from storage import coupons, ledger, members, rewards
 from storage.db import transaction
 from storage.models import EntryKind
-from tests.conftest import Line
 from tests.handlers.reward_helpers import decode_qr
+from tests.support.line import Line
 
 OA = "https://line.me/R/oaMessage/@loyaltytest/?"
 

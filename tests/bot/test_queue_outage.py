@@ -18,9 +18,9 @@ from bot.jobs.tasks import resend_stale_pushes, run_lost_jobs
 from handlers.jobs import Job
 from storage import clock
 from storage.models import OutboxMessage, QueuedJob, Role
-from tests.conftest import Line, texts
 from tests.handlers.reward_helpers import person
 from tests.richmenus.test_linking import deploy
+from tests.support.line import Line, texts
 
 START = datetime(2026, 6, 10, 11, 0, tzinfo=ZoneInfo("Asia/Bangkok"))
 PHONES = [f"08911100{i:02d}" for i in range(6)]

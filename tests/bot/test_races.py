@@ -17,8 +17,8 @@ from storage import automation_settings, members, staff
 from storage.db import transaction
 from storage.models import LedgerEntry, LineUser, Member, ProcessedEvent, Referral, Role
 from tests.bot.once_worker import SHOP
-from tests.conftest import Line, texts
-from tests.threads import run_together
+from tests.support.line import Line, texts
+from tests.support.threads import run_together
 
 NEWCOMER = "U" + "6" * 32
 

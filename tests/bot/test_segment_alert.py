@@ -15,9 +15,9 @@ from storage import automation_settings, clock, segment_alert
 from storage.db import transaction
 from storage.models import Member, Role, SegmentDrop
 from tests.bot.test_automation_jobs import customer, pushed, seen
-from tests.conftest import Line, texts
 from tests.handlers.reward_helpers import add_reward, member_of, person
-from tests.threads import run_together
+from tests.support.line import Line, texts
+from tests.support.threads import run_together
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 SEGMENTS: dict[int, str] = {}

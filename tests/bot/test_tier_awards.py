@@ -21,7 +21,7 @@ from storage.db import transaction
 from storage.models import EntryKind, LedgerEntry, Member, Purchase, Role
 from storage.tiers import ladder
 from tests.bot.once_worker import SHOP
-from tests.threads import run_together
+from tests.support.threads import run_together
 
 CASHIERS = [f"U{n:032x}" for n in range(1, 31)]
 BAHT = 100  # 4 points at 25 baht a point; silver x1.5 = 6, gold x2 = 8

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from bot.demo.fakeline import sign
 from storage.models import Dialog, LedgerEntry, LineUser, ProcessedEvent, Role
-from tests.conftest import SECRET, Line
+from tests.support.line import SECRET, Line
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "line-webhook-samples"
 

@@ -12,10 +12,10 @@ from bot.jobs import automations
 from storage import automation_settings, clock, lifecycle, segment_alert
 from storage.db import transaction
 from storage.models import Role
-from tests.conftest import Line
 from tests.contract.openapi import SPECS, errors
 from tests.contract.test_messaging_api import REQUEST_SCHEMAS
 from tests.handlers.reward_helpers import add_reward, member_of, person
+from tests.support.line import Line
 
 pytestmark = pytest.mark.skipif(
     not (SPECS / "messaging-api.yml").exists(), reason="../shared/line-openapi is absent"

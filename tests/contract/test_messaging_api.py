@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from storage.models import Role
-from tests.conftest import Line
 from tests.contract.openapi import SPECS, errors
+from tests.support.line import Line
 
 pytestmark = pytest.mark.skipif(
     not (SPECS / "messaging-api.yml").exists(), reason="../shared/line-openapi is absent"

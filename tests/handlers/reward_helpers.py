@@ -12,7 +12,7 @@ from bot.demo.fakeline import FakeUser
 from storage import ledger, members, rewards
 from storage.db import transaction
 from storage.models import EntryKind, Member, Role
-from tests.conftest import Line
+from tests.support.line import Line
 
 
 def send_image(line: Line, user: FakeUser, data: bytes) -> list[dict[str, Any]]:

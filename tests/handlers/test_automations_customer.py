@@ -13,8 +13,8 @@ from handlers.automations_customer import read_birthday
 from storage import automation_settings, ledger
 from storage.db import transaction
 from storage.models import EntryKind, LedgerEntry, Member, MemberLifecycle, Role
-from tests.conftest import Line, texts
 from tests.handlers.reward_helpers import add_reward, member_of, person
+from tests.support.line import Line, texts
 
 
 def _set(engine: Engine, name: str, key: str, value: Any) -> None:

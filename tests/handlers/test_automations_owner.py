@@ -7,8 +7,8 @@ from sqlmodel import Session
 
 from storage import automation_settings
 from storage.models import AutomationSetting, Role
-from tests.conftest import Line
 from tests.handlers.reward_helpers import add_reward, person
+from tests.support.line import Line
 
 
 def _config(engine: Engine, name: str) -> automation_settings.Config:

@@ -13,7 +13,6 @@ from handlers.views.qr import qr_png
 from storage import automation_settings, clock, dialogs
 from storage.db import transaction
 from storage.models import AuditEntry, Role, StaffInvite
-from tests.conftest import Line, texts
 from tests.handlers.reward_helpers import (
     add_reward,
     buttons,
@@ -25,7 +24,8 @@ from tests.handlers.reward_helpers import (
     redeem_first,
     send_image,
 )
-from tests.threads import run_together
+from tests.support.line import Line, texts
+from tests.support.threads import run_together
 
 
 def _coupon(line: Line, points: int = 100, **reward: object) -> tuple[object, str, str]:

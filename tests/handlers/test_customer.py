@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Line, texts
+from tests.support.line import Line, texts
 
 
 def test_follow_greets_with_shop_name_and_privacy_notice(line: Line) -> None:

@@ -14,10 +14,10 @@ from sqlmodel import Session, select
 
 from handlers.router import Router
 from storage.models import AuditEntry, Campaign, Dialog, LedgerEntry, Member, Reward, Role
-from tests.conftest import Line, texts
 from tests.handlers.reward_helpers import add_reward, person, send_image
 from tests.handlers.test_rewards_owner import photo
 from tests.handlers.test_segments_broadcast import shop
+from tests.support.line import Line, texts
 
 
 def open_dialog(line: Line, user: Any) -> Dialog | None:

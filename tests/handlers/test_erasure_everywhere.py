@@ -25,8 +25,8 @@ from storage import clock, ledger, members, privacy, segment_alert
 from storage.db import transaction
 from storage.models import EntryKind, LedgerEntry, LineUser, Member, Role, SegmentDrop
 from tests.bot.once_worker import SHOP
-from tests.conftest import Line, texts
 from tests.handlers.reward_helpers import add_reward, member_of, person, redeem_first
+from tests.support.line import Line, texts
 
 NAME = "Nokwan Srisuk"
 PHONE_DIGITS = "812345678"  # in +66812345678, 0812345678, 081-234-5678, 081 234 5678

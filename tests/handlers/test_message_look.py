@@ -16,7 +16,6 @@ from bot.settings import Settings
 from handlers.views.colors import INK, WHITE, Palette, contrast, hex_of, rgb
 from handlers.views.messages import FlexColors
 from storage.models import Role
-from tests.conftest import Line
 from tests.handlers.reward_helpers import (
     add_reward,
     buttons,
@@ -26,6 +25,7 @@ from tests.handlers.reward_helpers import (
     quick_data,
     redeem_first,
 )
+from tests.support.line import Line
 
 BROWN = "#8B4513"
 THAI = re.compile("[\u0e00-\u0e7f]")

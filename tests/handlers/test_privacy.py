@@ -16,7 +16,7 @@ from handlers import customer
 from storage import clock, ledger, privacy
 from storage.db import transaction
 from storage.models import AuditEntry, ConsentRecord, LedgerEntry, LineUser, Member, Role
-from tests.conftest import Line, texts
+from tests.support.line import Line, texts
 
 
 def history(engine: Engine, user_id: str) -> list[tuple[str, bool, str]]:

@@ -14,8 +14,8 @@ from bot.web.app import create_app
 from storage import clock, rewards
 from storage.db import transaction
 from storage.models import Dialog, Reward, Role
-from tests.conftest import Line, texts
 from tests.handlers.reward_helpers import add_reward, fetch, person, send_image
+from tests.support.line import Line, texts
 
 
 def photo() -> bytes:

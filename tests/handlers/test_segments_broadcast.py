@@ -13,7 +13,7 @@ from handlers.views.messages import postback_data
 from storage import clock
 from storage.db import transaction
 from storage.models import Campaign, OutboxMessage, Purchase, Role
-from tests.conftest import Line, texts
+from tests.support.line import Line, texts
 
 BANGKOK_NOON = "2025-06-30T05:00:00+00:00"
 

@@ -15,7 +15,7 @@ from bot.demo.fakeline import FakeUser
 from storage import clock, rewards
 from storage.db import transaction
 from storage.models import RewardCost, Role
-from tests.conftest import Line, texts
+from tests.support.line import Line, texts
 
 NOW = datetime(2026, 10, 20, 5, tzinfo=UTC)  # noon in Bangkok
 

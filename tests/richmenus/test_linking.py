@@ -15,7 +15,7 @@ from richmenus.layouts import MENUS, Say
 from storage import members
 from storage.db import transaction
 from storage.models import Role
-from tests.conftest import Line, texts
+from tests.support.line import Line, texts
 
 
 def deploy(app: Any) -> dict[str, str]:

@@ -14,7 +14,7 @@ from storage import clock, codes, coupons, ledger, members, rewards
 from storage.coupons import Refusal, Use
 from storage.db import transaction
 from storage.models import Coupon, CouponStatus, EntryKind, Member, Reward
-from tests.threads import run_together
+from tests.support.threads import run_together
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 

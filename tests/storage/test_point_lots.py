@@ -12,7 +12,7 @@ from storage import automation_runs, automation_settings, clock, coupons, ledger
 from storage import rewards as reward_store
 from storage.db import transaction
 from storage.models import EntryKind, LedgerEntry, LotUse, Member, PointLot
-from tests.threads import run_together
+from tests.support.threads import run_together
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 START = datetime(2025, 3, 15, 5, 0, tzinfo=UTC)  # 12:00 in Bangkok
