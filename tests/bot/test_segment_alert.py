@@ -16,6 +16,7 @@ from storage.db import transaction
 from storage.models import Member, Role, SegmentDrop
 from tests.bot.test_automation_jobs import customer, pushed, seen
 from tests.handlers.reward_helpers import add_reward, member_of, person
+from tests.support import factories
 from tests.support.line import Line, texts
 from tests.support.threads import run_together
 
@@ -158,7 +159,7 @@ def test_the_alert_reads_the_rfm_scores_of_the_segments_feature(
     the most frequent of the others, loyal before, now ranks at risk."""
     from datetime import timedelta
 
-    from storage import ledger, members, segments
+    from storage import ledger, segments
 
     monkeypatch.setattr(segment_alert, "segment_source", segment_alert.scored_segments)
     owner = person(line, "Dang", Role.OWNER)
@@ -184,7 +185,7 @@ def test_the_alert_reads_the_rfm_scores_of_the_segments_feature(
             segments.refresh_scores(session, as_of=as_of, tz=BANGKOK)
 
     with transaction(engine) as session:
-        ids = [members.create_member(session, phone=f"+6681000001{i}").id for i in range(5)]
+        ids = [factories.member(session, phone=f"+6681000001{i}").id for i in range(5)]
     champion, others = ids[0], ids[1:]
     for n in range(10):
         buy(champion, -1 - 10 * n, f"a{n}")

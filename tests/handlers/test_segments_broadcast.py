@@ -13,6 +13,7 @@ from handlers.views.messages import postback_data
 from storage import clock
 from storage.db import transaction
 from storage.models import Campaign, OutboxMessage, Purchase, Role
+from tests.support import factories
 from tests.support.line import Line, texts
 
 BANGKOK_NOON = "2025-06-30T05:00:00+00:00"
@@ -166,15 +167,11 @@ def test_bad_input_in_the_dialog_changes_nothing(line: Line, engine: Any) -> Non
 
 
 def test_broadcast_with_a_coupon_gives_each_recipient_one(line: Line, engine: Any) -> None:
-    from storage import rewards
     from storage.models import Coupon
 
     owner, people = shop(line, engine)
     with transaction(engine) as session:
-        rewards.create_reward(
-            session,
-            spec=rewards.RewardSpec(name_th="เค้กฟรี", points_cost=50, name_en="Free cake", stock=10),
-        )
+        factories.reward(session, name_th="เค้กฟรี", points_cost=50, name_en="Free cake", stock=10)
     line.say(owner, "segments")
     line.say(owner, "broadcast")
     line.say(owner, "12")

@@ -12,9 +12,10 @@ from PIL import Image
 from sqlalchemy.engine import Engine
 
 from bot.demo.fakeline import FakeUser
-from storage import clock, rewards
+from storage import clock
 from storage.db import transaction
 from storage.models import RewardCost, Role
+from tests.support import factories
 from tests.support.line import Line, texts
 
 NOW = datetime(2026, 10, 20, 5, tzinfo=UTC)  # noon in Bangkok
@@ -104,9 +105,7 @@ def test_weekly_summary_switch(line: Line, owner: FakeUser) -> None:
 def test_reward_cost_values_outstanding_points(line: Line, owner: FakeUser, engine: Engine) -> None:
     assert "ตั้งต้นทุนรางวัล" in texts(line.say(owner, "stats"))[0]
     with transaction(engine) as session:
-        reward = rewards.create_reward(
-            session, spec=rewards.RewardSpec(name_th="กาแฟ", points_cost=20)
-        )
+        reward = factories.reward(session, name_th="กาแฟ", points_cost=20)
     assert "ต้นทุนรางวัล" in line.ask(owner, "reward cost x 45")
     assert "฿45.00" in line.ask(owner, f"ต้นทุนรางวัล {reward.id} 45")
     with transaction(engine) as session:

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from bot.demo.fakeline import FakeLine, FakeUser
-from storage import members
 from storage.db import transaction
 from storage.models import Role
+from tests.support import factories
 
 SECRET = "test-channel-secret"
 TOKEN = "test-access-token"
@@ -61,8 +61,7 @@ class Line:
 
     def make(self, user: FakeUser, role: Role) -> None:
         with transaction(self.engine) as session:
-            account = members.upsert_line_user(session, line_user_id=user.user_id)
-            members.set_role(session, account, role)
+            factories.person(session, user.user_id, role)
 
     def sms_code(self) -> str:
         """The code in the last SMS the fake gateway received."""
