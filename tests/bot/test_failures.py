@@ -17,8 +17,7 @@ from tests.support.line import Line
 def test_a_crashing_handler_rolls_back_and_apologises(
     line: Line, engine: Any, monkeypatch: Any
 ) -> None:
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
 
     real_award = staff.ledger.award_purchase
 

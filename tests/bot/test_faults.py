@@ -157,8 +157,7 @@ def committed(engine: Engine) -> set[str]:
 def test_cut_database_and_queue_and_a_killed_worker_lose_and_double_nothing(
     line: Line, engine: Engine, web: Any
 ) -> None:
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     readers = [line.user(f"Reader {i}") for i in range(len(CUSTOMERS))]
     for reader, phone in zip(readers, CUSTOMERS, strict=True):
         line.register(reader, phone)

@@ -25,8 +25,7 @@ MONDAY_0859 = datetime(2026, 11, 16, 1, 59, tzinfo=UTC)  # 08:59 in Bangkok
 
 def shop_with_sales(line: Line, engine: Engine) -> Any:
     """An owner, and two sales in the week of 9-15 November."""
-    owner = line.user("Boss")
-    line.make(owner, Role.OWNER)
+    owner = line.user("Boss", role=Role.OWNER)
     clock.freeze(datetime(2026, 11, 10, 5, tzinfo=UTC))
     with transaction(engine) as session:
         for n, baht in enumerate((300, 450)):

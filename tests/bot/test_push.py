@@ -25,8 +25,7 @@ def frozen() -> Iterator[None]:
 
 
 def setup_award(line: Line) -> tuple[Any, Any]:
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     customer = line.user("Nok")
     line.register(customer)
     return cashier, customer

@@ -15,7 +15,7 @@ from storage import automation_settings, clock, segment_alert
 from storage.db import transaction
 from storage.models import Member, Role, SegmentDrop
 from tests.bot.test_automation_jobs import customer, pushed, seen
-from tests.handlers.reward_helpers import add_reward, member_of, person
+from tests.handlers.reward_helpers import add_reward, member_of
 from tests.support import factories
 from tests.support.line import Line, texts
 from tests.support.threads import run_together
@@ -38,8 +38,8 @@ def monday(day: int, hour: int = 10, month: int = 3) -> datetime:
 
 def shop(line: Line) -> dict[str, object]:
     clock.freeze(datetime(2025, 2, 20, 11, 0, tzinfo=BANGKOK))  # bought lately: no win-back yet
-    owner = person(line, "Dang", Role.OWNER)
-    cashier = person(line, "Bee", Role.STAFF)
+    owner = line.user("Dang", role=Role.OWNER)
+    cashier = line.user("Bee", role=Role.STAFF)
     nok = customer(line, "Nok", "0810000001")
     anna = customer(line, "Anna", "0810000002", offers=False)
     for phone in ("0810000001", "0810000002", "0810000003"):
@@ -162,7 +162,7 @@ def test_the_alert_reads_the_rfm_scores_of_the_segments_feature(
     from storage import ledger, segments
 
     monkeypatch.setattr(segment_alert, "segment_source", segment_alert.scored_segments)
-    owner = person(line, "Dang", Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     start = monday(3)
 
     def buy(member_id: int, days: int, key: str) -> None:

@@ -21,11 +21,9 @@ REQUEST_SCHEMAS = {
 
 
 def play_the_whole_story(line: Line) -> None:
-    owner = line.user("Dang")
-    line.make(owner, Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     line.say(owner, "staff invite")
-    cashier = line.user("Bee", language="en")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", language="en", role=Role.STAFF)
     customer = line.user("Nok")
     line.register(customer)
     for text in ("แต้ม", "บัตร", "ช่วยเหลือ", "huh?", "language en", "points", "card", "help"):

@@ -11,7 +11,7 @@ from PIL import Image
 from bot.demo.fakeline import FakeUser
 from storage import ledger, members
 from storage.db import transaction
-from storage.models import Member, Role
+from storage.models import Member
 from tests.support import factories
 from tests.support.line import Line
 
@@ -43,12 +43,6 @@ def member_of(line: Line, user: FakeUser) -> Member:
         assert member is not None
         assert member.points == ledger.ledger_sum(session, member.id)  # type: ignore[arg-type]
         return member
-
-
-def person(line: Line, name: str, role: Role) -> FakeUser:
-    user = line.user(name)
-    line.make(user, role)
-    return user
 
 
 def add_reward(line: Line, **values: Any) -> int:

@@ -25,7 +25,7 @@ from storage import clock, ledger, members, privacy, segment_alert
 from storage.db import transaction
 from storage.models import EntryKind, LedgerEntry, LineUser, Member, Role, SegmentDrop
 from tests.bot.once_worker import SHOP
-from tests.handlers.reward_helpers import add_reward, member_of, person, redeem_first
+from tests.handlers.reward_helpers import add_reward, member_of, redeem_first
 from tests.support import factories
 from tests.support.line import Line, texts
 
@@ -81,8 +81,8 @@ def busy_customer(line: Line) -> tuple[FakeUser, FakeUser, str]:
     a till (with an Idempotency-Key), redeemed a coupon and fell into a win-back segment."""
     from storage import api_keys
 
-    owner = person(line, "Owner", Role.OWNER)
-    cashier = person(line, "Bee", Role.STAFF)
+    owner = line.user("Owner", role=Role.OWNER)
+    cashier = line.user("Bee", role=Role.STAFF)
     anna = line.user("Anna")
     line.register(anna, "0899999999")
     user = line.user(NAME)
@@ -144,7 +144,7 @@ def erased_member_points(engine: Engine, member_id: int) -> tuple[int, int, list
 
 
 def test_an_old_card_scanned_before_the_erasure_earns_nothing_after_it(line: Line) -> None:
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     user = line.user(NAME, "en")
     line.register(user, "0812345678")
     member = member_of(line, user)

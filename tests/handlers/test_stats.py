@@ -24,10 +24,8 @@ NOW = datetime(2026, 10, 20, 5, tzinfo=UTC)  # noon in Bangkok
 @pytest.fixture
 def owner(line: Line) -> Iterator[FakeUser]:
     clock.freeze(NOW)
-    boss = line.user("Boss")
-    line.make(boss, Role.OWNER)
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    boss = line.user("Boss", role=Role.OWNER)
+    cashier = line.user("Bee", role=Role.STAFF)
     for n, amount in enumerate((500, 250, 100)):
         customer = line.user(f"c{n}")
         line.register(customer, f"08123456{70 + n}")
@@ -37,8 +35,7 @@ def owner(line: Line) -> Iterator[FakeUser]:
 
 
 def test_only_the_owner_sees_stats(line: Line, owner: FakeUser) -> None:
-    cashier = line.user("Someone")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Someone", role=Role.STAFF)
     assert "เจ้าของร้าน" in line.ask(cashier, "สถิติ")
 
 

@@ -32,10 +32,19 @@ class Line:
         self.last_status = response.status_code
         return response.status_code
 
-    def user(self, name: str = "Somchai", language: str = "th", follow: bool = True) -> FakeUser:
+    def user(
+        self,
+        name: str = "Somchai",
+        language: str = "th",
+        follow: bool = True,
+        role: Role | None = None,
+    ) -> FakeUser:
+        """A LINE user on the fake platform; following the shop, and with `role` if given."""
         user = self.fake.add_user(name, language)
         if follow:
             self.fake.follow(user)
+        if role is not None:
+            self.make(user, role)
         return user
 
     def _after(self, user: FakeUser, action: Any) -> list[dict[str, Any]]:
