@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.support.databases import postgres_unreachable
+
 TESTS = Path(__file__).resolve().parent
 
 
@@ -72,3 +74,9 @@ def test_the_checks_see_an_import_of_conftest_and_a_helper_in_one() -> None:
         "ClassDef at line 1",
         "Assign at line 4",
     ]
+
+
+def test_postgresql_is_asked_once_per_session() -> None:
+    postgres_unreachable()
+    postgres_unreachable()
+    assert postgres_unreachable.cache_info().misses == 1
