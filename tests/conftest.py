@@ -1,87 +1,51 @@
 """Fixtures: a fake LINE platform, a database per test (SQLite, and PostgreSQL when it
-answers), the app wired to both, and `line`, a helper that chats as LINE users would."""
+answers), the app wired to both, and `line`, a helper that chats as LINE users would.
+What these fixtures build with lives in tests/support/."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-import uuid
+from tests.support import environment  # noqa: F401  (before any bot module reads it)
+
+# isort: split
+
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Engine
 
-_instance = tempfile.mkdtemp(prefix="loyalty-test-")
-os.environ["INSTANCE_DIR"] = _instance
-os.environ.pop("REDIS_URL", None)
-
-from sqlalchemy import text as sql  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
-from sqlmodel import SQLModel  # noqa: E402
-
-from bot.demo.fakeline import FakeLine, FakeUser  # noqa: E402
-from bot.jobs.queue import huey  # noqa: E402
-from bot.services import build  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.web.app import create_app  # noqa: E402
-from storage import clock, members  # noqa: E402
-from storage.db import make_engine, transaction  # noqa: E402
-from storage.models import Role  # noqa: E402
-from tests import hypothesis_profiles  # noqa: E402, F401  (ci by default; HYPOTHESIS_PROFILE=soak)
-from tests.pinned_clock import ENV as pinned_clock_env  # noqa: E402
-from tests.pinned_clock import PINNED, Forbidden, anchor_text, from_env  # noqa: E402
-
-huey.immediate = True
-
-POSTGRES_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from bot.demo.fakeline import FakeLine
+from bot.jobs.queue import huey
+from bot.services import build
+from bot.settings import Settings
+from bot.web.app import create_app
+from storage import clock
+from tests.support import hypothesis_profiles  # noqa: F401  (ci by default; HYPOTHESIS_PROFILE=soak)
+from tests.support.databases import (
+    REDIS_URL,
+    postgres_database,
+    postgres_unreachable,
+    redis_unreachable,
+    sqlite_database,
 )
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-SECRET = "test-channel-secret"
-TOKEN = "test-access-token"
-
-
-def _postgres_answers() -> str | None:
-    """None if PostgreSQL is reachable, else the reason to skip."""
-    try:
-        engine = make_engine(POSTGRES_URL, connect_args={"connect_timeout": 2})
-        with engine.connect() as connection:
-            connection.execute(sql("SELECT 1"))
-        engine.dispose()
-    except Exception as error:  # noqa: BLE001
-        return f"PostgreSQL not reachable at {POSTGRES_URL}: {type(error).__name__}"
-    return None
-
-
-_PG_SKIP = _postgres_answers()
+from tests.support.line import SECRET, TOKEN, Line
+from tests.support.pinned_clock import ENV as pinned_clock_env
+from tests.support.pinned_clock import PINNED, Forbidden, anchor_text, from_env
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A fresh, empty database for one test: a SQLite file, or a PostgreSQL schema."""
     if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'loyalty.db'}")
-        engine.test_connect_args = {}  # type: ignore[attr-defined]
-        SQLModel.metadata.create_all(engine)
-        yield engine
-        engine.dispose()
+        with sqlite_database(tmp_path) as engine:
+            yield engine
         return
-    if _PG_SKIP:
-        pytest.skip(_PG_SKIP)
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(sql(f"CREATE SCHEMA {schema}"))
-    connect_args = {"options": f"-csearch_path={schema}"}
-    engine = make_engine(POSTGRES_URL, connect_args=connect_args)
-    engine.test_connect_args = connect_args  # type: ignore[attr-defined]
-    SQLModel.metadata.create_all(engine)
-    yield engine
-    engine.dispose()
-    with admin.begin() as connection:
-        connection.execute(sql(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    reason = postgres_unreachable()
+    if reason:
+        pytest.skip(reason)
+    with postgres_database() as engine:
+        yield engine
 
 
 @pytest.fixture
@@ -122,66 +86,6 @@ def client(app: Any) -> Any:
     return app.test_client()
 
 
-class Line:
-    """Chat with the bot as LINE users do, through the fake platform and signed webhooks."""
-
-    def __init__(self, fake: FakeLine, client: Any, engine: Engine) -> None:
-        self.fake = fake
-        self.client = client
-        self.engine = engine
-        self.last_status = 0
-        fake.deliver = self._deliver
-
-    def _deliver(self, body: bytes, headers: dict[str, str]) -> int:
-        response = self.client.post("/callback", data=body, headers=headers)
-        self.last_status = response.status_code
-        return response.status_code
-
-    def user(self, name: str = "Somchai", language: str = "th", follow: bool = True) -> FakeUser:
-        user = self.fake.add_user(name, language)
-        if follow:
-            self.fake.follow(user)
-        return user
-
-    def _after(self, user: FakeUser, action: Any) -> list[dict[str, Any]]:
-        before = len(self.fake.bot_messages(user.user_id))
-        action()
-        return self.fake.bot_messages(user.user_id)[before:]
-
-    def say(self, user: FakeUser, text: str) -> list[dict[str, Any]]:
-        """Send `text` as `user`; returns the messages the bot showed them in answer."""
-        return self._after(user, lambda: self.fake.say(user, text))
-
-    def tap(self, user: FakeUser, data: str) -> list[dict[str, Any]]:
-        return self._after(user, lambda: self.fake.tap(user, data))
-
-    def ask(self, user: FakeUser, text: str) -> str:
-        """Send `text`; returns the bot's text answers joined (for readable assertions)."""
-        return "\n".join(texts(self.say(user, text)))
-
-    def register(self, user: FakeUser, phone: str = "0812345678") -> None:
-        """Consent to everything and register `phone`."""
-        self.tap(user, "action=consent&choice=all")
-        self.say(user, phone)
-
-    def make(self, user: FakeUser, role: Role) -> None:
-        with transaction(self.engine) as session:
-            account = members.upsert_line_user(session, line_user_id=user.user_id)
-            members.set_role(session, account, role)
-
-    def sms_code(self) -> str:
-        """The code in the last SMS the fake gateway received."""
-        import re
-
-        match = re.search(r"\b(\d{6})\b", self.fake.sms[-1]["text"])
-        assert match, self.fake.sms
-        return match.group(1)
-
-
-def texts(messages: list[dict[str, Any]]) -> list[str]:
-    return [m["text"] for m in messages if m.get("type") == "text"]
-
-
 @pytest.fixture
 def line(fake: FakeLine, client: Any, engine: Engine) -> Line:
     return Line(fake, client, engine)
@@ -190,21 +94,18 @@ def line(fake: FakeLine, client: Any, engine: Engine) -> Line:
 @pytest.fixture
 def redis_url() -> str:
     """A Redis database for tests, or skip with the reason."""
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as error:  # noqa: BLE001
-        pytest.skip(f"Redis not reachable at {REDIS_URL}: {type(error).__name__}")
+    reason = redis_unreachable()
+    if reason:
+        pytest.skip(reason)
     return REDIS_URL
 
 
 @pytest.fixture(autouse=True)
 def pinned_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every test starts at `PINNED` and cannot read the wall clock (tests/pinned_clock.py).
+    """Every test starts at `PINNED` and cannot read the wall clock (tests/support/pinned_clock.py).
 
     A `real_clock` test's clock runs at real speed from `PINNED`, in this process and in
-    the processes it starts through `tests.pinned_process`.
+    the processes it starts through `tests.support.pinned_process`.
     """
     anchor = anchor_text(PINNED)
     monkeypatch.setenv(pinned_clock_env, anchor)
@@ -218,7 +119,9 @@ def pinned_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     clock.reset()
     clock.use_source(clock.wall_clock)
     if forbidden.reads:
-        pytest.fail(f"read the wall clock {forbidden.reads} time(s); see tests/pinned_clock.py")
+        pytest.fail(
+            f"read the wall clock {forbidden.reads} time(s); see tests/support/pinned_clock.py"
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -234,6 +137,7 @@ def no_unexpected_errors(
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    huey.immediate = True
     config.addinivalue_line("markers", "allow_errors: the test expects ERROR log records")
     config.addinivalue_line(
         "markers", "real_clock: the test means real time; its clock runs from PINNED at real speed"

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from storage import clock
-from tests.pinned_clock import PINNED
+from tests.support.pinned_clock import PINNED
 
 ROOT = Path(__file__).resolve().parents[1]
 READS = re.compile(r"\b(datetime\.now|datetime\.utcnow|datetime\.today|date\.today|time\.time)\(")

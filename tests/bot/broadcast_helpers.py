@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from storage import clock, codes
 from storage.db import transaction
 from storage.models import LineUser, Member
+from tests.support import factories
 
 
 def make_audience(
@@ -57,7 +58,7 @@ def make_audience(
 def make_owner(engine: Engine, user_id: str | None = None) -> str:
     owner = user_id or "U" + uuid.uuid4().hex
     with transaction(engine) as session:
-        session.add(LineUser(line_user_id=owner, role="owner", language="en"))
+        factories.owner(session, owner).language = "en"
     return owner
 
 

@@ -10,7 +10,7 @@ from handlers.dispatch import handle_event
 from handlers.router import Event, Shop
 from storage import clock
 from storage.db import make_engine
-from tests.pinned_clock import ENV, from_env
+from tests.support.pinned_clock import ENV, from_env
 
 SHOP = Shop(
     name="Kafe Dee",

@@ -14,7 +14,7 @@ from sqlmodel import select
 from storage import api_keys, ledger
 from storage.db import transaction
 from storage.models import ApiCall, LedgerEntry, Member, Purchase, Refund
-from tests.threads import run_together
+from tests.support.threads import run_together
 
 
 @pytest.fixture

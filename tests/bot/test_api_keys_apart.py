@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from storage import api_keys, clock, ledger, members, pos
+from storage import api_keys, clock, ledger, pos
 from storage.db import transaction
 from storage.models import EntryKind, LedgerEntry, Member, Purchase
 from tests.bot.test_api import counts, post
+from tests.support import factories
 
 
 @pytest.fixture(autouse=True)
@@ -108,8 +109,8 @@ def test_ledger_keys_have_a_namespace_per_till_and_kind() -> None:
 
 def test_a_repeated_key_with_other_content_is_refused_not_replayed(engine: Engine) -> None:
     with transaction(engine) as session:
-        nok = members.create_member(session, phone="+66812345678")
-        anna = members.create_member(session, phone="+66899999999")
+        nok = factories.member(session, phone="0812345678")
+        anna = factories.member(session, phone="0899999999")
         first = ledger.post_entry(session, member=nok, kind=EntryKind.EARN, points=40,
                                   actor="staff", idempotency_key="k")  # fmt: skip
         same = ledger.post_entry(session, member=nok, kind=EntryKind.EARN, points=40,
@@ -125,8 +126,8 @@ def test_a_repeated_key_with_other_content_is_refused_not_replayed(engine: Engin
 
 def test_an_award_with_a_key_used_before_writes_no_second_purchase(engine: Engine) -> None:
     with transaction(engine) as session:
-        nok = members.create_member(session, phone="+66812345678")
-        anna = members.create_member(session, phone="+66899999999")
+        nok = factories.member(session, phone="0812345678")
+        anna = factories.member(session, phone="0899999999")
         award = dict(amount_satang=100_000, baht_per_point=25, staff_user_id="U1",
                      idempotency_key="award:1")  # fmt: skip
         first = ledger.award_purchase(session, member=nok, **award)  # type: ignore[arg-type]

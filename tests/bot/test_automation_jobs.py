@@ -14,9 +14,9 @@ from bot.jobs import automations
 from storage import automation_settings, clock, lifecycle
 from storage.db import transaction
 from storage.models import AutomationSend, EntryKind, LedgerEntry, OutboxMessage, Role
-from tests.conftest import Line, texts
-from tests.handlers.reward_helpers import add_reward, member_of, person
-from tests.threads import run_together
+from tests.handlers.reward_helpers import add_reward, member_of
+from tests.support.line import Line, texts
+from tests.support.threads import run_together
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -48,7 +48,7 @@ def tune(engine: Engine, name: str, key: str, value: Any) -> None:
 
 def test_thank_you_two_hours_after_the_purchase_once_a_day(line: Line) -> None:
     clock.freeze(at(10, 10))
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     nok = customer(line, "Nok", "0812345678")
     line.say(cashier, "award 0812345678 350")
     mark = seen(line, nok)
@@ -63,7 +63,7 @@ def test_thank_you_two_hours_after_the_purchase_once_a_day(line: Line) -> None:
 
 def test_quiet_hours_hold_the_thank_you_until_the_morning(line: Line) -> None:
     clock.freeze(at(10, 20, 30))
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     nok = customer(line, "Nok", "0812345678")
     line.say(cashier, "award 0812345678 350")
     mark = seen(line, nok)
@@ -78,7 +78,7 @@ def test_quiet_hours_hold_the_thank_you_until_the_morning(line: Line) -> None:
 
 def test_offers_only_to_members_who_agreed_and_follow(line: Line) -> None:
     clock.freeze(at(10, 10))
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     customer(line, "Nok", "0812345678", offers=False)
     anna = customer(line, "Anna", "0822222222")
     line.fake.unfollow(anna)
@@ -90,7 +90,7 @@ def test_offers_only_to_members_who_agreed_and_follow(line: Line) -> None:
 
 def test_one_offer_per_member_per_gap_days(line: Line, engine: Engine) -> None:
     clock.freeze(at(10, 10))
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     nok = customer(line, "Nok", "0812345678")
     mark = seen(line, nok)
     for day in (10, 11, 12, 13):
@@ -112,7 +112,7 @@ def test_a_next_visit_coupon_rides_with_the_thank_you(line: Line, engine: Engine
     reward_id = add_reward(line, name_th="ส่วนลด 20 บาท")
     tune(engine, "thankyou", "coupon", reward_id)
     tune(engine, "thankyou", "coupon_days", 7)
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     nok = customer(line, "Nok", "0812345678")
     line.say(cashier, "award 0812345678 350")
     mark = seen(line, nok)
@@ -122,7 +122,7 @@ def test_a_next_visit_coupon_rides_with_the_thank_you(line: Line, engine: Engine
     assert [m["type"] for m in shown] == ["text", "flex"]
     assert "ส่วนลด 20 บาท" in shown[0]["text"] and "17 มี.ค. 2568" in shown[0]["text"]
     assert "หยุดรับข่าว" in shown[0]["text"]
-    owner = person(line, "Dang", Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     assert "ขอบคุณหลังซื้อ [thankyou] · เปิด" in line.ask(owner, "automations")
     assert "ส่ง 1 · ใช้คูปอง 0" in line.ask(owner, "automations")
     assert "เดือนนี้: 1 ข้อความ" in line.ask(owner, "automations")
@@ -132,7 +132,7 @@ def test_two_workers_running_the_same_jobs_at_once_send_and_award_once(
     line: Line, engine: Engine
 ) -> None:
     clock.freeze(at(1, 10, month=3))
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     users = [customer(line, f"c{i}", f"08100000{i:02d}") for i in range(4)]
     for i in range(4):
         line.say(cashier, f"award 08100000{i:02d} 200")
@@ -161,7 +161,7 @@ def test_two_workers_running_the_same_jobs_at_once_send_and_award_once(
 
 def test_two_workers_expire_points_and_pay_invites_once(line: Line, engine: Engine) -> None:
     clock.freeze(at(1, 11, month=1))
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     nok = customer(line, "Nok", "0810000001")
     line.say(cashier, "award 0810000001 1000")
     anna = line.user("Anna")

@@ -21,8 +21,8 @@ from bot.demo.fakeline import FakeUser
 from bot.jobs import automations
 from storage import clock, ledger, lots, tiers
 from storage.models import LedgerEntry, LineUser, Member, OutboxMessage, Role
-from tests.conftest import Line
-from tests.handlers.reward_helpers import member_of, person
+from tests.handlers.reward_helpers import member_of
+from tests.support.line import Line
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 FIRST = date(2025, 1, 1)
@@ -41,8 +41,8 @@ def join(line: Line, user: FakeUser, phone: str, offers: bool, birthday: str) ->
 
 def script(line: Line) -> dict[date, list[Callable[[], object]]]:
     """What the people of the shop do, day by day (at 11:00 or 12:00)."""
-    owner = person(line, "Dang", Role.OWNER)
-    cashier = person(line, "Bee", Role.STAFF)
+    owner = line.user("Dang", role=Role.OWNER)
+    cashier = line.user("Bee", role=Role.STAFF)
     nok = line.user("Nok")
     anna = line.user("Anna", "en")
     somchai = line.user("Somchai")

@@ -22,7 +22,7 @@ from storage import campaigns
 from storage.db import transaction
 from storage.models import Campaign, CampaignRecipient
 from tests.bot.broadcast_helpers import make_audience, make_owner
-from tests.workers import run_python, start_consumer, wait_for, worker_env
+from tests.support.workers import run_python, start_consumer, wait_for, worker_env
 
 AUDIENCE = 3000
 LEASE = 2

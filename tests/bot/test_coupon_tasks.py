@@ -4,34 +4,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
 from bot.jobs.tasks import mark_expired_coupons
-from storage import clock, coupons, ledger, members, rewards
+from storage import clock
 from storage.db import transaction
-from storage.models import Coupon, CouponStatus, EntryKind
+from storage.models import Coupon, CouponStatus
+from tests.support import factories
 
 
 def test_daily_job_marks_only_coupons_past_their_end(app: Any) -> None:
     engine = app.extensions["loyalty"].engine
     with transaction(engine) as session:
-        member = members.create_member(session, phone=None)
-        ledger.post_entry(
-            session, member=member, kind=EntryKind.ADJUST, points=2, actor="t", idempotency_key="s"
-        )
+        member = factories.member(session, points=2)
         for days in (1, 30):
-            spec = rewards.RewardSpec(name_th=f"{days} วัน", points_cost=1, valid_days=days)
-            reward = rewards.create_reward(session, spec=spec)
-            coupons.redeem(
-                session,
-                member_id=member.id,  # type: ignore[arg-type]
-                reward_id=reward.id,  # type: ignore[arg-type]
-                actor="t",
-                idempotency_key=f"r{days}",
-                tz=ZoneInfo("Asia/Bangkok"),
-            )
+            reward = factories.reward(session, name_th=f"{days} วัน", points_cost=1, valid_days=days)
+            factories.coupon(session, member=member, reward=reward)
     clock.advance(timedelta(days=3))
     assert mark_expired_coupons.call_local() == 1
     assert mark_expired_coupons.call_local() == 0

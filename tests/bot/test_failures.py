@@ -10,15 +10,14 @@ from sqlmodel import Session, select
 
 from handlers import staff
 from storage.models import LedgerEntry, ProcessedEvent, Role
-from tests.conftest import Line
+from tests.support.line import Line
 
 
 @pytest.mark.allow_errors
 def test_a_crashing_handler_rolls_back_and_apologises(
     line: Line, engine: Any, monkeypatch: Any
 ) -> None:
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
 
     real_award = staff.ledger.award_purchase
 

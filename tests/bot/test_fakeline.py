@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.demo.fakeline import FakeLine
-from tests.conftest import TOKEN
+from tests.support.line import TOKEN
 
 
 def call(

@@ -39,9 +39,9 @@ from storage.models import (
     QueuedJob,
     Role,
 )
-from tests.conftest import SECRET, Line
-from tests.proxy import Proxy
-from tests.workers import worker_env
+from tests.support.line import SECRET, Line
+from tests.support.proxy import Proxy
+from tests.support.workers import worker_env
 
 pytestmark = pytest.mark.real_clock
 
@@ -82,7 +82,7 @@ def web(engine: Engine, fake: FakeLine, redis_url: str, tmp_path: Path) -> Itera
     command = [
         sys.executable,
         "-m",
-        "tests.pinned_process",
+        "tests.support.pinned_process",
         "gunicorn",
         "bot.web.app:create_app()",
         "--bind",
@@ -157,8 +157,7 @@ def committed(engine: Engine) -> set[str]:
 def test_cut_database_and_queue_and_a_killed_worker_lose_and_double_nothing(
     line: Line, engine: Engine, web: Any
 ) -> None:
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     readers = [line.user(f"Reader {i}") for i in range(len(CUSTOMERS))]
     for reader, phone in zip(readers, CUSTOMERS, strict=True):
         line.register(reader, phone)

@@ -24,9 +24,9 @@ from bot.demo.fakeline import sign
 from storage import api_keys, ledger
 from storage.db import transaction
 from storage.models import ApiCall, LedgerEntry, Member, ProcessedEvent, Purchase, Refund, Role
-from tests.conftest import SECRET, Line
-from tests.handlers.reward_helpers import add_reward, customer_with_points, person
-from tests.hypothesis_profiles import FUZZ
+from tests.handlers.reward_helpers import add_reward, customer_with_points
+from tests.support.hypothesis_profiles import FUZZ
+from tests.support.line import SECRET, Line
 
 SORRY = ("ระบบขัดข้อง", "went wrong")
 
@@ -131,8 +131,8 @@ def test_fuzzed_webhooks_never_fail_and_keep_the_ledger(
 ) -> None:
     add_reward(line, name_th="ลาเต้เย็น", points_cost=100)
     customer = customer_with_points(line, "Nok", "0812345678", 300, language="en")
-    cashier = person(line, "Cashier", Role.STAFF)
-    owner = person(line, "Owner", Role.OWNER)
+    cashier = line.user("Cashier", role=Role.STAFF)
+    owner = line.user("Owner", role=Role.OWNER)
     users = [customer.user_id, cashier.user_id, owner.user_id]
 
     @FUZZ

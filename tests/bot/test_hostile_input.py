@@ -15,8 +15,8 @@ from bot.demo.fakeline import sign
 from storage import api_keys
 from storage.db import transaction
 from storage.models import ApiCall, LedgerEntry, Member, ProcessedEvent, Role
-from tests.conftest import SECRET, Line, texts
-from tests.handlers.reward_helpers import add_reward, customer_with_points, person
+from tests.handlers.reward_helpers import add_reward, customer_with_points
+from tests.support.line import SECRET, Line, texts
 
 BIG = "9" * 400
 SORRY = ("ระบบขัดข้อง", "went wrong")
@@ -247,8 +247,8 @@ def shop(line: Line) -> dict[str, Any]:
     add_reward(line, name_th="ลาเต้เย็น", name_en="Iced latte", points_cost=100)
     return {
         "customer": customer_with_points(line, "Nok", "0812345678", 500, language="en"),
-        "cashier": person(line, "Cashier", Role.STAFF),
-        "owner": person(line, "Owner", Role.OWNER),
+        "cashier": line.user("Cashier", role=Role.STAFF),
+        "owner": line.user("Owner", role=Role.OWNER),
     }
 
 

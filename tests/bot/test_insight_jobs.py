@@ -14,22 +14,22 @@ from sqlmodel import select
 from bot.cli.apikey import apikey
 from bot.cli.report import report
 from bot.jobs.tasks import forget_old_records, send_weekly_summaries
-from storage import api_keys, audit, clock, ledger, members, privacy, weekly
+from storage import api_keys, audit, clock, ledger, privacy, weekly
 from storage.db import transaction
 from storage.models import ApiKey, AuditEntry, Member, Role
-from tests.conftest import Line
+from tests.support import factories
+from tests.support.line import Line
 
 MONDAY_0859 = datetime(2026, 11, 16, 1, 59, tzinfo=UTC)  # 08:59 in Bangkok
 
 
 def shop_with_sales(line: Line, engine: Engine) -> Any:
     """An owner, and two sales in the week of 9-15 November."""
-    owner = line.user("Boss")
-    line.make(owner, Role.OWNER)
+    owner = line.user("Boss", role=Role.OWNER)
     clock.freeze(datetime(2026, 11, 10, 5, tzinfo=UTC))
     with transaction(engine) as session:
         for n, baht in enumerate((300, 450)):
-            member = members.create_member(session, phone=f"+6681234567{n}")
+            member = factories.member(session, phone=f"+6681234567{n}")
             ledger.award_purchase(
                 session,
                 member=member,

@@ -15,7 +15,7 @@ from bot.demo.fakeline import FakeLine
 from storage import outbox
 from storage.db import transaction
 from storage.models import OutboxMessage
-from tests.workers import run_python, start_consumer, wait_for, worker_env
+from tests.support.workers import run_python, start_consumer, wait_for, worker_env
 
 
 @pytest.mark.real_clock  # a real consumer polls and sleeps

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 import zxingcpp
 from PIL import Image
 
-from tests.conftest import Line
+from tests.support.line import Line
 
 
 def card(line: Line, user: Any) -> dict[str, Any]:

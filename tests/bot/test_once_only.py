@@ -11,10 +11,10 @@ from sqlmodel import Session, select
 
 from handlers.dispatch import handle_event
 from handlers.router import Event
-from storage import members
 from storage.db import transaction
-from storage.models import LedgerEntry, Role
+from storage.models import LedgerEntry
 from tests.bot.once_worker import SHOP, handle_in_process
+from tests.support import factories
 
 STAFF = "U" + "5" * 32
 
@@ -25,7 +25,7 @@ def award_event(event_id: str) -> Event:
 
 def make_staff(engine: Engine) -> None:
     with transaction(engine) as session:
-        members.set_role(session, members.upsert_line_user(session, line_user_id=STAFF), Role.STAFF)
+        factories.staff(session, STAFF)
 
 
 def entries(engine: Engine) -> int:

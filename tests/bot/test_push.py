@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from bot.jobs.tasks import deliver
 from storage import clock
 from storage.models import OutboxMessage, Role
-from tests.conftest import Line, texts
+from tests.support.line import Line, texts
 
 
 @pytest.fixture(autouse=True)
@@ -25,8 +25,7 @@ def frozen() -> Iterator[None]:
 
 
 def setup_award(line: Line) -> tuple[Any, Any]:
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     customer = line.user("Nok")
     line.register(customer)
     return cashier, customer

@@ -18,8 +18,7 @@ from storage import campaigns, clock
 from storage.db import transaction
 from storage.models import CampaignChunk, OutboxMessage, Role
 from tests.bot.broadcast_helpers import make_audience
-from tests.conftest import Line, texts
-from tests.handlers.reward_helpers import person
+from tests.support.line import Line, texts
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 PUSH = "/v2/bot/message/push"
@@ -50,7 +49,7 @@ def rows(engine: Engine) -> list[OutboxMessage]:
 
 
 def award_notice(line: Line) -> tuple[Any, Any]:
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     customer = line.user("Nok")
     line.register(customer)
     line_down(line.fake, PUSH)
@@ -99,8 +98,8 @@ def test_an_automation_push_failing_for_a_day_is_counted_as_failed_for_the_owner
     line: Line, engine: Engine
 ) -> None:
     clock.freeze(START)
-    cashier = person(line, "Bee", Role.STAFF)
-    owner = person(line, "Dang", Role.OWNER)
+    cashier = line.user("Bee", role=Role.STAFF)
+    owner = line.user("Dang", role=Role.OWNER)
     nok = line.user("Nok")
     line.tap(nok, "action=consent&choice=all")
     line.say(nok, "0812345678")
@@ -119,7 +118,7 @@ def test_an_automation_push_failing_for_a_day_is_counted_as_failed_for_the_owner
 
 
 def broadcast_to_one(line: Line, engine: Engine) -> tuple[Any, int]:
-    owner = person(line, "Dang", Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     make_audience(engine, 1)
     with transaction(engine) as session:
         campaign = campaigns.create_campaign(

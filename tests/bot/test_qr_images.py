@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import io
-from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageFont
 
 from handlers.views import coupon_image, fonts
 from handlers.views.coupon_image import CouponFace, render_coupon
-from storage import coupons, ledger, members, rewards
 from storage.db import transaction
-from storage.models import EntryKind
-from tests.conftest import Line
 from tests.handlers.reward_helpers import decode_qr
+from tests.support import factories
+from tests.support.line import Line
 
 OA = "https://line.me/R/oaMessage/@loyaltytest/?"
 
@@ -21,27 +19,11 @@ OA = "https://line.me/R/oaMessage/@loyaltytest/?"
 def _member_and_coupon(line: Line) -> tuple[str, str, str, str]:
     """(member code, card token, coupon code, coupon image token)."""
     with transaction(line.engine) as session:
-        member = members.create_member(session, phone="+66812345678")
-        ledger.post_entry(
-            session,
-            member=member,
-            kind=EntryKind.ADJUST,
-            points=500,
-            actor="test",
-            idempotency_key="seed",
+        member = factories.member(session, phone="0812345678", points=500)
+        reward = factories.reward(
+            session, name_th="ข้าวเหนียวมะม่วง", name_en="Mango sticky rice", points_cost=200
         )
-        spec = rewards.RewardSpec(
-            name_th="ข้าวเหนียวมะม่วง", name_en="Mango sticky rice", points_cost=200
-        )
-        reward = rewards.create_reward(session, spec=spec)
-        coupon = coupons.redeem(
-            session,
-            member_id=member.id,  # type: ignore[arg-type]
-            reward_id=reward.id,  # type: ignore[arg-type]
-            actor="test",
-            idempotency_key="r",
-            tz=ZoneInfo("Asia/Bangkok"),
-        )
+        coupon = factories.coupon(session, member=member, reward=reward)
         return member.code, member.card_token, coupon.code, coupon.image_token
 
 

@@ -18,9 +18,8 @@ from bot.jobs.tasks import resend_stale_pushes, run_lost_jobs
 from handlers.jobs import Job
 from storage import clock
 from storage.models import OutboxMessage, QueuedJob, Role
-from tests.conftest import Line, texts
-from tests.handlers.reward_helpers import person
 from tests.richmenus.test_linking import deploy
+from tests.support.line import Line, texts
 
 START = datetime(2026, 6, 10, 11, 0, tzinfo=ZoneInfo("Asia/Bangkok"))
 PHONES = [f"08911100{i:02d}" for i in range(6)]
@@ -51,8 +50,8 @@ def test_thirty_events_with_the_queue_down_lose_no_job_and_run_each_once(
 ) -> None:
     clock.freeze(START)
     menus = deploy(app)
-    owner = person(line, "Dang", Role.OWNER)
-    cashier = person(line, "Bee", Role.STAFF)
+    owner = line.user("Dang", role=Role.OWNER)
+    cashier = line.user("Bee", role=Role.STAFF)
     for phone in PHONES:  # points earned at the counter: joining in LINE needs an SMS code
         line.say(cashier, f"award {phone} 200")
     regulars = [line.user(f"Regular {i}") for i in range(4)]

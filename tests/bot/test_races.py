@@ -13,12 +13,13 @@ from sqlmodel import Session, select
 from handlers import dispatch
 from handlers.dispatch import Outcome, handle_event
 from handlers.router import Event
-from storage import automation_settings, members, staff
+from storage import automation_settings, staff
 from storage.db import transaction
 from storage.models import LedgerEntry, LineUser, Member, ProcessedEvent, Referral, Role
 from tests.bot.once_worker import SHOP
-from tests.conftest import Line, texts
-from tests.threads import run_together
+from tests.support import factories
+from tests.support.line import Line, texts
+from tests.support.threads import run_together
 
 NEWCOMER = "U" + "6" * 32
 
@@ -44,8 +45,7 @@ def test_four_cashiers_awarding_one_new_phone_at_once_all_land(engine: Engine) -
     cashiers = [f"U{n:032d}" for n in range(4)]
     with transaction(engine) as session:
         for cashier in cashiers:
-            user = members.upsert_line_user(session, line_user_id=cashier)
-            members.set_role(session, user, Role.STAFF)
+            factories.staff(session, cashier)
     events = [
         Event(kind="text", event_id=f"01AWARD{n:019d}", user_id=c, text="award 0899999999 100")
         for n, c in enumerate(cashiers)
@@ -76,7 +76,7 @@ def test_two_people_joining_with_one_invite_at_once_make_one_cashier(engine: Eng
 def test_one_friend_sending_two_invite_codes_at_once_is_invited_once(engine: Engine) -> None:
     with transaction(engine) as session:
         automation_settings.switch(session, "referral", True, by="U-owner")
-        inviters = [members.create_member(session, phone=f"+6681234567{n}") for n in range(2)]
+        inviters = [factories.member(session, phone=f"+6681234567{n}") for n in range(2)]
         codes = [m.code for m in inviters]
     events = [
         Event(kind="text", event_id=f"01FRIEND{n:018d}", user_id=NEWCOMER, text=f"friend {c}")

@@ -15,9 +15,10 @@ from storage import automation_settings, clock, segment_alert
 from storage.db import transaction
 from storage.models import Member, Role, SegmentDrop
 from tests.bot.test_automation_jobs import customer, pushed, seen
-from tests.conftest import Line, texts
-from tests.handlers.reward_helpers import add_reward, member_of, person
-from tests.threads import run_together
+from tests.handlers.reward_helpers import add_reward, member_of
+from tests.support import factories
+from tests.support.line import Line, texts
+from tests.support.threads import run_together
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 SEGMENTS: dict[int, str] = {}
@@ -37,8 +38,8 @@ def monday(day: int, hour: int = 10, month: int = 3) -> datetime:
 
 def shop(line: Line) -> dict[str, object]:
     clock.freeze(datetime(2025, 2, 20, 11, 0, tzinfo=BANGKOK))  # bought lately: no win-back yet
-    owner = person(line, "Dang", Role.OWNER)
-    cashier = person(line, "Bee", Role.STAFF)
+    owner = line.user("Dang", role=Role.OWNER)
+    cashier = line.user("Bee", role=Role.STAFF)
     nok = customer(line, "Nok", "0810000001")
     anna = customer(line, "Anna", "0810000002", offers=False)
     for phone in ("0810000001", "0810000002", "0810000003"):
@@ -158,10 +159,10 @@ def test_the_alert_reads_the_rfm_scores_of_the_segments_feature(
     the most frequent of the others, loyal before, now ranks at risk."""
     from datetime import timedelta
 
-    from storage import ledger, members, segments
+    from storage import ledger, segments
 
     monkeypatch.setattr(segment_alert, "segment_source", segment_alert.scored_segments)
-    owner = person(line, "Dang", Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     start = monday(3)
 
     def buy(member_id: int, days: int, key: str) -> None:
@@ -184,7 +185,7 @@ def test_the_alert_reads_the_rfm_scores_of_the_segments_feature(
             segments.refresh_scores(session, as_of=as_of, tz=BANGKOK)
 
     with transaction(engine) as session:
-        ids = [members.create_member(session, phone=f"+6681000001{i}").id for i in range(5)]
+        ids = [factories.member(session, phone=f"+6681000001{i}").id for i in range(5)]
     champion, others = ids[0], ids[1:]
     for n in range(10):
         buy(champion, -1 - 10 * n, f"a{n}")

@@ -16,12 +16,13 @@ from sqlmodel import Session, col, select
 
 from handlers.dispatch import handle_event
 from handlers.router import Event
-from storage import automation_settings, clock, ledger, members
+from storage import automation_settings, clock, ledger
 from storage.db import transaction
-from storage.models import EntryKind, LedgerEntry, Member, Purchase, Role
+from storage.models import EntryKind, LedgerEntry, Member, Purchase
 from storage.tiers import ladder
 from tests.bot.once_worker import SHOP
-from tests.threads import run_together
+from tests.support import factories
+from tests.support.threads import run_together
 
 CASHIERS = [f"U{n:032x}" for n in range(1, 31)]
 BAHT = 100  # 4 points at 25 baht a point; silver x1.5 = 6, gold x2 = 8
@@ -38,8 +39,7 @@ def setup_shop(engine: Engine) -> None:
     """Thirty cashiers; silver from 1,000 baht (x1.5), gold from 2,000 baht (x2)."""
     with transaction(engine) as session:
         for user_id in CASHIERS:
-            user = members.upsert_line_user(session, line_user_id=user_id)
-            members.set_role(session, user, Role.STAFF)
+            factories.staff(session, user_id)
         for key, value in (("silver", 1000), ("gold", 2000), ("silver_x", 150), ("gold_x", 200)):
             automation_settings.tune(session, "tiers", key, value, by="test")
 

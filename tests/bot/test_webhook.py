@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from bot.demo.fakeline import sign
 from storage.models import Dialog, LedgerEntry, LineUser, ProcessedEvent, Role
-from tests.conftest import SECRET, Line
+from tests.support.line import SECRET, Line
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "line-webhook-samples"
 
@@ -56,8 +56,7 @@ def test_malformed_body_is_400(client: Any, body: bytes) -> None:
 
 
 def test_redelivered_event_changes_nothing(line: Line, client: Any, engine: Any) -> None:
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     event = line.fake.text_event(cashier, "award 0899999999 100")
     body = line.fake.webhook_body([event])
     assert post(client, body).status_code == 200
@@ -108,8 +107,7 @@ def test_standby_events_are_acknowledged_and_change_nothing(
     line: Line, client: Any, engine: Any
 ) -> None:
     """LINE: in standby mode another bot has the chat; ignore its events, answer 200."""
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     stranger = line.fake.add_user("Standby Sam")
     replies = len(line.fake.calls("/v2/bot/message/reply"))
     claimed = count(engine, ProcessedEvent)
@@ -128,8 +126,7 @@ def test_standby_events_are_acknowledged_and_change_nothing(
 
 def test_text_a_database_cannot_keep_is_cleaned_at_the_edge(line: Line, engine: Any) -> None:
     """A NUL (PostgreSQL refuses it) or a lone surrogate in typed text: taken out, not a 500."""
-    owner = line.user("Owner", "en")
-    line.make(owner, Role.OWNER)
+    owner = line.user("Owner", "en", role=Role.OWNER)
     line.say(owner, "reward add")
     answer = line.ask(owner, "Iced\x00 latte \ud800")
     assert line.last_status == 200 and "English" in answer, answer
@@ -144,8 +141,7 @@ def test_text_a_database_cannot_keep_is_cleaned_at_the_edge(line: Line, engine: 
 def test_ids_of_a_shape_line_never_sends_are_ignored(
     line: Line, client: Any, engine: Any, field: str
 ) -> None:
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     before = count(engine, ProcessedEvent)
     event = line.fake.text_event(cashier, "award 0899999999 100")
     weird = "x" * 65 if field != "messageId" else "../../v2/bot/profile/\x00"

@@ -12,10 +12,10 @@ from bot.jobs import automations
 from storage import automation_settings, clock, lifecycle, segment_alert
 from storage.db import transaction
 from storage.models import Role
-from tests.conftest import Line
 from tests.contract.openapi import SPECS, errors
 from tests.contract.test_messaging_api import REQUEST_SCHEMAS
-from tests.handlers.reward_helpers import add_reward, member_of, person
+from tests.handlers.reward_helpers import add_reward, member_of
+from tests.support.line import Line
 
 pytestmark = pytest.mark.skipif(
     not (SPECS / "messaging-api.yml").exists(), reason="../shared/line-openapi is absent"
@@ -27,8 +27,8 @@ def test_every_automation_request_matches_the_spec(
     line: Line, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock.freeze(datetime(2025, 3, 3, 11, 0, tzinfo=BANGKOK))  # a Monday
-    owner = person(line, "Dang", Role.OWNER)
-    cashier = person(line, "Bee", Role.STAFF)
+    owner = line.user("Dang", role=Role.OWNER)
+    cashier = line.user("Bee", role=Role.STAFF)
     reward_id = add_reward(line, name_th="กาแฟฟรี")
     for name in ("welcome", "thankyou", "birthday"):
         line.say(owner, f"automation {name} coupon {reward_id}")

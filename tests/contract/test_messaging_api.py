@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from storage.models import Role
-from tests.conftest import Line
 from tests.contract.openapi import SPECS, errors
+from tests.support.line import Line
 
 pytestmark = pytest.mark.skipif(
     not (SPECS / "messaging-api.yml").exists(), reason="../shared/line-openapi is absent"
@@ -21,11 +21,9 @@ REQUEST_SCHEMAS = {
 
 
 def play_the_whole_story(line: Line) -> None:
-    owner = line.user("Dang")
-    line.make(owner, Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     line.say(owner, "staff invite")
-    cashier = line.user("Bee", language="en")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", language="en", role=Role.STAFF)
     customer = line.user("Nok")
     line.register(customer)
     for text in ("แต้ม", "บัตร", "ช่วยเหลือ", "huh?", "language en", "points", "card", "help"):

@@ -9,10 +9,11 @@ import zxingcpp
 from PIL import Image
 
 from bot.demo.fakeline import FakeUser
-from storage import ledger, members, rewards
+from storage import ledger, members
 from storage.db import transaction
-from storage.models import EntryKind, Member, Role
-from tests.conftest import Line
+from storage.models import Member
+from tests.support import factories
+from tests.support.line import Line
 
 
 def send_image(line: Line, user: FakeUser, data: bytes) -> list[dict[str, Any]]:
@@ -30,14 +31,7 @@ def customer_with_points(
         assert account is not None and account.member_id is not None
         member = session.get(Member, account.member_id)
         assert member is not None
-        ledger.post_entry(
-            session,
-            member=member,
-            kind=EntryKind.ADJUST,
-            points=points,
-            actor="test",
-            idempotency_key=f"seed:{user.user_id}",
-        )
+        factories.give_points(session, member, points, key=f"seed:{user.user_id}")
     return user
 
 
@@ -51,16 +45,9 @@ def member_of(line: Line, user: FakeUser) -> Member:
         return member
 
 
-def person(line: Line, name: str, role: Role) -> FakeUser:
-    user = line.user(name)
-    line.make(user, role)
-    return user
-
-
 def add_reward(line: Line, **values: Any) -> int:
-    spec = rewards.RewardSpec(**{"name_th": "ลาเต้เย็น", "points_cost": 100, **values})
     with transaction(line.engine) as session:
-        return rewards.create_reward(session, spec=spec).id  # type: ignore[return-value]
+        return factories.reward(session, **values).id  # type: ignore[return-value]
 
 
 def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:

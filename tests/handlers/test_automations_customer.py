@@ -13,8 +13,8 @@ from handlers.automations_customer import read_birthday
 from storage import automation_settings, ledger
 from storage.db import transaction
 from storage.models import EntryKind, LedgerEntry, Member, MemberLifecycle, Role
-from tests.conftest import Line, texts
-from tests.handlers.reward_helpers import add_reward, member_of, person
+from tests.handlers.reward_helpers import add_reward, member_of
+from tests.support.line import Line, texts
 
 
 def _set(engine: Engine, name: str, key: str, value: Any) -> None:
@@ -80,7 +80,7 @@ def test_welcome_gift_points_and_coupon_come_with_the_registration_once(
 
 
 def test_card_shows_the_tier_and_what_the_next_needs(line: Line, engine: Engine) -> None:
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     user = line.user("Nok")
     line.register(user)
     line.say(user, "ข้าม")
@@ -93,7 +93,7 @@ def test_card_shows_the_tier_and_what_the_next_needs(line: Line, engine: Engine)
 def test_moving_up_is_congratulated_and_the_next_purchase_earns_more(
     line: Line, engine: Engine
 ) -> None:
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     user = line.user("Nok")
     line.register(user)
     line.say(user, "ข้าม")
@@ -110,7 +110,7 @@ def test_moving_up_is_congratulated_and_the_next_purchase_earns_more(
 
 def test_tiers_off_means_usual_points_and_no_tier_on_the_card(line: Line, engine: Engine) -> None:
     _switch(engine, "tiers", False)
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     user = line.user("Nok")
     line.register(user)
     line.say(cashier, "award 0812345678 50000")
@@ -138,7 +138,7 @@ def test_invite_shares_the_shops_add_friend_link_and_the_code(line: Line) -> Non
 
 
 def test_invited_friend_buys_and_both_get_the_bonus_once(line: Line, engine: Engine) -> None:
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     inviter = line.user("Nok")
     line.register(inviter, "0812345678")
     code = member_of(line, inviter).code
@@ -162,7 +162,7 @@ def test_invited_friend_buys_and_both_get_the_bonus_once(line: Line, engine: Eng
 
 
 def test_no_self_invite_and_one_inviter_per_member(line: Line) -> None:
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     nok = line.user("Nok")
     line.register(nok, "0812345678")
     nok_code = member_of(line, nok).code

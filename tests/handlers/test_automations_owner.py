@@ -7,8 +7,8 @@ from sqlmodel import Session
 
 from storage import automation_settings
 from storage.models import AutomationSetting, Role
-from tests.conftest import Line
-from tests.handlers.reward_helpers import add_reward, person
+from tests.handlers.reward_helpers import add_reward
+from tests.support.line import Line
 
 
 def _config(engine: Engine, name: str) -> automation_settings.Config:
@@ -17,7 +17,7 @@ def _config(engine: Engine, name: str) -> automation_settings.Config:
 
 
 def test_the_list_shows_every_automation_its_settings_and_the_month(line: Line) -> None:
-    owner = person(line, "Dang", Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     answer = line.ask(owner, "ระบบอัตโนมัติ")
     for title in ("ของขวัญต้อนรับ", "ขอบคุณหลังซื้อ", "ชวนลูกค้ากลับมา", "วันเกิด", "แต้มหมดอายุ"):
         assert title in answer
@@ -30,7 +30,7 @@ def test_the_list_shows_every_automation_its_settings_and_the_month(line: Line) 
 
 
 def test_switch_and_tune_in_english_or_thai(line: Line, engine: Engine) -> None:
-    owner = person(line, "Dang", Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     line.ask(owner, "language en")
     assert "Switched off." in line.ask(owner, "automation winback off")
     assert _config(engine, "winback").enabled is False
@@ -46,7 +46,7 @@ def test_switch_and_tune_in_english_or_thai(line: Line, engine: Engine) -> None:
 
 
 def test_a_reward_becomes_the_coupon_of_an_automation(line: Line, engine: Engine) -> None:
-    owner = person(line, "Dang", Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     reward_id = add_reward(line, name_th="ขนมเค้กวันเกิด")
     answer = line.ask(owner, f"automation birthday coupon {reward_id}")
     assert f"#{reward_id} ขนมเค้กวันเกิด" in answer
@@ -59,7 +59,7 @@ def test_a_reward_becomes_the_coupon_of_an_automation(line: Line, engine: Engine
 
 
 def test_bad_settings_change_nothing(line: Line, engine: Engine) -> None:
-    owner = person(line, "Dang", Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     assert "7 ถึง 730" in line.ask(owner, "automation winback days 3")
     assert "เลขรางวัล" in line.ask(owner, "automation winback coupon 99")
     assert "โกลด์ต้องมากกว่าซิลเวอร์" in line.ask(owner, "automation tiers gold 1000")
@@ -73,7 +73,7 @@ def test_bad_settings_change_nothing(line: Line, engine: Engine) -> None:
 
 
 def test_only_the_owner_may_see_or_change_automations(line: Line, engine: Engine) -> None:
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     assert "เจ้าของร้าน" in line.ask(cashier, "automations")
     assert "เจ้าของร้าน" in line.ask(cashier, "automation winback off")
     assert _config(engine, "winback").enabled is True
@@ -82,6 +82,6 @@ def test_only_the_owner_may_see_or_change_automations(line: Line, engine: Engine
 def test_switching_expiry_back_on_gives_due_points_thirty_more_days(
     line: Line, engine: Engine
 ) -> None:
-    owner = person(line, "Dang", Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     line.ask(owner, "automation expiry off")
     assert "30" in line.ask(owner, "automation expiry on")

@@ -13,19 +13,18 @@ from handlers.views.qr import qr_png
 from storage import automation_settings, clock, dialogs
 from storage.db import transaction
 from storage.models import AuditEntry, Role, StaffInvite
-from tests.conftest import Line, texts
 from tests.handlers.reward_helpers import (
     add_reward,
     buttons,
     customer_with_points,
     fetch,
     member_of,
-    person,
     quick_data,
     redeem_first,
     send_image,
 )
-from tests.threads import run_together
+from tests.support.line import Line, texts
+from tests.support.threads import run_together
 
 
 def _coupon(line: Line, points: int = 100, **reward: object) -> tuple[object, str, str]:
@@ -39,7 +38,7 @@ def _coupon(line: Line, points: int = 100, **reward: object) -> tuple[object, st
 
 def test_redeem_by_typed_code_uses_it_once_and_tells_the_customer(line: Line) -> None:
     user, code, _ = _coupon(line)
-    cashier = person(line, "Cashier", Role.STAFF)
+    cashier = line.user("Cashier", role=Role.STAFF)
     answer = line.ask(cashier, f"redeem {code}")
     assert "ใช้คูปองแล้ว" in answer and "ลาเต้เย็น" in answer and "x" in answer
     notice = line.fake.bot_messages(user.user_id)[-1]["text"]  # type: ignore[attr-defined]
@@ -50,7 +49,7 @@ def test_redeem_by_typed_code_uses_it_once_and_tells_the_customer(line: Line) ->
 
 def test_a_photo_of_the_coupon_works_like_scanning_it(line: Line) -> None:
     _, code, picture_url = _coupon(line)
-    cashier = person(line, "Cashier", Role.STAFF)
+    cashier = line.user("Cashier", role=Role.STAFF)
     photo = fetch(line, picture_url)
     answer = texts(send_image(line, cashier, photo))
     assert "ใช้คูปองแล้ว" in answer[0] and code in answer[0]
@@ -61,7 +60,7 @@ def test_a_photo_of_the_coupon_works_like_scanning_it(line: Line) -> None:
 
 def test_a_blurry_photo_of_the_coupon_still_reads(line: Line) -> None:
     _, code, picture_url = _coupon(line)
-    cashier = person(line, "Cashier", Role.STAFF)
+    cashier = line.user("Cashier", role=Role.STAFF)
     ticket = Image.open(io.BytesIO(fetch(line, picture_url))).convert("RGB")
     small = ticket.resize((ticket.width // 2, ticket.height // 2)).rotate(7, expand=True)
     out = io.BytesIO()
@@ -70,7 +69,7 @@ def test_a_blurry_photo_of_the_coupon_still_reads(line: Line) -> None:
 
 
 def test_photos_without_a_shop_qr_are_answered(line: Line) -> None:
-    cashier = person(line, "Cashier", Role.STAFF)
+    cashier = line.user("Cashier", role=Role.STAFF)
     plain = io.BytesIO()
     Image.new("RGB", (300, 300), "white").save(plain, format="PNG")
     assert "ไม่พบ QR" in texts(send_image(line, cashier, plain.getvalue()))[0]
@@ -82,7 +81,7 @@ def test_photos_without_a_shop_qr_are_answered(line: Line) -> None:
 def test_photo_of_a_member_card_starts_an_award(line: Line) -> None:
     customer = customer_with_points(line, "Nok", "0812345678", 0)
     card = line.say(customer, "บัตร")[0]
-    cashier = person(line, "Cashier", Role.STAFF)
+    cashier = line.user("Cashier", role=Role.STAFF)
     answer = texts(send_image(line, cashier, fetch(line, card["contents"]["hero"]["url"])))
     assert "ยอดซื้อครั้งนี้กี่บาท" in answer[0]
     assert "ให้ 14 แต้ม" in line.ask(cashier, "350")
@@ -108,7 +107,7 @@ def test_customers_cannot_redeem_coupons(line: Line) -> None:
 
 def test_expired_unknown_and_malformed_codes(line: Line) -> None:
     _, code, _ = _coupon(line, valid_days=1)
-    cashier = person(line, "Cashier", Role.STAFF)
+    cashier = line.user("Cashier", role=Role.STAFF)
     assert "ไม่พบคูปอง" in line.ask(cashier, "redeem C-222222222")
     assert "ไม่พบคูปอง" in line.ask(cashier, "redeem hello")
     assert "redeem <" in line.ask(cashier, "redeem")
@@ -118,8 +117,8 @@ def test_expired_unknown_and_malformed_codes(line: Line) -> None:
 
 def test_owner_cancels_an_unused_coupon_and_the_points_come_back(line: Line) -> None:
     user, code, _ = _coupon(line, points=150)
-    owner = person(line, "Owner", Role.OWNER)
-    cashier = person(line, "Cashier", Role.STAFF)
+    owner = line.user("Owner", role=Role.OWNER)
+    cashier = line.user("Cashier", role=Role.STAFF)
     assert "เฉพาะเจ้าของร้าน" in line.ask(cashier, f"ยกเลิกคูปอง {code}")
     answer = line.ask(owner, f"ยกเลิกคูปอง {code}")
     assert "คืน 100 แต้ม" in answer and "150" in answer
@@ -132,7 +131,7 @@ def test_owner_cancels_an_unused_coupon_and_the_points_come_back(line: Line) -> 
 
 def test_a_used_coupon_cannot_be_cancelled(line: Line) -> None:
     user, code, _ = _coupon(line)
-    owner = person(line, "Owner", Role.OWNER)
+    owner = line.user("Owner", role=Role.OWNER)
     line.ask(owner, f"redeem {code}")
     assert "ถูกใช้ไปแล้ว" in line.ask(owner, f"coupon cancel {code}")
     assert member_of(line, user).points == 0
@@ -140,7 +139,7 @@ def test_a_used_coupon_cannot_be_cancelled(line: Line) -> None:
 
 def test_ten_cashiers_sending_the_code_at_once_through_the_webhook(line: Line) -> None:
     user, code, _ = _coupon(line)
-    cashiers = [person(line, f"Cashier {n}", Role.STAFF) for n in range(10)]
+    cashiers = [line.user(f"Cashier {n}", role=Role.STAFF) for n in range(10)]
     run_together([lambda c=c: line.fake.say(c, f"redeem {code}") for c in cashiers])
     answers = [texts(line.fake.bot_messages(c.user_id))[-1] for c in cashiers]
     assert sum("ใช้คูปองแล้ว" in a for a in answers) == 1, answers
@@ -174,7 +173,7 @@ def _audited(line: Line) -> list[str]:
 def test_a_photographed_award_with_an_amount_awards_nothing(line: Line) -> None:
     customer = customer_with_points(line, "Nok", "0812345678", 0)
     code = member_of(line, customer).code
-    cashier = person(line, "Cashier", Role.STAFF)
+    cashier = line.user("Cashier", role=Role.STAFF)
     for said in (f"award {code} 99999", f"award {code}  99999", f"+ {code} 99999"):
         for content in (SHOP_LINK + quote(said), SHOP_LINK + said, said):
             (answer,) = texts(send_image(line, cashier, qr_png(content)))
@@ -187,8 +186,7 @@ def test_a_photographed_award_with_an_amount_awards_nothing(line: Line) -> None:
 
 
 def test_a_photographed_owner_command_runs_nothing_and_is_shown_in_english(line: Line) -> None:
-    owner = line.user("Owner", "en")
-    line.make(owner, Role.OWNER)
+    owner = line.user("Owner", "en", role=Role.OWNER)
     for said in ("staff invite", "automation welcome points 500", "broadcast", "reward add"):
         for content in (SHOP_LINK + quote(said), said):
             (answer,) = texts(send_image(line, owner, qr_png(content)))
@@ -202,7 +200,7 @@ def test_a_photographed_owner_command_runs_nothing_and_is_shown_in_english(line:
 
 def test_extra_words_after_a_coupon_code_use_nothing(line: Line) -> None:
     user, code, _ = _coupon(line)
-    cashier = person(line, "Cashier", Role.STAFF)
+    cashier = line.user("Cashier", role=Role.STAFF)
     for said in (f"redeem {code} now", f"redeem {code} {code}", f"{code} 1"):
         (answer,) = texts(send_image(line, cashier, qr_png(SHOP_LINK + quote(said))))
         assert code in answer and "ยังไม่ได้ทำอะไร" in answer, answer
@@ -210,6 +208,6 @@ def test_extra_words_after_a_coupon_code_use_nothing(line: Line) -> None:
 
 
 def test_what_a_qr_says_is_shown_short_and_printable(line: Line) -> None:
-    cashier = person(line, "Cashier", Role.STAFF)
+    cashier = line.user("Cashier", role=Role.STAFF)
     (answer,) = texts(send_image(line, cashier, qr_png("award\x00 M2345 " + "9" * 1000)))
     assert "\x00" not in answer and len(answer) < 600

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Line, texts
+from tests.support.line import Line, texts
 
 
 def test_follow_greets_with_shop_name_and_privacy_notice(line: Line) -> None:
@@ -56,8 +56,7 @@ def test_language_switch(line: Line) -> None:
 def test_points_shows_this_month_and_the_last_five_entries(line: Line) -> None:
     from storage.models import Role
 
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     user = line.user()
     line.register(user)
     for amount in ("100", "200", "300", "400", "500", "600"):

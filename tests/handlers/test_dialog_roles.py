@@ -16,10 +16,10 @@ from handlers import dialog
 from handlers.router import Router
 from handlers.router import router as shared
 from storage.models import AuditEntry, Campaign, Dialog, LedgerEntry, Member, Reward, Role
-from tests.conftest import Line, texts
-from tests.handlers.reward_helpers import add_reward, person, send_image
+from tests.handlers.reward_helpers import add_reward, send_image
 from tests.handlers.test_rewards_owner import photo
 from tests.handlers.test_segments_broadcast import shop
+from tests.support.line import Line, texts
 
 
 def open_dialog(line: Line, user: Any) -> Dialog | None:
@@ -61,7 +61,7 @@ def test_a_photo_for_the_broadcast_after_removal_is_not_kept(line: Line, engine:
 
 
 def test_owner_demoted_before_saving_a_reward_saves_nothing(line: Line) -> None:
-    owner = person(line, "Owner", Role.OWNER)
+    owner = line.user("Owner", role=Role.OWNER)
     line.say(owner, "reward add")
     for answer in ("เค้กส้ม", "skip", "200", "ไม่จำกัด", "30", "1"):
         line.say(owner, answer)
@@ -76,7 +76,7 @@ def test_owner_demoted_before_saving_a_reward_saves_nothing(line: Line) -> None:
 
 def test_owner_demoted_while_editing_a_reward_changes_nothing(line: Line) -> None:
     reward_id = add_reward(line)
-    owner = person(line, "Owner 2", Role.OWNER)
+    owner = line.user("Owner 2", role=Role.OWNER)
     line.say(owner, f"reward edit {reward_id}")
     line.make(owner, Role.CUSTOMER)
     assert "ไม่มีสิทธิ์ทำรายการนี้แล้ว" in texts(line.tap(owner, "action=reward_field&field=stock"))[0]
@@ -87,9 +87,8 @@ def test_owner_demoted_while_editing_a_reward_changes_nothing(line: Line) -> Non
 
 
 def test_staff_removed_before_typing_the_amount_awards_nothing(line: Line, engine: Any) -> None:
-    owner = person(line, "Dang", Role.OWNER)
-    cashier = line.user("Bee", "en")
-    line.make(cashier, Role.STAFF)
+    owner = line.user("Dang", role=Role.OWNER)
+    cashier = line.user("Bee", "en", role=Role.STAFF)
     customer = line.user("Nok")
     line.register(customer, "0812345678")
     with Session(engine) as session:

@@ -25,8 +25,9 @@ from storage import clock, ledger, members, privacy, segment_alert
 from storage.db import transaction
 from storage.models import EntryKind, LedgerEntry, LineUser, Member, Role, SegmentDrop
 from tests.bot.once_worker import SHOP
-from tests.conftest import Line, texts
-from tests.handlers.reward_helpers import add_reward, member_of, person, redeem_first
+from tests.handlers.reward_helpers import add_reward, member_of, redeem_first
+from tests.support import factories
+from tests.support.line import Line, texts
 
 NAME = "Nokwan Srisuk"
 PHONE_DIGITS = "812345678"  # in +66812345678, 0812345678, 081-234-5678, 081 234 5678
@@ -80,8 +81,8 @@ def busy_customer(line: Line) -> tuple[FakeUser, FakeUser, str]:
     a till (with an Idempotency-Key), redeemed a coupon and fell into a win-back segment."""
     from storage import api_keys
 
-    owner = person(line, "Owner", Role.OWNER)
-    cashier = person(line, "Bee", Role.STAFF)
+    owner = line.user("Owner", role=Role.OWNER)
+    cashier = line.user("Bee", role=Role.STAFF)
     anna = line.user("Anna")
     line.register(anna, "0899999999")
     user = line.user(NAME)
@@ -143,7 +144,7 @@ def erased_member_points(engine: Engine, member_id: int) -> tuple[int, int, list
 
 
 def test_an_old_card_scanned_before_the_erasure_earns_nothing_after_it(line: Line) -> None:
-    cashier = person(line, "Bee", Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     user = line.user(NAME, "en")
     line.register(user, "0812345678")
     member = member_of(line, user)
@@ -157,10 +158,8 @@ def test_an_old_card_scanned_before_the_erasure_earns_nothing_after_it(line: Lin
 
 def test_the_erased_member_earns_nothing_in_chat_or_from_a_till(engine: Engine) -> None:
     with transaction(engine) as session:
-        member = members.create_member(session, phone="+66812345678")
-        user = members.upsert_line_user(session, line_user_id="U" + "a" * 32)
-        members.link(session, user, member)
-        privacy.erase(session, user)
+        member = factories.member(session, phone="0812345678", line_user_id="U" + "a" * 32)
+        privacy.erase(session, members.line_user_of(session, member))  # type: ignore[arg-type]
     with transaction(engine) as session, pytest.raises(ledger.MemberErased):
         ledger.award_purchase(session, member=member, amount_satang=10_000, baht_per_point=25,
                               staff_user_id="U1", idempotency_key="award:1")  # fmt: skip
@@ -178,10 +177,8 @@ def test_a_till_sale_for_a_member_erased_meanwhile_is_409(
 
     with transaction(line.engine) as session:
         key, _ = api_keys.create_key(session, "till-1")
-        member = members.create_member(session, phone="+66812345678")
-        user = members.upsert_line_user(session, line_user_id="U" + "a" * 32)
-        members.link(session, user, member)
-        privacy.erase(session, user)
+        member = factories.member(session, phone="0812345678", line_user_id="U" + "a" * 32)
+        privacy.erase(session, members.line_user_of(session, member))  # type: ignore[arg-type]
     member_id = member.id
     monkeypatch.setattr(pos, "member_for", lambda session, **_: session.get(Member, member_id))
     answer = pos_sale(line, key)
@@ -209,11 +206,10 @@ def test_awards_arriving_during_the_erasure_do_not_land_on_the_erased_member(
 ) -> None:
     with transaction(engine) as session:
         for cashier in CASHIERS:
-            members.set_role(session, members.upsert_line_user(session, line_user_id=cashier),
-                             Role.STAFF)  # fmt: skip
-        member = members.create_member(session, phone="+66812345678")
-        user = members.upsert_line_user(session, line_user_id="U" + "a" * 32)
-        members.link(session, user, member)
+            factories.staff(session, cashier)
+        member = factories.member(session, phone="0812345678", line_user_id="U" + "a" * 32)
+        user = members.line_user_of(session, member)
+        assert user is not None
     member_id = member.id
     answers: list[str] = []
 

@@ -15,16 +15,15 @@ from bot.settings import Settings
 from handlers.views.colors import INK, WHITE, Palette, contrast, hex_of, rgb
 from handlers.views.messages import FlexColors
 from storage.models import Role
-from tests.conftest import Line
 from tests.handlers.reward_helpers import (
     add_reward,
     buttons,
     customer_with_points,
     fetch,
-    person,
     quick_data,
     redeem_first,
 )
+from tests.support.line import Line
 
 BROWN = "#8B4513"
 THAI = re.compile("[\u0e00-\u0e7f]")
@@ -50,15 +49,14 @@ def customer_story(line: Line, language: str) -> tuple[FakeUser, str]:
     answer = line.tap(user, quick_data(question[0])[0])
     code = answer[1]["contents"]["body"]["contents"][1]["text"]
     line.say(user, "coupons")
-    cashier = person(line, f"Cashier {language}", Role.STAFF)
+    cashier = line.user(f"Cashier {language}", role=Role.STAFF)
     line.say(cashier, f"redeem {code}")
     return user, code
 
 
 def owner_story(line: Line, language: str) -> FakeUser:
     """The owner adds a reward through the chat and sees it as customers will."""
-    owner = line.user(f"Owner {language}", language)
-    line.make(owner, Role.OWNER)
+    owner = line.user(f"Owner {language}", language, role=Role.OWNER)
     for answer in ("reward add", "ชาไทย", "Thai tea", "80", "-", "30", "-", "skip", "save"):
         line.say(owner, answer)
     return owner
@@ -112,8 +110,7 @@ def test_flex_and_rich_menus_share_one_palette() -> None:
 def test_slow_answers_show_loading_dots_first(line: Line) -> None:
     from storage.models import Role
 
-    owner = line.user("Dang")
-    line.make(owner, Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     line.say(owner, "help")
     assert not line.fake.calls("/v2/bot/chat/loading/start")
     line.say(owner, "stats")

@@ -16,7 +16,7 @@ from handlers import customer
 from storage import clock, ledger, privacy
 from storage.db import transaction
 from storage.models import AuditEntry, ConsentRecord, LedgerEntry, LineUser, Member, Role
-from tests.conftest import Line, texts
+from tests.support.line import Line, texts
 
 
 def history(engine: Engine, user_id: str) -> list[tuple[str, bool, str]]:
@@ -72,8 +72,7 @@ def _link(answer: str) -> str:
 
 
 def test_my_data_is_one_download_behind_a_link(line: Line, engine: Engine) -> None:
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     user = line.user("Nok")
     line.register(user)
     line.say(cashier, "award 0812345678 250")
@@ -110,8 +109,7 @@ def test_the_link_works_for_24_hours_only(line: Line) -> None:
 def test_delete_me_erases_after_confirmation_and_the_phone_starts_fresh(
     line: Line, engine: Engine
 ) -> None:
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     user = line.user("Nok")
     line.register(user)
     line.say(cashier, "award 0812345678 500")
@@ -141,8 +139,7 @@ def test_erasure_needs_the_question_open_and_is_not_for_staff(line: Line) -> Non
     line.say(user, "delete me")
     line.say(user, "cancel")
     assert "หมดเวลา" in texts(line.tap(user, "action=erase&choice=yes"))[0]
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     assert "พนักงาน" in line.ask(cashier, "ลบข้อมูล")
 
 
@@ -154,10 +151,8 @@ def audit_rows(engine: Engine) -> list[AuditEntry]:
 def test_staff_and_owner_actions_are_audited_with_whom_they_touched(
     line: Line, engine: Engine
 ) -> None:
-    owner = line.user("Owner")
-    line.make(owner, Role.OWNER)
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    owner = line.user("Owner", role=Role.OWNER)
+    cashier = line.user("Bee", role=Role.STAFF)
     user = line.user("Nok")
     line.register(user)
     line.say(user, "points")
@@ -216,8 +211,7 @@ def _clock_back() -> Any:
 
 def test_staff_photo_of_a_coupon_is_audited_once(line: Line, engine: Engine) -> None:
     """A photo is answered as the text its QR holds: one audit line, one privacy check."""
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     line.say(cashier, "redeem C-7K3QX9ABC")
     assert [r.action for r in audit_rows(engine)] == ["redeem"]
     with transaction(engine) as session:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from storage import clock
-from tests.conftest import Line, texts
 from tests.handlers.reward_helpers import (
     add_reward,
     buttons,
@@ -16,6 +15,7 @@ from tests.handlers.reward_helpers import (
     quick_data,
     redeem_first,
 )
+from tests.support.line import Line, texts
 
 
 def test_catalogue_shows_cost_stock_and_what_the_member_can_afford(line: Line) -> None:

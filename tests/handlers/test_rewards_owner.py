@@ -14,8 +14,8 @@ from bot.web.app import create_app
 from storage import clock, rewards
 from storage.db import transaction
 from storage.models import Dialog, Reward, Role
-from tests.conftest import Line, texts
-from tests.handlers.reward_helpers import add_reward, fetch, person, send_image
+from tests.handlers.reward_helpers import add_reward, fetch, send_image
+from tests.support.line import Line, texts
 
 
 def photo() -> bytes:
@@ -30,7 +30,7 @@ def saved_rewards(line: Line) -> list[Reward]:
 
 
 def test_owner_adds_a_reward_step_by_step(line: Line) -> None:
-    owner = person(line, "Owner", Role.OWNER)
+    owner = line.user("Owner", role=Role.OWNER)
     assert "ชื่อของรางวัล" in line.ask(owner, "เพิ่มรางวัล")
     assert "ภาษาอังกฤษ" in line.ask(owner, "น้ำส้มคั้น  ใส่น้ำผึ้ง")
     assert "กี่แต้ม" in line.ask(owner, "Iced Oat Latte")
@@ -64,7 +64,7 @@ def _start_dialog(line: Line, owner: Any) -> None:
 
 
 def test_the_dialog_survives_a_restart(line: Line, settings: Settings) -> None:
-    owner = person(line, "Owner", Role.OWNER)
+    owner = line.user("Owner", role=Role.OWNER)
     _start_dialog(line, owner)
     services = build(settings, line.engine)
     line.client = create_app(services=services).test_client()
@@ -78,7 +78,7 @@ def test_the_dialog_survives_a_restart(line: Line, settings: Settings) -> None:
 
 
 def test_the_dialog_is_forgotten_after_ten_quiet_minutes(line: Line) -> None:
-    owner = person(line, "Owner", Role.OWNER)
+    owner = line.user("Owner", role=Role.OWNER)
     _start_dialog(line, owner)
     clock.advance(timedelta(minutes=9))
     assert "กี่ชิ้น" in line.ask(owner, "200")
@@ -88,7 +88,7 @@ def test_the_dialog_is_forgotten_after_ten_quiet_minutes(line: Line) -> None:
 
 
 def test_cancel_leaves_the_dialog(line: Line) -> None:
-    owner = person(line, "Owner", Role.OWNER)
+    owner = line.user("Owner", role=Role.OWNER)
     _start_dialog(line, owner)
     assert "ยกเลิกแล้ว" in line.ask(owner, "ยกเลิก")
     assert "ไม่เข้าใจ" in line.ask(owner, "200")
@@ -96,7 +96,7 @@ def test_cancel_leaves_the_dialog(line: Line) -> None:
 
 def test_only_the_owner_manages_rewards(line: Line) -> None:
     reward = add_reward(line)
-    cashier = person(line, "Cashier", Role.STAFF)
+    cashier = line.user("Cashier", role=Role.STAFF)
     for command in ("เพิ่มรางวัล", f"แก้ไขรางวัล {reward}", f"พักรางวัล {reward}", "รายการรางวัล"):
         assert "เฉพาะเจ้าของร้าน" in line.ask(cashier, command)
     assert "เฉพาะเจ้าของร้าน" in texts(line.tap(cashier, "action=reward_field&field=stock"))[0]
@@ -104,7 +104,7 @@ def test_only_the_owner_manages_rewards(line: Line) -> None:
 
 def test_owner_edits_one_field(line: Line) -> None:
     reward = add_reward(line, stock=3)
-    owner = person(line, "Owner", Role.OWNER)
+    owner = line.user("Owner", role=Role.OWNER)
     question = line.say(owner, f"แก้ไขรางวัล {reward}")[0]
     fields = [i["action"]["data"] for i in question["quickReply"]["items"][:-1]]
     assert len(fields) == 7
@@ -116,7 +116,7 @@ def test_owner_edits_one_field(line: Line) -> None:
 
 def test_pause_hides_a_reward_and_resume_brings_it_back(line: Line) -> None:
     reward = add_reward(line, name_th="ลาเต้เย็น")
-    owner = person(line, "Owner", Role.OWNER)
+    owner = line.user("Owner", role=Role.OWNER)
     assert "พักรางวัล" in line.ask(owner, f"reward pause #{reward}")
     assert "ยังไม่มีของรางวัล" in line.ask(owner, "รางวัล")
     listing = line.ask(owner, "รายการรางวัล")

@@ -13,7 +13,8 @@ from handlers.views.messages import postback_data
 from storage import clock
 from storage.db import transaction
 from storage.models import Campaign, OutboxMessage, Purchase, Role
-from tests.conftest import Line, texts
+from tests.support import factories
+from tests.support.line import Line, texts
 
 BANGKOK_NOON = "2025-06-30T05:00:00+00:00"
 
@@ -22,8 +23,7 @@ def shop(line: Line, engine: Any, customers: int = 3) -> tuple[Any, list[Any]]:
     """An owner and registered customers who accepted offers and bought: customer 0 today,
     customer 1 ten days ago, customer 2 three times, last forty days ago; each an hour
     before now, so a broadcast sent now comes after them."""
-    owner = line.user("Owner", "en")
-    line.make(owner, Role.OWNER)
+    owner = line.user("Owner", "en", role=Role.OWNER)
     people = []
     for n in range(customers):
         person = line.user(f"Customer {n}")
@@ -71,8 +71,7 @@ def test_segments_chart_and_summary_then_tap_a_group(line: Line, engine: Any, cl
 
 def test_customers_and_staff_cannot_see_segments_or_broadcast(line: Line, engine: Any) -> None:
     _, people = shop(line, engine, customers=1)
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     for who in (people[0], cashier):
         assert "เจ้าของร้าน" in line.ask(who, "กลุ่มลูกค้า")
         assert "เจ้าของร้าน" in line.ask(who, "broadcast")
@@ -166,15 +165,11 @@ def test_bad_input_in_the_dialog_changes_nothing(line: Line, engine: Any) -> Non
 
 
 def test_broadcast_with_a_coupon_gives_each_recipient_one(line: Line, engine: Any) -> None:
-    from storage import rewards
     from storage.models import Coupon
 
     owner, people = shop(line, engine)
     with transaction(engine) as session:
-        rewards.create_reward(
-            session,
-            spec=rewards.RewardSpec(name_th="เค้กฟรี", points_cost=50, name_en="Free cake", stock=10),
-        )
+        factories.reward(session, name_th="เค้กฟรี", points_cost=50, name_en="Free cake", stock=10)
     line.say(owner, "segments")
     line.say(owner, "broadcast")
     line.say(owner, "12")
@@ -189,8 +184,7 @@ def test_broadcast_with_a_coupon_gives_each_recipient_one(line: Line, engine: An
         assert "Free cake" in line.fake.bot_messages(person.user_id)[-1]["text"]
         listed = line.say(person, "คูปอง")
         assert any(m["type"] == "flex" for m in listed)
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     line.say(cashier, f"redeem {given[0].code}")
     report = line.ask(owner, "campaign report 1")
     assert "Coupons used: 1" in report

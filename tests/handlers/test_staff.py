@@ -10,12 +10,11 @@ from sqlmodel import Session, select
 from storage import clock
 from storage.ledger import ledger_sum
 from storage.models import LedgerEntry, Member, Purchase, Role
-from tests.conftest import Line, texts
+from tests.support.line import Line, texts
 
 
 def cashier_and_customer(line: Line) -> tuple[Any, Any]:
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     customer = line.user("Nok")
     line.register(customer, "081-234-5678")
     return cashier, customer
@@ -58,8 +57,7 @@ def test_points_are_floor_of_baht_per_point_and_money_is_satang(line: Line, engi
 
 
 def test_unknown_phone_becomes_counter_member_claimed_later_with_sms_code(line: Line) -> None:
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Bee", role=Role.STAFF)
     assert "LINE" in line.ask(cashier, "award 0891112222 500")
     newcomer = line.user("Pim")
     line.tap(newcomer, "action=consent&choice=all")
@@ -114,11 +112,9 @@ def test_staff_voids_own_award_within_15_minutes_only(line: Line, engine: Any) -
 
 def test_owner_voids_any_award_but_not_spent_points(line: Line, engine: Any) -> None:
     cashier, _ = cashier_and_customer(line)
-    owner = line.user("Dang")
-    line.make(owner, Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     line.say(cashier, "award 0812345678 500")
-    other_cashier = line.user("Ploy")
-    line.make(other_cashier, Role.STAFF)
+    other_cashier = line.user("Ploy", role=Role.STAFF)
     entry = entry_ids(engine)[0]
     assert "คนอื่น" in line.ask(other_cashier, f"void {entry}")
     assert "ยกเลิกรายการ" in line.ask(owner, f"void {entry}")
@@ -132,8 +128,7 @@ def test_member_lookup(line: Line) -> None:
 
 
 def test_invite_join_list_remove(line: Line) -> None:
-    owner = line.user("Dang")
-    line.make(owner, Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     invite = line.say(owner, "staff invite")
     join_text = invite[1]["text"]
     recruit = line.user("Ploy")

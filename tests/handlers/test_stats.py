@@ -12,10 +12,11 @@ from PIL import Image
 from sqlalchemy.engine import Engine
 
 from bot.demo.fakeline import FakeUser
-from storage import clock, rewards
+from storage import clock
 from storage.db import transaction
 from storage.models import RewardCost, Role
-from tests.conftest import Line, texts
+from tests.support import factories
+from tests.support.line import Line, texts
 
 NOW = datetime(2026, 10, 20, 5, tzinfo=UTC)  # noon in Bangkok
 
@@ -23,10 +24,8 @@ NOW = datetime(2026, 10, 20, 5, tzinfo=UTC)  # noon in Bangkok
 @pytest.fixture
 def owner(line: Line) -> Iterator[FakeUser]:
     clock.freeze(NOW)
-    boss = line.user("Boss")
-    line.make(boss, Role.OWNER)
-    cashier = line.user("Bee")
-    line.make(cashier, Role.STAFF)
+    boss = line.user("Boss", role=Role.OWNER)
+    cashier = line.user("Bee", role=Role.STAFF)
     for n, amount in enumerate((500, 250, 100)):
         customer = line.user(f"c{n}")
         line.register(customer, f"08123456{70 + n}")
@@ -36,8 +35,7 @@ def owner(line: Line) -> Iterator[FakeUser]:
 
 
 def test_only_the_owner_sees_stats(line: Line, owner: FakeUser) -> None:
-    cashier = line.user("Someone")
-    line.make(cashier, Role.STAFF)
+    cashier = line.user("Someone", role=Role.STAFF)
     assert "เจ้าของร้าน" in line.ask(cashier, "สถิติ")
 
 
@@ -104,9 +102,7 @@ def test_weekly_summary_switch(line: Line, owner: FakeUser) -> None:
 def test_reward_cost_values_outstanding_points(line: Line, owner: FakeUser, engine: Engine) -> None:
     assert "ตั้งต้นทุนรางวัล" in texts(line.say(owner, "stats"))[0]
     with transaction(engine) as session:
-        reward = rewards.create_reward(
-            session, spec=rewards.RewardSpec(name_th="กาแฟ", points_cost=20)
-        )
+        reward = factories.reward(session, name_th="กาแฟ", points_cost=20)
     assert "ต้นทุนรางวัล" in line.ask(owner, "reward cost x 45")
     assert "฿45.00" in line.ask(owner, f"ต้นทุนรางวัล {reward.id} 45")
     with transaction(engine) as session:

@@ -19,9 +19,9 @@ from handlers.views.colors import rgb
 from richmenus import deploy as deployer
 from richmenus.api import RichMenuError
 from richmenus.layouts import MENUS, menu
-from storage import members
 from storage.db import transaction
 from storage.models import RichMenuDeployment, Role
+from tests.support import factories
 
 CREATES = ("/v2/bot/richmenu", "/v2/bot/richmenu/alias", "/v2/bot/user/")
 
@@ -148,10 +148,9 @@ def test_staff_and_owners_get_their_new_menus(
 ) -> None:
     cashier, boss, customer = ("U" + c * 32 for c in "bcd")
     with transaction(engine) as session:
-        for user_id, role in ((cashier, Role.STAFF), (boss, Role.OWNER), (customer, None)):
-            user = members.upsert_line_user(session, line_user_id=user_id)
-            if role:
-                members.set_role(session, user, role)
+        for user_id, role in ((cashier, Role.STAFF), (boss, Role.OWNER)):
+            factories.person(session, user_id, role)
+        factories.person(session, customer)
     report = deployer.deploy(services.line, services.look, engine)
     deployed = rows(engine)
     assert report.linked == 2

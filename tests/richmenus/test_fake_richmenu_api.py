@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from bot.demo.fakeline import FakeLine
-from tests.conftest import TOKEN
+from tests.support.line import TOKEN
 
 USER = "U" + "a" * 32
 

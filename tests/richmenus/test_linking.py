@@ -15,7 +15,7 @@ from richmenus.layouts import MENUS, Say
 from storage import members
 from storage.db import transaction
 from storage.models import Role
-from tests.conftest import Line, texts
+from tests.support.line import Line, texts
 
 
 def deploy(app: Any) -> dict[str, str]:
@@ -42,8 +42,7 @@ def link_calls(fake: FakeLine) -> list[str]:
 
 def test_staff_joining_and_leaving_changes_their_menu(line: Line, app: Any) -> None:
     ids = deploy(app)
-    owner = line.user("Dang")
-    line.make(owner, Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     bee = recruit(line, owner)
     assert line.fake.richmenus.links[bee.user_id] == ids["staff-counter"]
     listing = line.ask(owner, "staff list")
@@ -54,8 +53,7 @@ def test_staff_joining_and_leaving_changes_their_menu(line: Line, app: Any) -> N
 
 
 def test_before_menus_are_deployed_role_changes_call_nothing(line: Line) -> None:
-    owner = line.user("Dang")
-    line.make(owner, Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     recruit(line, owner)
     line.say(owner, "staff remove 2")
     assert "Bee" not in line.ask(owner, "staff list")
@@ -64,8 +62,7 @@ def test_before_menus_are_deployed_role_changes_call_nothing(line: Line) -> None
 
 def test_staff_switch_tabs_and_use_their_own_card(line: Line, app: Any) -> None:
     ids = deploy(app)
-    owner = line.user("Dang")
-    line.make(owner, Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     bee = recruit(line, owner)
     counter = line.fake.richmenus.showing(bee.user_id)
     assert counter is not None and counter.rich_menu_id == ids["staff-counter"]
@@ -109,8 +106,7 @@ def test_a_refused_link_leaves_the_new_cashier_staff(
     line: Line, app: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     deploy(app)
-    owner = line.user("Dang")
-    line.make(owner, Role.OWNER)
+    owner = line.user("Dang", role=Role.OWNER)
     line.fake.fail_next("/v2/bot/user/", 400)
     bee = recruit(line, owner)
     assert bee.user_id not in line.fake.richmenus.links

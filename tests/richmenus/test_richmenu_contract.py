@@ -21,6 +21,7 @@ from storage import members
 from storage.db import transaction
 from storage.models import Role
 from tests.contract.openapi import SPECS, errors
+from tests.support import factories
 
 pytestmark = pytest.mark.skipif(
     not (SPECS / "messaging-api.yml").exists(), reason="../shared/line-openapi is absent"
@@ -68,9 +69,7 @@ def test_every_rich_menu_call_is_in_the_spec_with_a_valid_body(
     services = build(settings.model_copy(update={"api_data_endpoint": data_host}), engine)
     staff_id = "U" + "b" * 32
     with transaction(engine) as session:
-        members.set_role(
-            session, members.upsert_line_user(session, line_user_id=staff_id), Role.STAFF
-        )
+        factories.staff(session, staff_id)
     deploy(services.line, services.look, engine)
     deploy(services.line, dataclasses.replace(services.look, color=rgb("#1E88E5")), engine)
     link_for_role(services.line, engine, staff_id, "staff")

@@ -10,34 +10,24 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.engine import Engine
 
-from storage import clock, codes, coupons, ledger, members, rewards
+from storage import clock, codes, coupons, ledger, rewards
 from storage.coupons import Refusal, Use
 from storage.db import transaction
-from storage.models import Coupon, CouponStatus, EntryKind, Member, Reward
-from tests.threads import run_together
+from storage.models import Coupon, CouponStatus, Member, Reward
+from tests.support import factories
+from tests.support.threads import run_together
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
 def make_member(engine: Engine, points: int, phone: str | None = None) -> int:
     with transaction(engine) as session:
-        member = members.create_member(session, phone=phone)
-        if points:
-            ledger.post_entry(
-                session,
-                member=member,
-                kind=EntryKind.ADJUST,
-                points=points,
-                actor="test",
-                idempotency_key=f"seed:{member.id}",
-            )
-        return member.id  # type: ignore[return-value]
+        return factories.member(session, phone=phone, points=points).id  # type: ignore[return-value]
 
 
 def make_reward(engine: Engine, **values: Any) -> int:
-    spec = rewards.RewardSpec(**{"name_th": "กาแฟเย็น", "points_cost": 100, **values})
     with transaction(engine) as session:
-        return rewards.create_reward(session, spec=spec).id  # type: ignore[return-value]
+        return factories.reward(session, **{"name_th": "กาแฟเย็น", **values}).id  # type: ignore[return-value]
 
 
 def redeem(engine: Engine, member_id: int, reward_id: int, key: str) -> Coupon:

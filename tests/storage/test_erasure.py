@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from storage import coupons, ledger, members, privacy, queued_jobs, rewards
+from storage import coupons, ledger, members, privacy, queued_jobs
 from storage.db import transaction
 from storage.models import (
     Coupon,
@@ -19,8 +19,8 @@ from storage.models import (
     LineUser,
     Member,
     QueuedJob,
-    Role,
 )
+from tests.support import factories
 
 USER = "U" + "a" * 32
 
@@ -34,9 +34,7 @@ def member_who_redeemed(engine: Engine) -> int:
         privacy.record_consent(session, user, version="1", service=True, marketing=True)
         ledger.post_entry(session, member=member, kind=EntryKind.EARN, points=150, actor="staff",
                           idempotency_key="earn")  # fmt: skip
-        reward = rewards.create_reward(
-            session, spec=rewards.RewardSpec(name_th="ชา", points_cost=100)
-        )
+        reward = factories.reward(session, name_th="ชา", points_cost=100)
         coupons.redeem(session, member_id=member.id, reward_id=reward.id, actor=USER,  # type: ignore[arg-type]
                        idempotency_key="r", tz=ZoneInfo("Asia/Bangkok"))  # fmt: skip
         return member.id  # type: ignore[return-value]
@@ -97,7 +95,6 @@ def test_the_export_has_every_row_about_the_person_and_no_secrets(engine: Engine
 
 def test_staff_are_not_erased_from_the_chat(engine: Engine) -> None:
     with transaction(engine) as session:
-        user = members.upsert_line_user(session, line_user_id=USER)
-        members.set_role(session, user, Role.STAFF)
+        user = factories.staff(session, USER)
         with pytest.raises(privacy.ErasureRefused):
             privacy.erase(session, user)

@@ -35,10 +35,10 @@ from storage import (
     members,
     periods,
     privacy,
-    rewards,
 )
 from storage.db import transaction
 from storage.models import EntryKind, LedgerEntry, LineUser, Member, Refund, RewardCost
+from tests.support import factories
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 STAFF = "Ustaff0000000000000000000000000001"
@@ -51,7 +51,7 @@ def at(month: int, day: int, hour: int = 12) -> datetime:
 def join(engine: Engine, when: datetime, line_at: datetime | None = None) -> int:
     clock.freeze(when)
     with transaction(engine) as session:
-        member = members.create_member(session, phone=None)
+        member = factories.member(session)
         if line_at is not None:
             user = members.upsert_line_user(session, line_user_id=f"U{member.id:032d}")
             members.link(session, user, member)
@@ -109,12 +109,8 @@ def post(engine: Engine, member_id: int, when: datetime, kind: EntryKind, points
 def shop(engine: Engine) -> dict[str, int]:
     """The shop of the module docstring, built through the real storage functions."""
     with transaction(engine) as session:
-        coffee = rewards.create_reward(
-            session, spec=rewards.RewardSpec(name_th="กาแฟ", name_en="Coffee", points_cost=30)
-        )
-        cake = rewards.create_reward(
-            session, spec=rewards.RewardSpec(name_th="เค้ก", name_en="Cake", points_cost=50)
-        )
+        coffee = factories.reward(session, name_th="กาแฟ", name_en="Coffee", points_cost=30)
+        cake = factories.reward(session, name_th="เค้ก", name_en="Cake", points_cost=50)
         session.add(RewardCost(reward_id=coffee.id, cost_satang=4500))  # type: ignore[arg-type]
         session.add(RewardCost(reward_id=cake.id, cost_satang=6000))  # type: ignore[arg-type]
     a = join(engine, at(8, 15), line_at=at(8, 15))

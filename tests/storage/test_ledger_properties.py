@@ -16,11 +16,11 @@ from hypothesis.stateful import run_state_machine_as_test
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from storage import clock, coupons, ledger, lots, members, privacy
-from storage import rewards as reward_store
+from storage import clock, coupons, ledger, lots, privacy
 from storage.db import transaction
 from storage.models import Coupon, CouponStatus, LineUser, Member, id_of
 from tests.storage.ledger_machine import BANGKOK, START, LedgerMachine
+from tests.support import factories
 
 
 def test_ledger_rules_hold_in_any_interleaving(engine: Engine) -> None:
@@ -37,14 +37,10 @@ def _erased_member_with_an_expired_coupon(engine: Engine) -> tuple[int, str]:
     """A LINE member who redeemed a coupon, let it expire (the job marked it) and was erased."""
     clock.freeze(START)
     with transaction(engine) as session:
-        user = members.upsert_line_user(session, line_user_id="Unok")
-        member = members.create_member(session, phone="+66812345678")
-        members.link(session, user, member)
+        member = factories.member(session, phone="0812345678", line_user_id="Unok")
         ledger.award_purchase(session, member=member, amount_satang=1_000_00, baht_per_point=25,
                               staff_user_id="Ustaff", idempotency_key="award")  # fmt: skip
-        reward = reward_store.create_reward(
-            session, spec=reward_store.RewardSpec(name_th="กาแฟ", points_cost=8, valid_days=2)
-        )
+        reward = factories.reward(session, name_th="กาแฟ", points_cost=8, valid_days=2)
         coupon = coupons.redeem(session, member_id=id_of(member), reward_id=id_of(reward),
                                 actor="Unok", idempotency_key="redeem:1:k", tz=BANGKOK)  # fmt: skip
     clock.advance(timedelta(days=3))

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from storage import members, privacy, staff, verification
 from storage.db import transaction
 from storage.models import LineUser, PhoneVerification, Role, StaffInvite
-from tests.threads import run_together
+from tests.support.threads import run_together
 
 PHONE = "+66812345678"
 GUESSER = "U" + "7" * 32

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from storage import automation_runs, automation_settings, clock, coupons, ledger, lots, members
-from storage import rewards as reward_store
+from storage import automation_runs, automation_settings, clock, coupons, ledger, lots
 from storage.db import transaction
 from storage.models import EntryKind, LedgerEntry, LotUse, Member, PointLot
-from tests.threads import run_together
+from tests.support import factories
+from tests.support.threads import run_together
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 START = datetime(2025, 3, 15, 5, 0, tzinfo=UTC)  # 12:00 in Bangkok
@@ -20,7 +20,7 @@ START = datetime(2025, 3, 15, 5, 0, tzinfo=UTC)  # 12:00 in Bangkok
 
 def _member(engine: Engine) -> int:
     with transaction(engine) as session:
-        return members.create_member(session, phone=None).id  # type: ignore[return-value]
+        return factories.member(session).id  # type: ignore[return-value]
 
 
 def _post(engine: Engine, member_id: int, points: int, key: str, **extra: object) -> LedgerEntry:
@@ -148,9 +148,7 @@ def test_a_cancelled_coupon_gives_points_back_to_their_lots_with_the_same_end(
         member_id = _member(engine)
         _post(engine, member_id, 100, "seed")
         with transaction(engine) as session:
-            reward = reward_store.create_reward(
-                session, spec=reward_store.RewardSpec(name_th="กาแฟ", points_cost=60)
-            )
+            reward = factories.reward(session, name_th="กาแฟ", points_cost=60)
             coupon = coupons.redeem(
                 session,
                 member_id=member_id,

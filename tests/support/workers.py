@@ -12,9 +12,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from bot.demo.fakeline import FakeLine
-from tests.conftest import SECRET, TOKEN
+from tests.support.line import SECRET, TOKEN
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def worker_env(engine: Engine, fake: FakeLine, **extra: str) -> dict[str, str]:
@@ -43,7 +43,7 @@ def start_consumer(
 ) -> subprocess.Popen[bytes]:
     """`huey_consumer bot.jobs.tasks.huey` with two thread workers, as a separate process.
 
-    Its clock runs from the test's pinned instant (tests/pinned_clock.py): the test that
+    Its clock runs from the test's pinned instant (tests/support/pinned_clock.py): the test that
     starts one is a `real_clock` test.
     """
     output = subprocess.DEVNULL if quiet else subprocess.PIPE
@@ -51,7 +51,7 @@ def start_consumer(
         [
             sys.executable,
             "-m",
-            "tests.pinned_process",
+            "tests.support.pinned_process",
             "huey.bin.huey_consumer",
             "bot.jobs.tasks.huey",
             "-w",
@@ -68,7 +68,7 @@ def start_consumer(
 
 def run_python(code: str, env: dict[str, str], cwd: Path) -> None:
     """Run `code` in a new process on the test's clock, as a web process would enqueue."""
-    command = [sys.executable, "-m", "tests.pinned_process", "-c", code]
+    command = [sys.executable, "-m", "tests.support.pinned_process", "-c", code]
     subprocess.run(command, env=env, cwd=cwd, check=True, timeout=30)
 
 

@@ -1,6 +1,6 @@
-"""`python -m tests.pinned_process MODULE ARGS...` runs MODULE as `python -m` would, and
-`python -m tests.pinned_process -c CODE` runs CODE, with the project's clock running from
-the instant the test pinned (tests/pinned_clock.py), whatever the wall clock says."""
+"""`python -m tests.support.pinned_process MODULE ARGS...` runs MODULE as `python -m` would, and
+`python -m tests.support.pinned_process -c CODE` runs CODE, with the project's clock running from
+the instant the test pinned (tests/support/pinned_clock.py), whatever the wall clock says."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import runpy
 import sys
 
 from storage import clock
-from tests.pinned_clock import ENV, from_env
+from tests.support.pinned_clock import ENV, from_env
 
 
 def main() -> None:

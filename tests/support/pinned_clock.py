@@ -9,7 +9,7 @@ While a test runs, the project's clock reads no wall clock at all: it is frozen 
 and if a test lets it run (`clock.reset()` or `clock.freeze(None)`) any read fails the test.
 A test that means real time (a real consumer's sleeps, leases between processes) says so
 with `@pytest.mark.real_clock`: its clock then starts at `PINNED` and runs at real speed,
-and the processes it starts (`pinned_env`, `python -m tests.pinned_process`) run the same
+and the processes it starts (`pinned_env`, `python -m tests.support.pinned_process`) run the same
 clock, so the hour of the day the suite runs at never matters.
 """
 
@@ -66,5 +66,5 @@ def from_env(value: str) -> Callable[[], datetime]:
 
 
 def pinned_env(env: dict[str, str], start: datetime = PINNED) -> dict[str, str]:
-    """`env` for a subprocess started as `python -m tests.pinned_process ...`."""
+    """`env` for a subprocess started as `python -m tests.support.pinned_process ...`."""
     return {**env, ENV: os.environ.get(ENV) or anchor_text(start)}

@@ -1,0 +1,10 @@
+"""The test session's environment, set before any `bot` module reads it: a temporary
+instance folder, and no production Redis (huey then uses a SQLite file there)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ["INSTANCE_DIR"] = tempfile.mkdtemp(prefix="loyalty-test-")
+os.environ.pop("REDIS_URL", None)
