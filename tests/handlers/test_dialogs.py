@@ -19,8 +19,7 @@ from storage import dialogs
 from storage.db import transaction
 from storage.models import Dialog as DialogRow
 from storage.models import Role
-from tests.conftest import Line, texts
-from tests.handlers.reward_helpers import person
+from tests.support.line import Line, texts
 
 HELP = t("en", "help_customer")[:20]
 LOST = "Sorry, something went wrong with what we were doing, so I closed it. Please start again."
@@ -81,7 +80,7 @@ def test_the_stored_step_names_keep_their_values() -> None:
 def test_an_unknown_step_is_logged_closed_and_answered(
     line: Line, caplog: pytest.LogCaptureFixture
 ) -> None:
-    owner = person(line, "Owner", Role.OWNER)
+    owner = line.user("Owner", role=Role.OWNER)
     line.say(owner, "language en")
     put_dialog(line, owner, "broadcast", "colour")
     with caplog.at_level(logging.ERROR):
