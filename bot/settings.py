@@ -36,11 +36,19 @@ class Settings:
     shop_color: str = "#06C755"
     shop_logo: str | None = None
     commands_per_minute: int = 20
+    instance_dir: Path = Path("instance")
+    huey_sqlite: str | None = None  # the job queue's SQLite file without Redis
+    broadcast_lease_seconds: float = 60.0
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.shop_timezone)
+
+    @property
+    def job_file(self) -> Path:
+        """Where jobs wait without Redis: HUEY_SQLITE, else jobs.db in the instance folder."""
+        return Path(self.huey_sqlite) if self.huey_sqlite else self.instance_dir / "jobs.db"
 
     @property
     def oa_message_base(self) -> str:
@@ -106,6 +114,9 @@ def load_settings(env: dict[str, str] | None = None, instance_dir: Path | None =
         shop_color=shop_color,
         shop_logo=shop_logo,
         commands_per_minute=commands_per_minute,
+        instance_dir=instance,
+        huey_sqlite=env.get("HUEY_SQLITE") or None,
+        broadcast_lease_seconds=float(env.get("BROADCAST_LEASE_SECONDS", "60")),
     )
 
 

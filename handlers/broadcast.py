@@ -11,7 +11,7 @@ import re
 
 from linebot.v3.messaging import Message
 
-from handlers.jobs import Job
+from handlers.jobs import RefreshQuota, SendBroadcast
 from handlers.numbers import whole_number
 from handlers.router import Context, normalise, router
 from handlers.views.messages import Choice, as_json, image, text
@@ -49,7 +49,7 @@ def _ask_audience(ctx: Context) -> list[Message]:
 @router.command("broadcast", "บรอดแคสต์", "ส่งข่าว", min_role=Role.OWNER)
 def start_broadcast(ctx: Context) -> list[Message]:
     """Start a broadcast: choose the groups first."""
-    ctx.jobs.append(Job("refresh_quota", {}))
+    ctx.jobs.append(RefreshQuota())
     dialogs.start_dialog(ctx.session, ctx.user.line_user_id, DIALOG, "audience")
     return _ask_audience(ctx)
 
@@ -60,7 +60,7 @@ def broadcast_to_segment(ctx: Context) -> list[Message]:
     segment = ctx.data.get("seg", "")
     if not campaigns.known_audience(segment):
         return start_broadcast(ctx)
-    ctx.jobs.append(Job("refresh_quota", {}))
+    ctx.jobs.append(RefreshQuota())
     data = {"audience": [segment], "holdout": campaigns.DEFAULT_HOLDOUT}
     dialogs.start_dialog(ctx.session, ctx.user.line_user_id, DIALOG, "message", data)
     return _ask_message(ctx, [segment])
@@ -121,9 +121,8 @@ def campaign_messages(ctx: Context) -> list[Message]:
     messages: list[Message] = [text(data["body"])]
     if data.get("photo"):
         messages.append(image(f"{ctx.shop.base_url}/media/picture/{data['photo']}.jpg"))
-    attachment = campaigns.coupon_attachment
-    if data.get("reward") and attachment is not None:
-        extra = attachment.messages(ctx.session, int(data["reward"]), ctx.lang)
+    if data.get("reward"):
+        extra = ctx.shop.coupons.messages(ctx.session, int(data["reward"]), ctx.lang)
         messages += [Message.from_dict(m) for m in extra]  # type: ignore[misc]
     return messages
 
@@ -175,9 +174,8 @@ def preview(ctx: Context) -> list[Message]:
     messages = campaign_messages(ctx)
     intro = [text(ctx.t("bc_preview_intro", n=len(messages)))] if len(messages) <= 3 else []
     hints = ctx.t("bc_confirm_hint")
-    if campaigns.coupon_attachment is not None:
-        rewards = campaigns.coupon_attachment.rewards(ctx.session, ctx.lang)
-        hints += "\n" + ctx.t("bc_coupon_hint", rewards=", ".join(f"{i} {n}" for i, n in rewards))
+    rewards = ctx.shop.coupons.rewards(ctx.session, ctx.lang)
+    hints += "\n" + ctx.t("bc_coupon_hint", rewards=", ".join(f"{i} {n}" for i, n in rewards))
     summary = text(_summary(ctx) + "\n\n" + hints, _confirm_choices(ctx))
     return [*intro, *messages, summary]
 
@@ -204,7 +202,7 @@ def take_confirmation(ctx: Context) -> list[Message] | None:
         return action(ctx)
     if match := _HOLDOUT.match(ctx.text):
         return _set_holdout(ctx, int(match.group(1)))
-    if (match := _COUPON.match(ctx.text)) and campaigns.coupon_attachment is not None:
+    if match := _COUPON.match(ctx.text):
         return _set_coupon(ctx, int(match.group(1)))
     if router.match(ctx.text) is not None:
         return None
@@ -224,7 +222,7 @@ def _send(ctx: Context) -> list[Message]:
     )
     size = campaigns.audience_size(ctx.session, data["audience"], data["holdout"])
     dialogs.end_dialog(ctx.session, ctx.user.line_user_id)
-    ctx.jobs.append(Job("send_broadcast", {"campaign_id": campaign.id}))
+    ctx.jobs.append(SendBroadcast(campaign_id=campaign.id))  # type: ignore[arg-type]
     return [text(ctx.t("bc_queued", id=campaign.id, n=size.receiving))]
 
 
@@ -254,8 +252,8 @@ def _set_holdout(ctx: Context, percent: int) -> list[Message]:
 
 
 def _set_coupon(ctx: Context, reward_id: int) -> list[Message]:
-    assert ctx.dialog is not None and campaigns.coupon_attachment is not None
-    known = dict(campaigns.coupon_attachment.rewards(ctx.session, ctx.lang))
+    assert ctx.dialog is not None
+    known = dict(ctx.shop.coupons.rewards(ctx.session, ctx.lang))
     if reward_id not in known:
         return [text(ctx.t("bc_coupon_unknown"), _confirm_choices(ctx))]
     dialogs.move_dialog(ctx.session, ctx.dialog, "confirm", reward=reward_id)
@@ -277,7 +275,7 @@ def show_campaign_report(ctx: Context) -> list[Message]:
     campaign = campaigns.get_campaign(ctx.session, number)
     if campaign is None:
         return [text(ctx.t("bc_report_not_found", id=ctx.args[0]))]
-    report = campaign_report.report(ctx.session, campaign)
+    report = campaign_report.report(ctx.session, campaign, ctx.shop.coupons)
     return [text(report_text(ctx, report))]
 
 

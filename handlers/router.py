@@ -19,10 +19,11 @@ from linebot.v3.messaging import Message
 from sqlmodel import Session
 
 from handlers.i18n import t
-from handlers.jobs import Job
+from handlers.jobs import DeliverPush, Job, SendSms
 from handlers.views.messages import FlexColors, as_json, parse_postback
 from handlers.views.messages import text as text_message
 from storage import audit, dialogs, outbox
+from storage.campaigns import CouponAttachment
 from storage.models import Dialog, LineUser, Member, Role
 
 Handler = Callable[["Context"], list[Message]]
@@ -57,6 +58,7 @@ class Shop:
     base_url: str
     baht_per_point: int
     tz: tzinfo
+    coupons: CouponAttachment  # what a broadcast with a coupon gives its recipients
     color: str = "#06C755"
     commands_per_minute: int = 20
 
@@ -108,10 +110,10 @@ class Context:
         row = outbox.queue_push(
             self.session, to=to.line_user_id, messages=as_json(messages), purpose=purpose
         )
-        self.jobs.append(Job("deliver_push", {"outbox_id": row.id}))
+        self.jobs.append(DeliverPush(outbox_id=row.id))  # type: ignore[arg-type]
 
     def send_sms(self, phone: str, body: str) -> None:
-        self.jobs.append(Job("send_sms", {"phone": phone, "body": body}))
+        self.jobs.append(SendSms(phone=phone, body=body))
 
 
 def normalise(text: str) -> str:

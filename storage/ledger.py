@@ -8,7 +8,7 @@ change nor push a balance below zero.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import func, update
 from sqlalchemy.orm import aliased
@@ -66,12 +66,14 @@ def post_entry(
     note: str | None = None,
     from_lots: list[int] | None = None,
     restores_entry_id: int | None = None,
+    tz: tzinfo | None = None,
 ) -> LedgerEntry:
     """Append one entry and move the balance; an existing key returns the earlier entry.
 
     A positive entry becomes a lot of points (or, with `restores_entry_id`, goes back to
     the lots that entry used); a negative one uses lots: the voided award's own lot or
     `from_lots` first, then the oldest. Lots and their uses are written with the entry.
+    A positive entry needs the shop's time zone `tz`: its lot ends at the end of a month there.
     """
     existing = entry_with_key(session, idempotency_key)
     if existing is not None:
@@ -100,7 +102,7 @@ def post_entry(
     )
     session.add(entry)
     session.flush()
-    _move_lots(session, entry, from_lots or [], restores_entry_id)
+    _move_lots(session, entry, from_lots or [], restores_entry_id, tz)
     session.flush()
     session.refresh(member)
     return entry
@@ -113,12 +115,19 @@ def entry_with_key(session: Session, idempotency_key: str) -> LedgerEntry | None
 
 
 def _move_lots(
-    session: Session, entry: LedgerEntry, from_lots: list[int], restores_entry_id: int | None
+    session: Session,
+    entry: LedgerEntry,
+    from_lots: list[int],
+    restores_entry_id: int | None,
+    tz: tzinfo | None,
 ) -> None:
-    if entry.points > 0 and restores_entry_id is not None:
-        lots.restore_lots(session, entry, restores_entry_id)
-    elif entry.points > 0:
-        lots.add_lot(session, entry)
+    if entry.points > 0:
+        if tz is None:
+            raise ValueError("a positive entry needs the shop's time zone (tz) for its lot")
+        if restores_entry_id is not None:
+            lots.restore_lots(session, entry, restores_entry_id, tz)
+        else:
+            lots.add_lot(session, entry, tz)
     elif entry.points < 0:
         first = list(from_lots)
         if entry.voids_entry_id is not None:
@@ -139,6 +148,7 @@ def award_purchase(
     baht_per_point: int,
     staff_user_id: str | None,
     idempotency_key: str,
+    tz: tzinfo,
     channel: str = "counter",
     occurred_at: datetime | None = None,
 ) -> Award:
@@ -175,6 +185,7 @@ def award_purchase(
         actor=staff_user_id or channel,
         idempotency_key=idempotency_key,
         purchase_id=purchase.id,
+        tz=tz,
     )
     paid = pay_debt(session, member=member, earned=entry)
     return Award(purchase=purchase, entry=entry, balance=member.points, debt_paid=paid)
