@@ -21,8 +21,9 @@ from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
 from bot.demo.fakeline import FakeLine, FakeUser  # noqa: E402
-from bot.jobs.queue import huey  # noqa: E402
-from bot.services import build  # noqa: E402
+from bot.jobs.queue import Jobs  # noqa: E402
+from bot.jobs.schedule import make_jobs  # noqa: E402
+from bot.services import Services, build  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.web.app import create_app  # noqa: E402
 from storage import clock, members  # noqa: E402
@@ -31,8 +32,6 @@ from storage.models import Role  # noqa: E402
 from tests import hypothesis_profiles  # noqa: E402, F401  (ci by default; HYPOTHESIS_PROFILE=soak)
 from tests.pinned_clock import ENV as pinned_clock_env  # noqa: E402
 from tests.pinned_clock import PINNED, Forbidden, anchor_text, from_env  # noqa: E402
-
-huey.immediate = True
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -108,12 +107,23 @@ def settings(fake: FakeLine) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, engine: Engine) -> Iterator[Any]:
-    services = build(settings, engine)
-    application = create_app(services=services)
+def services(settings: Settings, engine: Engine) -> Iterator[Services]:
+    built = build(settings, engine)
+    yield built
+    built.line.close()
+
+
+@pytest.fixture
+def jobs(services: Services) -> Jobs:
+    """The queue in immediate mode: a job runs as soon as it is handed over."""
+    return make_jobs(services, immediate=True)
+
+
+@pytest.fixture
+def app(jobs: Jobs) -> Iterator[Any]:
+    application = create_app(jobs=jobs)
     application.config["TESTING"] = True
     yield application
-    services.line.close()
     clock.reset()
 
 
