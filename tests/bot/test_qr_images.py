@@ -24,6 +24,7 @@ def _member_and_coupon(line: Line) -> tuple[str, str, str, str]:
         member = members.create_member(session, phone="+66812345678")
         ledger.post_entry(
             session,
+            tz=ZoneInfo("Asia/Bangkok"),
             member=member,
             kind=EntryKind.ADJUST,
             points=500,

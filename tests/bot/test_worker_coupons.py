@@ -59,9 +59,7 @@ def test_a_worker_process_issues_the_coupons_of_a_broadcast(
                 )
             )
         )
-        holders = list(
-            session.exec(select(Coupon.member_id).where(Coupon.reward_id == reward_id))
-        )
+        holders = list(session.exec(select(Coupon.member_id).where(Coupon.reward_id == reward_id)))
         assert session.exec(select(func.count()).select_from(Coupon)).one() == AUDIENCE
     assert len(sent) == AUDIENCE
     assert sorted(holders) == sorted(sent)

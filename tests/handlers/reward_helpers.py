@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import zxingcpp
 from PIL import Image
@@ -32,6 +33,7 @@ def customer_with_points(
         assert member is not None
         ledger.post_entry(
             session,
+            tz=ZoneInfo("Asia/Bangkok"),
             member=member,
             kind=EntryKind.ADJUST,
             points=points,

@@ -25,6 +25,7 @@ def make_member(engine: Engine, points: int, phone: str | None = None) -> int:
         if points:
             ledger.post_entry(
                 session,
+                tz=ZoneInfo("Asia/Bangkok"),
                 member=member,
                 kind=EntryKind.ADJUST,
                 points=points,
@@ -225,10 +226,12 @@ def test_cancel_gives_points_and_stock_back_once(engine: Engine) -> None:
     reward_id = make_reward(engine, stock=1)
     coupon = redeem(engine, member_id, reward_id, "r")
     with transaction(engine) as session:
-        assert coupons.cancel_coupon(session, code=coupon.code, actor="Uowner").outcome == (
-            Use.CANCELLED
+        assert coupons.cancel_coupon(
+            session, tz=ZoneInfo("Asia/Bangkok"), code=coupon.code, actor="Uowner"
+        ).outcome == (Use.CANCELLED)
+        again = coupons.cancel_coupon(
+            session, tz=ZoneInfo("Asia/Bangkok"), code=coupon.code, actor="Uowner"
         )
-        again = coupons.cancel_coupon(session, code=coupon.code, actor="Uowner")
         assert again.outcome == Use.CANCELLED and again.member is None
     assert balance_matches_ledger(engine, member_id) == 100
     with transaction(engine) as session:
@@ -242,9 +245,9 @@ def test_a_used_coupon_cannot_be_cancelled(engine: Engine) -> None:
     coupon = redeem(engine, member_id, make_reward(engine), "r")
     use(engine, coupon.code)
     with transaction(engine) as session:
-        assert coupons.cancel_coupon(session, code=coupon.code, actor="Uowner").outcome == (
-            Use.ALREADY_USED
-        )
+        assert coupons.cancel_coupon(
+            session, tz=ZoneInfo("Asia/Bangkok"), code=coupon.code, actor="Uowner"
+        ).outcome == (Use.ALREADY_USED)
     assert balance_matches_ledger(engine, member_id) == 0
 
 
