@@ -98,7 +98,7 @@ def test_server_errors_and_429_are_retried_with_the_same_key(
     fake.fail_next("/v2/bot/message/multicast", 429, retry_after=7)
     waits: list[float] = []
     assert broadcast.send_campaign(jobs, campaign_id, sleep=waits.append) == "done"
-    assert waits == [1, 7]
+    assert waits == [2, 7]  # the first step of storage.retry_policy, then Retry-After
     calls = fake.calls("/v2/bot/message/multicast")
     assert [c.status for c in calls] == [500, 429, 200, 200]
     first = chunks(engine, campaign_id)[0]

@@ -28,8 +28,8 @@ from sqlmodel import Session, col, select
 
 from bot.demo.fakeline import FakeLine
 from bot.demo.fakeline.server import sign
-from bot.jobs.queue import Jobs
-from bot.jobs.tasks import resend_stale_pushes, run_lost_jobs
+from bot.jobs.queue import Jobs, run_lost_jobs
+from bot.jobs.tasks import resend_stale_pushes
 from storage import clock
 from storage.models import (
     EntryKind,

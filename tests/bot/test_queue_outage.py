@@ -14,9 +14,9 @@ import redis
 from sqlmodel import Session, select
 
 from bot.demo.fakeline import FakeLine, FakeUser
-from bot.jobs.queue import Jobs
+from bot.jobs.queue import Jobs, run_lost_jobs
 from bot.jobs.schedule import TASKS
-from bot.jobs.tasks import resend_stale_pushes, run_lost_jobs
+from bot.jobs.tasks import resend_stale_pushes
 from handlers.jobs import JOB_TYPES, Job, SendSms, record_jobs
 from storage import clock
 from storage.db import transaction
