@@ -132,7 +132,7 @@ def test_a_next_visit_coupon_rides_with_the_thank_you(
 
 
 def test_two_workers_running_the_same_jobs_at_once_send_and_award_once(
-    line: Line, engine: Engine
+    jobs: Jobs, line: Line, engine: Engine
 ) -> None:
     clock.freeze(at(1, 10, month=3))
     cashier = person(line, "Bee", Role.STAFF)
@@ -143,10 +143,10 @@ def test_two_workers_running_the_same_jobs_at_once_send_and_award_once(
             lifecycle.set_birthday(session, member_of(line, users[i]).id, 20, 3)  # type: ignore[arg-type]
     marks = [seen(line, u) for u in users]
     clock.freeze(at(1, 13, month=3))
-    results = run_together([automations.run_frequent, automations.run_frequent])
+    results = run_together([lambda: automations.run_frequent(jobs)] * 2)
     assert sum(r["thankyou"] for r in results) == 4  # shared out, never doubled
     clock.freeze(at(5, 10, month=3))  # three days later: birthday month, gap over
-    results = run_together([automations.run_hourly, automations.run_hourly, automations.run_hourly])
+    results = run_together([lambda: automations.run_hourly(jobs)] * 3)
     assert sum(r["birthday"] for r in results) == 4
     for user, mark in zip(users, marks, strict=True):
         assert len(pushed(line, user, mark)) == 2
@@ -162,7 +162,9 @@ def test_two_workers_running_the_same_jobs_at_once_send_and_award_once(
     assert len(line.fake.calls("/v2/bot/message/push", status=200)) >= 8
 
 
-def test_two_workers_expire_points_and_pay_invites_once(line: Line, engine: Engine) -> None:
+def test_two_workers_expire_points_and_pay_invites_once(
+    jobs: Jobs, line: Line, engine: Engine
+) -> None:
     clock.freeze(at(1, 11, month=1))
     cashier = person(line, "Bee", Role.STAFF)
     nok = customer(line, "Nok", "0810000001")
@@ -173,10 +175,10 @@ def test_two_workers_expire_points_and_pay_invites_once(line: Line, engine: Engi
     line.say(anna, "0810000002")
     line.say(cashier, "award 0810000002 100")
     clock.freeze(at(1, 14, month=1))
-    results = run_together([automations.run_frequent] * 3)
+    results = run_together([lambda: automations.run_frequent(jobs)] * 3)
     assert sum(r["referral"] for r in results) >= 1
     clock.freeze(at(1, 10, month=2, year=2026))  # January's points ended on 31 January 2026
-    results = run_together([automations.run_hourly] * 3)
+    results = run_together([lambda: automations.run_hourly(jobs)] * 3)
     assert sum(r["expired"] for r in results) == 40 + 50 + 4 + 50  # purchases and invite bonuses
     with Session(engine) as session:
         kinds = [

@@ -135,7 +135,7 @@ def test_two_workers_on_alert_day_alert_once(jobs: Jobs, line: Line, engine: Eng
     SEGMENTS.update({ids["nok"]: "cant_lose"})
     mark = seen(line, owner)  # type: ignore[arg-type]
     clock.freeze(monday(10))
-    results = run_together([automations.run_hourly] * 3)
+    results = run_together([lambda: automations.run_hourly(jobs)] * 3)
     assert sorted(r["alert"] for r in results) == [0, 0, 1]
     assert len(line.fake.bot_messages(owner.user_id)[mark:]) == 1  # type: ignore[attr-defined]
     with Session(engine) as session:
