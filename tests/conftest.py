@@ -103,6 +103,7 @@ def settings(fake: FakeLine) -> Settings:
         shop_name="Kafe Dee",
         sms_provider="http",
         sms_http_url=f"{fake.url}/_sim/sms",
+        instance_dir=Path(_instance),
     )
 
 

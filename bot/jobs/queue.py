@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.exceptions import RetryTask
 
 from bot.services import Services
@@ -28,12 +28,15 @@ Schedule = Callable[[Any], bool]  # a huey crontab: true at the minutes it runs
 
 
 def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
-    """Redis when REDIS_URL is set, else the SQLite file of `settings.job_file`."""
+    """Redis when REDIS_URL is set, else the SQLite file of `settings.job_file`; in memory
+    when `immediate` (each job runs as it is handed over: tests, benchmarks)."""
+    if immediate:
+        return MemoryHuey("line-loyalty", immediate=True)
     if settings.redis_url:
-        return RedisHuey("line-loyalty", url=settings.redis_url, immediate=immediate)
+        return RedisHuey("line-loyalty", url=settings.redis_url)
     path = settings.job_file
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("line-loyalty", filename=str(path), immediate=immediate)
+    return SqliteHuey("line-loyalty", filename=str(path))
 
 
 class Jobs:
