@@ -114,8 +114,8 @@ def consumed(fake_url: str) -> int:
 
 def one_size(size: int, kind: str) -> dict[str, float]:
     from bot.jobs import broadcast
-    from bot.jobs.queue import huey
-    from bot.services import build, install
+    from bot.jobs.schedule import make_jobs
+    from bot.services import build
     from bot.settings import Settings
     from storage import campaigns
     from storage.db import transaction
@@ -130,8 +130,7 @@ def one_size(size: int, kind: str) -> dict[str, float]:
             base_url="https://bench.test", database_url="unused", api_endpoint=url,
             api_data_endpoint=url,
         )  # fmt: skip
-        install(build(settings, engine))
-        huey.immediate = True  # the owner's summary push is sent in this process too
+        jobs = make_jobs(build(settings, engine), immediate=True)  # the owner's summary too
         with transaction(engine) as session:
             campaign_id = campaigns.create_campaign(
                 session,
@@ -141,7 +140,7 @@ def one_size(size: int, kind: str) -> dict[str, float]:
             ).id
         tracemalloc.start()
         started = time.perf_counter()
-        assert broadcast.send_campaign(campaign_id) == "done"  # type: ignore[arg-type]
+        assert broadcast.send_campaign(jobs, campaign_id) == "done"  # type: ignore[arg-type]
         seconds = time.perf_counter() - started
         heap = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
+from handlers.campaign_coupons import RewardCoupons  # noqa: E402
 from handlers.coupon_views import coupon_face  # noqa: E402
 from handlers.router import Shop  # noqa: E402
 from handlers.views.coupon_image import PREVIEW_WIDTH, CouponFace, render_coupon  # noqa: E402
@@ -39,6 +40,7 @@ SHOP = Shop(
     base_url="https://loyalty.example.com",
     baht_per_point=25,
     tz=TZ,
+    coupons=RewardCoupons(TZ),
 )
 DRINKS = ["ลาเต้เย็น", "ชาไทยเย็น", "มัทฉะลาเต้", "โกโก้ปั่น", "อเมริกาโน่", "น้ำผึ้งมะนาว"]
 EXTRAS = ["ฟรี 1 แก้ว", "ลด 50 บาท", "แก้วใหญ่", "ใส่วิปครีม", "เพิ่มช็อต", ""]
@@ -60,6 +62,7 @@ def make_data(engine: Engine, n_members: int, n_rewards: int) -> tuple[list[int]
             member = members.create_member(session, phone=f"+668{n:08d}")
             ledger.post_entry(
                 session,
+                tz=ZoneInfo("Asia/Bangkok"),
                 member=member,
                 kind=EntryKind.ADJUST,
                 points=1_000_000,

@@ -1,32 +1,44 @@
-"""What a web or worker process holds: settings, the database engine, the LINE client."""
+"""The composition root: what every process of the shop holds, built once from the settings.
+
+`build` is called once by each entry point (the web app, the worker, the CLI, the demo)
+and the result is handed down; nothing here is kept in a module global.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
-from bot.jobs import campaign_coupons
 from bot.line.client import LineClient
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from bot.sms import SmsSender, make_sender
+from handlers.campaign_coupons import RewardCoupons
 from handlers.router import Shop
 from handlers.views.colors import rgb
 from richmenus.look import Look
-from storage import lots
+from storage.campaigns import CouponAttachment
 from storage.db import make_engine
 
 
-@dataclass
+@dataclass(frozen=True)
 class Services:
     settings: Settings
     engine: Engine
     line: LineClient
     sms: SmsSender
+    coupons: CouponAttachment  # what a broadcast with a coupon gives each recipient
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The shop's time zone: days, months and points' expiry are counted in it."""
+        return self.settings.tz
 
     @property
     def shop(self) -> Shop:
+        """The shop as the conversation sees it (the one place a Shop is made of Settings)."""
         s = self.settings
         return Shop(
             name=s.shop_name,
@@ -34,6 +46,7 @@ class Services:
             base_url=s.base_url,
             baht_per_point=s.baht_per_point,
             tz=s.tz,
+            coupons=self.coupons,
             color=s.shop_color,
             commands_per_minute=s.commands_per_minute,
         )
@@ -46,33 +59,23 @@ class Services:
         return Look(shop_name=s.shop_name, color=rgb(s.shop_color), logo=logo)
 
 
-def build(settings: Settings, engine: Engine | None = None) -> Services:
-    lots.SHOP_TZ = settings.tz  # points expire at the end of a month in the shop's time
-    return Services(
-        settings=settings,
-        engine=engine or make_engine(settings.database_url),
-        line=LineClient(
-            access_token=settings.channel_access_token,
-            endpoint=settings.api_endpoint,
-            data_endpoint=settings.api_data_endpoint,
-        ),
-        sms=make_sender(settings.sms_provider, settings.sms_http_url),
+def line_client(settings: Settings) -> LineClient:
+    return LineClient(
+        access_token=settings.channel_access_token,
+        endpoint=settings.api_endpoint,
+        data_endpoint=settings.api_data_endpoint,
     )
 
 
-_current: Services | None = None
-
-
-def install(services: Services) -> None:
-    """Make `services` the ones background jobs in this process use."""
-    global _current
-    _current = services
-    campaign_coupons.install(services.settings.tz)
-
-
-def current() -> Services:
-    """The process's services; a worker builds them from the environment on first use."""
-    global _current
-    if _current is None:
-        _current = build(load_settings())
-    return _current
+def build(
+    settings: Settings, engine: Engine | None = None, coupons: CouponAttachment | None = None
+) -> Services:
+    """Everything a process needs, from `settings` (a given engine or coupon feature instead
+    of the configured ones: tests, the benchmarks)."""
+    return Services(
+        settings=settings,
+        engine=engine or make_engine(settings.database_url),
+        line=line_client(settings),
+        sms=make_sender(settings.sms_provider, settings.sms_http_url),
+        coupons=coupons or RewardCoupons(settings.tz),
+    )

@@ -98,6 +98,11 @@ class Settings(BaseSettings):
         return ZoneInfo(self.shop_timezone)
 
     @property
+    def job_file(self) -> Path:
+        """Where jobs wait without Redis: HUEY_SQLITE, else jobs.db in the instance folder."""
+        return Path(self.huey_sqlite) if self.huey_sqlite else self.instance_dir / "jobs.db"
+
+    @property
     def oa_message_base(self) -> str:
         """Start of links that open the shop's chat with text typed in."""
         return f"https://line.me/R/oaMessage/{self.basic_id}/?"

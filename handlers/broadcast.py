@@ -15,7 +15,7 @@ from linebot.v3.messaging import Message
 
 from handlers.dialog import END, NOT_MINE, Dialog, End, Next, Outcome, Reply
 from handlers.i18n import any_of, means
-from handlers.jobs import Job
+from handlers.jobs import RefreshQuota, SendBroadcast
 from handlers.router import Context, StepContext, router
 from handlers.views.messages import Choice, as_json, image, text
 from storage import campaigns, rewards, segments
@@ -65,7 +65,7 @@ def _ask_audience(ctx: Context) -> list[Message]:
 @router.command("broadcast", min_role=Role.OWNER)
 def start_broadcast(ctx: Context) -> list[Message]:
     """Start a broadcast: choose the groups first."""
-    ctx.jobs.append(Job("refresh_quota", {}))
+    ctx.jobs.append(RefreshQuota())
     BROADCAST.start(ctx, AUDIENCE)
     return _ask_audience(ctx)
 
@@ -76,7 +76,7 @@ def broadcast_to_segment(ctx: Context) -> list[Message]:
     segment = ctx.data.get("seg", "")
     if not campaigns.known_audience(segment):
         return start_broadcast(ctx)
-    ctx.jobs.append(Job("refresh_quota", {}))
+    ctx.jobs.append(RefreshQuota())
     BROADCAST.start(ctx, MESSAGE, audience=[segment], holdout=campaigns.DEFAULT_HOLDOUT)
     return _ask_message(ctx, [segment])
 
@@ -134,9 +134,8 @@ def campaign_messages(ctx: Context, data: Data) -> list[Message]:
     messages: list[Message] = [text(data["body"])]
     if data.get("photo"):
         messages.append(image(f"{ctx.shop.base_url}/media/picture/{data['photo']}.jpg"))
-    attachment = campaigns.coupon_attachment
-    if data.get("reward") and attachment is not None:
-        extra = attachment.messages(ctx.session, int(data["reward"]), ctx.lang)
+    if data.get("reward"):
+        extra = ctx.shop.coupons.messages(ctx.session, int(data["reward"]), ctx.lang)
         messages += [Message.from_dict(m) for m in extra]  # type: ignore[misc]
     return messages
 
@@ -185,9 +184,8 @@ def preview(ctx: Context, data: Data) -> list[Message]:
     messages = campaign_messages(ctx, data)
     intro = [text(ctx.t("bc_preview_intro", n=len(messages)))] if len(messages) <= 3 else []
     hints = ctx.t("bc_confirm_hint")
-    if campaigns.coupon_attachment is not None:
-        rewards = campaigns.coupon_attachment.rewards(ctx.session, ctx.lang)
-        hints += "\n" + ctx.t("bc_coupon_hint", rewards=", ".join(f"{i} {n}" for i, n in rewards))
+    rewards = ctx.shop.coupons.rewards(ctx.session, ctx.lang)
+    hints += "\n" + ctx.t("bc_coupon_hint", rewards=", ".join(f"{i} {n}" for i, n in rewards))
     summary = text(_summary(ctx, data) + "\n\n" + hints, _confirm_choices(ctx, data))
     return [*intro, *messages, summary]
 
@@ -210,7 +208,7 @@ def take_confirmation(ctx: StepContext) -> Outcome:
         return action(ctx)
     if match := _HOLDOUT.match(ctx.text):
         return _set_holdout(ctx, int(match.group(1)))
-    if (match := _COUPON.match(ctx.text)) and campaigns.coupon_attachment is not None:
+    if match := _COUPON.match(ctx.text):
         return _set_coupon(ctx, int(match.group(1)))
     if router.match(ctx.text) is not None:
         return NOT_MINE
@@ -228,7 +226,7 @@ def _send(ctx: StepContext) -> Outcome:
         reward_id=data.get("reward"),
     )
     size = campaigns.audience_size(ctx.session, data["audience"], data["holdout"])
-    ctx.jobs.append(Job("send_broadcast", {"campaign_id": campaign.id}))
+    ctx.jobs.append(SendBroadcast(campaign_id=campaign.id))  # type: ignore[arg-type]
     return End([text(ctx.t("bc_queued", id=campaign.id, n=size.receiving))])
 
 
@@ -253,8 +251,7 @@ def _set_holdout(ctx: StepContext, percent: int) -> Outcome:
 
 
 def _set_coupon(ctx: StepContext, reward_id: int) -> Outcome:
-    attachment = campaigns.coupon_attachment
-    known = dict(attachment.rewards(ctx.session, ctx.lang)) if attachment is not None else {}
+    known = dict(ctx.shop.coupons.rewards(ctx.session, ctx.lang))
     if reward_id not in known:
         return Reply([text(ctx.t("bc_coupon_unknown"), _confirm_choices(ctx, ctx.dialog.data))])
     return _change(ctx, reward=reward_id)

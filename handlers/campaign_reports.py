@@ -20,7 +20,7 @@ def show_campaign_report(ctx: Context) -> list[Message]:
     campaign = campaigns.get_campaign(ctx.session, number)
     if campaign is None:
         return [text(ctx.t("bc_report_not_found", id=ctx.args[0]))]
-    report = campaign_report.report(ctx.session, campaign)
+    report = campaign_report.report(ctx.session, campaign, ctx.shop.coupons)
     return [text(report_text(ctx, report))]
 
 

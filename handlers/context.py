@@ -10,9 +10,10 @@ from linebot.v3.messaging import Message
 from sqlmodel import Session
 
 from handlers.i18n import t
-from handlers.jobs import Job
+from handlers.jobs import DeliverPush, Job, SendSms
 from handlers.views.messages import FlexColors, as_json
 from storage import outbox
+from storage.campaigns import CouponAttachment
 from storage.models import Dialog, LineUser, Member, Role
 
 
@@ -42,6 +43,7 @@ class Shop:
     base_url: str
     baht_per_point: int
     tz: tzinfo
+    coupons: CouponAttachment  # what a broadcast with a coupon gives its recipients
     color: str = "#06C755"
     commands_per_minute: int = 20
 
@@ -93,10 +95,10 @@ class Context:
         row = outbox.queue_push(
             self.session, to=to.line_user_id, messages=as_json(messages), purpose=purpose
         )
-        self.jobs.append(Job("deliver_push", {"outbox_id": row.id}))
+        self.jobs.append(DeliverPush(outbox_id=row.id))  # type: ignore[arg-type]
 
     def send_sms(self, phone: str, body: str) -> None:
-        self.jobs.append(Job("send_sms", {"phone": phone, "body": body}))
+        self.jobs.append(SendSms(phone=phone, body=body))
 
 
 @dataclass

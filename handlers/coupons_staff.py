@@ -83,7 +83,9 @@ def cancel_coupon(ctx: Context) -> list[Message]:
     code = coupons.normalise_code(" ".join(ctx.args)) if ctx.args else None
     if code is None:
         return [text(ctx.t("cancel_coupon_usage"))]
-    result = coupons.cancel_coupon(ctx.session, code=code, actor=ctx.user.line_user_id)
+    result = coupons.cancel_coupon(
+        ctx.session, code=code, actor=ctx.user.line_user_id, tz=ctx.shop.tz
+    )
     ctx.audit_subject = result.member
     if result.coupon is None or result.reward is None:
         return [text(ctx.t("use_unknown", code=code))]

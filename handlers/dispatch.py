@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from handlers import routes  # noqa: F401  (registers them)
 from handlers.i18n import t
-from handlers.jobs import Job, record_jobs
+from handlers.jobs import Recorded, RefreshProfile, record_jobs
 from handlers.router import Context, Event, Shop, router
 from handlers.views.messages import text
 from storage import dialogs, events, members, ratelimit
@@ -29,7 +29,7 @@ class Outcome:
     """What to do once the transaction has committed."""
 
     messages: list[Message] = field(default_factory=list)
-    jobs: list[Job] = field(default_factory=list)
+    jobs: list[Recorded] = field(default_factory=list)
     duplicate: bool = False
     language: str = "th"
 
@@ -83,7 +83,7 @@ def _handle_once(engine: Engine, shop: Shop, event: Event) -> Outcome:
         ctx = Context(session=session, event=event, shop=shop, user=user)
         ctx.dialog = dialogs.current_dialog(session, user.line_user_id)
         if not known and event.kind != "follow":
-            ctx.jobs.append(Job("refresh_profile", {"line_user_id": user.line_user_id}))
+            ctx.jobs.append(RefreshProfile(line_user_id=user.line_user_id))
         messages = router.dispatch(ctx)
         session.add(user)
         jobs = record_jobs(session, ctx.jobs)

@@ -1,52 +1,114 @@
 """Work a handler asks for, done after the event's transaction commits (a push, an SMS).
 
-`bot.jobs` holds the task of each kind; it checks, when imported, that every kind here has
-one and no other.
+Each kind of job is a dataclass here, so a misspelt one fails at import; `bot.jobs` maps
+every type in `JOB_TYPES` to its task (and checks, when imported, that none is missing).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
 
 from sqlmodel import Session
 
 from storage import queued_jobs
 
-JOB_KINDS = frozenset(
-    {
-        "deliver_push",
-        "send_sms",
-        "refresh_profile",
-        "link_richmenu",
-        "send_broadcast",
-        "refresh_quota",
-        "refresh_scores",
-        "send_winback_offers",
-    }
-)  # bot.jobs.tasks has a task of each name (checked when it is imported)
-
 
 @dataclass(frozen=True)
 class Job:
-    """Work to do after the transaction commits (a push, an SMS); an unknown kind fails here,
-    inside the transaction, not after the commit."""
+    """Work to do after the transaction commits; `kind` names it in the queued_job row."""
 
-    name: str
-    kwargs: dict[str, Any]
-    ticket: int | None = None  # its queued_job row (a push's record is its outbox row)
+    kind: ClassVar[str]
 
-    def __post_init__(self) -> None:
-        if self.name not in JOB_KINDS:
-            raise ValueError(f"unknown job kind {self.name!r}")
+    def args(self) -> dict[str, Any]:
+        return asdict(self)
 
 
-def record_jobs(session: Session, jobs: list[Job]) -> list[Job]:
+@dataclass(frozen=True)
+class DeliverPush(Job):
+    """A push already written to the outbox (its row is its record)."""
+
+    kind: ClassVar[str] = "deliver_push"
+    outbox_id: int
+
+
+@dataclass(frozen=True)
+class SendSms(Job):
+    kind: ClassVar[str] = "send_sms"
+    phone: str
+    body: str
+
+
+@dataclass(frozen=True)
+class RefreshProfile(Job):
+    kind: ClassVar[str] = "refresh_profile"
+    line_user_id: str
+
+
+@dataclass(frozen=True)
+class LinkRichMenu(Job):
+    kind: ClassVar[str] = "link_richmenu"
+    line_user_id: str
+    role: str
+
+
+@dataclass(frozen=True)
+class SendBroadcast(Job):
+    kind: ClassVar[str] = "send_broadcast"
+    campaign_id: int
+
+
+@dataclass(frozen=True)
+class RefreshQuota(Job):
+    kind: ClassVar[str] = "refresh_quota"
+
+
+@dataclass(frozen=True)
+class RefreshScores(Job):
+    kind: ClassVar[str] = "refresh_scores"
+    as_of: str | None = None  # ISO date; today in the shop if None
+
+
+@dataclass(frozen=True)
+class SendWinbackOffers(Job):
+    kind: ClassVar[str] = "send_winback_offers"
+
+
+JOB_TYPES: dict[str, type[Job]] = {
+    job.kind: job
+    for job in (
+        DeliverPush,
+        SendSms,
+        RefreshProfile,
+        LinkRichMenu,
+        SendBroadcast,
+        RefreshQuota,
+        RefreshScores,
+        SendWinbackOffers,
+    )
+}
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A job written in the event's transaction: its queued_job row (None for a push, whose
+    record is its outbox row)."""
+
+    job: Job
+    ticket: int | None = None
+
+
+def record_jobs(session: Session, jobs: list[Job]) -> list[Recorded]:
     """Write each job (but pushes, already in the outbox) in the event's transaction, so a
-    queue that is down when it commits loses none of them: the sweep runs them later."""
-    return [
-        job
-        if job.name == "deliver_push"
-        else replace(job, ticket=queued_jobs.record(session, job.name, job.kwargs))
-        for job in jobs
-    ]
+    queue that is down when it commits loses none of them: the sweep runs them later.
+
+    A job of a type `JOB_TYPES` does not know fails here, inside the transaction."""
+    recorded = []
+    for job in jobs:
+        if JOB_TYPES.get(job.kind) is not type(job):
+            raise ValueError(f"unknown job type {type(job).__name__}")
+        ticket = None if isinstance(job, DeliverPush) else queued_jobs.record(
+            session, job.kind, job.args()
+        )
+        recorded.append(Recorded(job, ticket))
+    return recorded

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
-from handlers.jobs import Job
+from handlers.jobs import LinkRichMenu
 from handlers.numbers import whole_number
 from handlers.router import Context, router
 from handlers.views.messages import Choice, text
@@ -42,5 +42,5 @@ def remove_staff(ctx: Context) -> list[Message]:
     if person.role == Role.OWNER:
         return [text(ctx.t("staff_remove_owner"))]
     members.set_role(ctx.session, person, Role.CUSTOMER)
-    ctx.jobs.append(Job("link_richmenu", {"line_user_id": person.line_user_id, "role": "customer"}))
+    ctx.jobs.append(LinkRichMenu(line_user_id=person.line_user_id, role="customer"))
     return [text(ctx.t("staff_removed", name=person.display_name or person.line_user_id[-6:]))]

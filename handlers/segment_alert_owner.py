@@ -6,7 +6,7 @@ from linebot.v3.messaging import Message
 from sqlmodel import Session
 
 from handlers.i18n import t
-from handlers.jobs import Job
+from handlers.jobs import SendWinbackOffers
 from handlers.router import Context, Shop, router
 from handlers.views.messages import Choice, postback_data, text
 from storage import lifecycle, members, phones, segment_alert
@@ -51,5 +51,5 @@ def send_winback_offer(ctx: Context) -> list[Message]:
     asked = segment_alert.request_offers(ctx.session, week, by=ctx.user.line_user_id)
     if asked == 0:
         return [text(ctx.t("alert_offer_already"))]
-    ctx.jobs.append(Job("send_winback_offers", {}))
+    ctx.jobs.append(SendWinbackOffers())
     return [text(ctx.t("alert_offer_queued", count=asked))]

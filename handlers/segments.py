@@ -7,7 +7,7 @@ from typing import Any
 from linebot.v3.messaging import Message
 
 from handlers.i18n import means
-from handlers.jobs import Job
+from handlers.jobs import RefreshScores
 from handlers.router import Context, router
 from handlers.views.messages import Choice, flex, image, postback_data, text
 from storage import campaigns, media_files, segments
@@ -108,11 +108,11 @@ def summary_bubble(
 def show_segments(ctx: Context) -> list[Message]:
     """Customer groups (RFM): a chart with counts and shares, and a summary to tap."""
     if means(" ".join(ctx.args[:1]), "refresh"):
-        ctx.jobs.append(Job("refresh_scores", {}))
+        ctx.jobs.append(RefreshScores())
         return [text(ctx.t("seg_refreshing"))]
     run = segments.latest_run(ctx.session)
     if run is None:
-        ctx.jobs.append(Job("refresh_scores", {}))
+        ctx.jobs.append(RefreshScores())
         return [text(ctx.t("seg_first_time"))]
     sizes = segments.segment_sizes(ctx.session)
     url = chart_url(ctx, sizes, run)

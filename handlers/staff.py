@@ -10,7 +10,7 @@ from linebot.v3.messaging import Message
 from handlers import lifecycle_messages
 from handlers.customer import notify
 from handlers.dialog import END, NOT_MINE, Dialog, End, Outcome, Reply
-from handlers.jobs import Job
+from handlers.jobs import DeliverPush, LinkRichMenu
 from handlers.numbers import whole_number
 from handlers.router import Context, StepContext, router
 from handlers.scan_texts import award_text
@@ -77,7 +77,7 @@ def join_staff(ctx: Context) -> list[Message]:
         return [text(ctx.t("join_already"))]
     if not staff.accept_invite(ctx.session, code=ctx.args[0], user=ctx.user):
         return [text(ctx.t("join_bad_code"))]
-    ctx.jobs.append(Job("link_richmenu", {"line_user_id": ctx.user.line_user_id, "role": "staff"}))
+    ctx.jobs.append(LinkRichMenu(line_user_id=ctx.user.line_user_id, role="staff"))
     return [text(ctx.t("join_done", shop=ctx.shop.name))]
 
 
@@ -136,6 +136,7 @@ def _award(ctx: Context, member: Member, satang: int) -> list[Message]:
             baht_per_point=ctx.shop.baht_per_point,
             staff_user_id=ctx.user.line_user_id,
             idempotency_key=f"award:{ctx.event.event_id}",
+            tz=ctx.shop.tz,
         )
     except ledger.MemberErased:
         return [text(ctx.t("award_member_erased"))]
@@ -145,7 +146,7 @@ def _award(ctx: Context, member: Member, satang: int) -> list[Message]:
         notify(ctx, customer, "award_notice", points=points, balance=result.balance)
     congratulation = lifecycle_messages.move_up(ctx.session, ctx.shop, id_of(member))
     if congratulation is not None:
-        ctx.jobs.append(Job("deliver_push", {"outbox_id": congratulation}))
+        ctx.jobs.append(DeliverPush(outbox_id=congratulation))
     key = "award_done" if customer is not None else "award_done_counter"
     reply = ctx.t(
         key,

@@ -109,6 +109,7 @@ def _give(
             points=plan.points,
             actor=f"auto:{plan.automation}",
             idempotency_key=key,
+            tz=tz,
         )
         record.points = plan.points
     coupon, reward = _gift_coupon(session, plan, key, tz)

@@ -69,8 +69,9 @@ class Report:
     coupons_used: int | None
 
 
-def report(session: Session, campaign: Campaign) -> Report:
-    """The campaign's outcome and the 14-day repurchase of recipients against the hold-out."""
+def report(session: Session, campaign: Campaign, coupons: campaigns.CouponAttachment) -> Report:
+    """The campaign's outcome and the 14-day repurchase of recipients against the hold-out
+    (and how many of its coupons were used, if it had one)."""
     start = campaign.started_at or campaign.created_at
     end = start + WINDOW
     bought_again = exists().where(
@@ -93,12 +94,7 @@ def report(session: Session, campaign: Campaign) -> Report:
         .group_by(col(CampaignRecipient.held_out))
     ).all()
     groups = {bool(held): Returned(int(n), int(bought)) for held, n, bought in rows}
-    attachment = campaigns.coupon_attachment
-    used = (
-        attachment.used(session, campaign)
-        if attachment is not None and campaign.reward_id is not None
-        else None
-    )
+    used = coupons.used(session, campaign) if campaign.reward_id is not None else None
     return Report(
         campaign=campaign,
         outcome=outcome(session, campaign.id),  # type: ignore[arg-type]

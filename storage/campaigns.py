@@ -25,6 +25,8 @@ from storage.models import (
     Campaign,
     CampaignChunk,
     CampaignRecipient,
+    Coupon,
+    CouponStatus,
     LineQuota,
     LineUser,
     Member,
@@ -34,12 +36,14 @@ from storage.segments import ALL_SEGMENTS
 
 CHUNK_SIZE = 500
 EVERYONE = "everyone"
+UNUSED_COUPON = "unused_coupon"
 DEFAULT_HOLDOUT = 10
 RECIPIENTS = CampaignRecipient.__table__  # type: ignore[attr-defined]
 
 
 class CouponAttachment(Protocol):
-    """Attaches one coupon of a reward to every recipient (plugged in by the coupons feature).
+    """Attaches one coupon of a reward to every recipient (the coupons feature, handed to
+    the functions here that need it by whoever runs them).
 
     `messages` is what every recipient sees about the coupon (the same for all, so one
     multicast carries it); `issue` gives each member of a chunk their own coupon and is
@@ -57,11 +61,17 @@ class CouponAttachment(Protocol):
     def used(self, session: Session, campaign: Campaign) -> int: ...
 
 
-coupon_attachment: CouponAttachment | None = None
+def holding_unused_coupon() -> Select[Any]:
+    """Members with a live coupon: active, unused and not yet expired."""
+    return select(Coupon.member_id).where(
+        Coupon.status == CouponStatus.ACTIVE,
+        col(Coupon.used_at).is_(None),
+        col(Coupon.expires_at) > clock.now(),
+    )
 
-# Audiences besides segments and everyone: name -> a query of member ids (e.g. the coupons
-# feature adds "unused_coupon": members holding a live coupon).
-EXTRA_AUDIENCES: dict[str, Callable[[], Select[Any]]] = {}
+
+# Audiences besides segments and everyone: name -> a query of member ids.
+EXTRA_AUDIENCES: dict[str, Callable[[], Select[Any]]] = {UNUSED_COUPON: holding_unused_coupon}
 
 
 def known_audience(name: str) -> bool:
@@ -241,8 +251,11 @@ class ChunkToSend:
     attempts: int
 
 
-def claim_next_chunk(session: Session, campaign: Campaign) -> ChunkToSend | None:
-    """The next chunk still to send, its recipients fixed on the first claim; None when done."""
+def claim_next_chunk(
+    session: Session, campaign: Campaign, coupons: CouponAttachment
+) -> ChunkToSend | None:
+    """The next chunk still to send, its recipients fixed on the first claim (and given
+    their coupons, if the campaign has one); None when done."""
     while True:
         chunk = session.exec(
             select(CampaignChunk)
@@ -253,7 +266,7 @@ def claim_next_chunk(session: Session, campaign: Campaign) -> ChunkToSend | None
         if chunk is None:
             return None
         if chunk.attempts == 0:
-            _fix_recipients(session, campaign, chunk.seq)
+            _fix_recipients(session, campaign, chunk.seq, coupons)
             chunk.first_tried_at = clock.now()
         chunk.attempts += 1
         to = list(
@@ -281,7 +294,9 @@ def _in_chunk(campaign: Campaign, seq: int, status: str) -> list[ColumnElement[b
     ]
 
 
-def _fix_recipients(session: Session, campaign: Campaign, seq: int) -> None:
+def _fix_recipients(
+    session: Session, campaign: Campaign, seq: int, coupons: CouponAttachment
+) -> None:
     """Skip who unfollowed or opted out since the campaign was confirmed; the rest are sent."""
     for reason, gone in (
         ("unfollowed", col(LineUser.following).is_(False)),
@@ -296,13 +311,13 @@ def _fix_recipients(session: Session, campaign: Campaign, seq: int) -> None:
     session.execute(
         RECIPIENTS.update().where(*_in_chunk(campaign, seq, "waiting")).values(status="sending")
     )
-    if campaign.reward_id is not None and coupon_attachment is not None:
+    if campaign.reward_id is not None:
         member_ids = session.exec(
             select(RECIPIENTS.c.member_id).where(
                 *_in_chunk(campaign, seq, "sending"), RECIPIENTS.c.member_id.is_not(None)
             )
         ).all()
-        coupon_attachment.issue(session, campaign=campaign, member_ids=list(member_ids))
+        coupons.issue(session, campaign=campaign, member_ids=list(member_ids))
 
 
 def mark_chunk_sent(session: Session, chunk_id: int) -> None:

@@ -7,6 +7,7 @@ once exactly one succeeds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 from enum import StrEnum
 
 from sqlalchemy import update
@@ -75,7 +76,7 @@ def _outcome(coupon: Coupon, used_now: bool) -> Use:
     return Use.EXPIRED
 
 
-def cancel_coupon(session: Session, *, code: str, actor: str) -> UseResult:
+def cancel_coupon(session: Session, *, code: str, actor: str, tz: tzinfo) -> UseResult:
     """Cancel an unused coupon: points back (a new ADJUST entry) and the unit back in stock."""
     now = clock.now()
     with session.begin_nested():
@@ -98,11 +99,13 @@ def cancel_coupon(session: Session, *, code: str, actor: str) -> UseResult:
             outcome = Use.ALREADY_USED if coupon.used_at is not None else Use.CANCELLED
             return UseResult(outcome, coupon, reward)
         member = members.lock_existing_member(session, coupon.member_id)
-        _give_back(session, coupon, member, actor)
+        _give_back(session, coupon, member, actor, tz)
     return UseResult(Use.CANCELLED, coupon, reward, member)
 
 
-def _give_back(session: Session, coupon: Coupon, member: Member, actor: str) -> None:
+def _give_back(
+    session: Session, coupon: Coupon, member: Member, actor: str, tz: tzinfo
+) -> None:
     ledger.post_entry(
         session,
         member=member,
@@ -112,6 +115,7 @@ def _give_back(session: Session, coupon: Coupon, member: Member, actor: str) -> 
         idempotency_key=f"coupon_cancel:{coupon.id}",
         note=f"coupon {coupon.code} cancelled",
         restores_entry_id=coupon.ledger_entry_id,
+        tz=tz,
     )
     session.exec(  # type: ignore[call-overload]
         update(Reward)

@@ -10,7 +10,7 @@ change nor push a balance below zero.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
@@ -57,6 +57,7 @@ def award_purchase(
     baht_per_point: int,
     staff_user_id: str | None,
     idempotency_key: str,
+    tz: tzinfo,
     channel: str = "counter",
     occurred_at: datetime | None = None,
 ) -> Award:
@@ -93,6 +94,7 @@ def award_purchase(
         actor=staff_user_id or channel,
         idempotency_key=idempotency_key,
         purchase_id=purchase.id,
+        tz=tz,
     )
     paid = pay_debt(session, member=member, earned=entry)
     return Award(purchase=purchase, entry=entry, balance=member.points, debt_paid=paid)

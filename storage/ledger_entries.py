@@ -4,6 +4,8 @@ become a lot, or are taken from lots."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -40,12 +42,14 @@ def post_entry(
     note: str | None = None,
     from_lots: list[int] | None = None,
     restores_entry_id: int | None = None,
+    tz: tzinfo | None = None,
 ) -> LedgerEntry:
     """Append one entry and move the balance; an existing key returns the earlier entry.
 
     A positive entry becomes a lot of points (or, with `restores_entry_id`, goes back to
     the lots that entry used); a negative one uses lots: the voided award's own lot or
     `from_lots` first, then the oldest. Lots and their uses are written with the entry.
+    A positive entry needs the shop's time zone `tz`: its lot ends at the end of a month there.
     """
     existing = entry_with_key(session, idempotency_key)
     if existing is not None:
@@ -74,7 +78,7 @@ def post_entry(
     )
     session.add(entry)
     session.flush()
-    _move_lots(session, entry, from_lots or [], restores_entry_id)
+    _move_lots(session, entry, from_lots or [], restores_entry_id, tz)
     session.flush()
     session.refresh(member)
     return entry
@@ -87,12 +91,19 @@ def entry_with_key(session: Session, idempotency_key: str) -> LedgerEntry | None
 
 
 def _move_lots(
-    session: Session, entry: LedgerEntry, from_lots: list[int], restores_entry_id: int | None
+    session: Session,
+    entry: LedgerEntry,
+    from_lots: list[int],
+    restores_entry_id: int | None,
+    tz: tzinfo | None,
 ) -> None:
-    if entry.points > 0 and restores_entry_id is not None:
-        lots.restore_lots(session, entry, restores_entry_id)
-    elif entry.points > 0:
-        lots.add_lot(session, entry)
+    if entry.points > 0:
+        if tz is None:
+            raise ValueError("a positive entry needs the shop's time zone (tz) for its lot")
+        if restores_entry_id is not None:
+            lots.restore_lots(session, entry, restores_entry_id, tz)
+        else:
+            lots.add_lot(session, entry, tz)
     elif entry.points < 0:
         first = list(from_lots)
         if entry.voids_entry_id is not None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import calendar
 import logging
 from datetime import datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
@@ -20,11 +19,10 @@ from storage.models import LedgerEntry, LotUse, PointLot
 
 log = logging.getLogger(__name__)
 
-SHOP_TZ: tzinfo = ZoneInfo("Asia/Bangkok")  # the shop's zone; bot.services sets it at start
 GRACE = timedelta(days=30)
 
 
-def expiry_for(earned_at: datetime, months: int, tz: tzinfo | None = None) -> datetime | None:
+def expiry_for(earned_at: datetime, months: int, tz: tzinfo) -> datetime | None:
     """The last moment of the month `months` after the month of earning (shop time).
 
     Points earned any day of March 2025 expire at the end of 31 March 2026 with 12 months,
@@ -32,15 +30,16 @@ def expiry_for(earned_at: datetime, months: int, tz: tzinfo | None = None) -> da
     """
     if months <= 0:
         return None
-    local = earned_at.astimezone(tz or SHOP_TZ)
+    local = earned_at.astimezone(tz)
     year, month = divmod(local.year * 12 + local.month - 1 + months, 12)
     last_day = calendar.monthrange(year, month + 1)[1]
-    end = datetime(year, month + 1, last_day, tzinfo=tz or SHOP_TZ)
-    return datetime.combine(end.date(), time(23, 59, 59), tzinfo=tz or SHOP_TZ)
+    end = datetime(year, month + 1, last_day, tzinfo=tz)
+    return datetime.combine(end.date(), time(23, 59, 59), tzinfo=tz)
 
 
-def add_lot(session: Session, entry: LedgerEntry) -> PointLot:
-    """The lot of a positive entry, expiring as the owner's expiry setting says today."""
+def add_lot(session: Session, entry: LedgerEntry, tz: tzinfo) -> PointLot:
+    """The lot of a positive entry, expiring as the owner's expiry setting says today (at
+    the end of a month in the shop's time zone `tz`)."""
     months = automation_settings.config(session, "expiry")["months"]
     lot = PointLot(
         member_id=entry.member_id,
@@ -48,13 +47,15 @@ def add_lot(session: Session, entry: LedgerEntry) -> PointLot:
         points=entry.points,
         remaining=entry.points,
         earned_at=entry.created_at,
-        expires_at=expiry_for(entry.created_at, months),
+        expires_at=expiry_for(entry.created_at, months, tz),
     )
     session.add(lot)
     return lot
 
 
-def restore_lots(session: Session, entry: LedgerEntry, restored_entry_id: int) -> None:
+def restore_lots(
+    session: Session, entry: LedgerEntry, restored_entry_id: int, tz: tzinfo
+) -> None:
     """Points given back (a cancelled coupon) return to the lots they came from, same expiry."""
     uses = session.exec(
         select(LotUse, PointLot)
@@ -87,7 +88,7 @@ def restore_lots(session: Session, entry: LedgerEntry, restored_entry_id: int) -
                 remaining=left,
                 earned_at=entry.created_at,
                 expires_at=expiry_for(
-                    entry.created_at, automation_settings.config(session, "expiry")["months"]
+                    entry.created_at, automation_settings.config(session, "expiry")["months"], tz
                 ),
             )
         )

@@ -8,7 +8,7 @@ tills may both number their orders from 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -126,6 +126,7 @@ def record_purchase(
     order_ref: str | None,
     retry_key: str | None,
     baht_per_point: int,
+    tz: tzinfo,
 ) -> Recorded:
     """A sale from a till: the purchase and its points, once per order ref or retry key.
 
@@ -146,6 +147,7 @@ def record_purchase(
         idempotency_key=ledger_key(key_name, order_ref=order_ref, retry_key=retry_key),
         channel="api",
         occurred_at=occurred_at,
+        tz=tz,
     )
     if not award.again:
         award.purchase.ref = order_key(key_name, order_ref) if order_ref else None

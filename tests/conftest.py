@@ -4,7 +4,7 @@ What these fixtures build with lives in tests/support/."""
 
 from __future__ import annotations
 
-from tests.support import environment  # noqa: F401  (before any bot module reads it)
+from tests.support import environment  # first: it sets the environment bot modules read
 
 # isort: split
 
@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.demo.fakeline import FakeLine
-from bot.jobs.queue import huey
-from bot.services import build
+from bot.jobs.queue import Jobs
+from bot.jobs.schedule import make_jobs
+from bot.services import Services, build
 from bot.settings import Settings
 from bot.web.app import create_app
 from storage import clock
@@ -68,16 +69,28 @@ def settings(fake: FakeLine) -> Settings:
         shop_name="Kafe Dee",
         sms_provider="http",
         sms_http_url=f"{fake.url}/_sim/sms",
+        instance_dir=Path(environment.INSTANCE_DIR),
     )
 
 
 @pytest.fixture
-def app(settings: Settings, engine: Engine) -> Iterator[Any]:
-    services = build(settings, engine)
-    application = create_app(services=services)
+def services(settings: Settings, engine: Engine) -> Iterator[Services]:
+    built = build(settings, engine)
+    yield built
+    built.line.close()
+
+
+@pytest.fixture
+def jobs(services: Services) -> Jobs:
+    """The queue in immediate mode: a job runs as soon as it is handed over."""
+    return make_jobs(services, immediate=True)
+
+
+@pytest.fixture
+def app(jobs: Jobs) -> Iterator[Any]:
+    application = create_app(jobs=jobs)
     application.config["TESTING"] = True
     yield application
-    services.line.close()
     clock.reset()
 
 
@@ -137,7 +150,6 @@ def no_unexpected_errors(
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    huey.immediate = True
     config.addinivalue_line("markers", "allow_errors: the test expects ERROR log records")
     config.addinivalue_line(
         "markers", "real_clock: the test means real time; its clock runs from PINNED at real speed"

@@ -29,7 +29,7 @@ def test_there_are_web_worker_and_release_processes() -> None:
 
     assert set(entries) == {"web", "worker", "release"}
     assert entries["web"][:2] == ["gunicorn", "bot.web.app:create_app()"]
-    assert entries["worker"][:2] == ["huey_consumer", "bot.jobs.worker.huey"]
+    assert entries["worker"][:2] == ["loyalty", "worker"]
     assert entries["release"] == ["loyalty", "db", "upgrade"]
 
 
@@ -41,7 +41,11 @@ def test_the_worker_module_has_every_job_registered(tmp_path: Path) -> None:
         "BASE_URL": "https://shop.example.com",
         "INSTANCE_DIR": str(tmp_path),
     }
-    code = "from bot.jobs.worker import huey; print(*sorted(huey._registry._registry))"
+    code = (
+        "from bot.jobs.schedule import make_jobs; from bot.services import build; "
+        "from bot.settings import load_settings; "
+        "print(*sorted(make_jobs(build(load_settings())).huey._registry._registry))"
+    )
 
     run = python(code, env, tmp_path)
 
@@ -52,7 +56,9 @@ def test_the_worker_module_has_every_job_registered(tmp_path: Path) -> None:
 
 
 def test_the_worker_without_settings_stops_with_one_line(tmp_path: Path) -> None:
-    run = python("import bot.jobs.worker", {"INSTANCE_DIR": str(tmp_path)}, tmp_path)
+    run = python(
+        "from bot.cli.main import cli; cli(['worker'])", {"INSTANCE_DIR": str(tmp_path)}, tmp_path
+    )
 
     assert run.returncode == 2
     assert run.stderr == (

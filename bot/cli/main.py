@@ -13,7 +13,9 @@ from bot.cli.report import report
 from bot.cli.rewards import rewards_cli
 from bot.cli.richmenu import richmenu
 from bot.cli.segments import import_group, rfm
-from bot.line.client import LineClient, LineError
+from bot.jobs.worker import run_worker
+from bot.line.client import LineError
+from bot.services import build, line_client
 from richmenus.linking import link_for_role
 from storage import members, migrations
 from storage.db import transaction
@@ -119,12 +121,7 @@ def owner_remove(user_id: str) -> None:
 
 def _show_menu_for(user_id: str, role: Role) -> None:
     """Give the person the rich menu of their new role at once (when menus are deployed)."""
-    settings = cli_base.settings()
-    line = LineClient(
-        access_token=settings.channel_access_token,
-        endpoint=settings.api_endpoint,
-        data_endpoint=settings.api_data_endpoint,
-    )
+    line = line_client(cli_base.settings())
     try:
         with database() as engine:
             outcome = link_for_role(line, engine, user_id, role)
@@ -135,6 +132,20 @@ def _show_menu_for(user_id: str, role: Role) -> None:
         line.close()
     if outcome != "not deployed":
         click.echo(f"rich menu {outcome}")
+
+
+@cli.command()
+@click.option("-w", "--workers", default=4, show_default=True, help="Jobs run at once.")
+@click.option(
+    "-k",
+    "--worker-type",
+    type=click.Choice(["thread", "process", "greenlet"]),
+    default="thread",
+    show_default=True,
+)
+def worker(workers: int, worker_type: str) -> None:
+    """Run the background jobs (pushes, SMS, broadcasts, schedules) until stopped."""
+    run_worker(build(cli_base.settings()), workers=workers, worker_type=worker_type)
 
 
 @cli.command()
@@ -160,3 +171,7 @@ cli.add_command(apikey)
 
 def main() -> None:
     cli(prog_name="loyalty")
+
+
+if __name__ == "__main__":
+    main()

@@ -19,14 +19,14 @@ from urllib.error import HTTPError
 
 from flask import Flask
 from huey.consumer import Consumer
-from huey.storage import SqliteStorage
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.demo.fakeline import FakeLine, FakeUser
 from bot.demo.fakeline.simulator_api import Persona
 from bot.demo.fakeline.simulator_routes import install
 from bot.demo.simulator import bp as simulator_bp
-from bot.jobs.queue import huey
+from bot.jobs.queue import Jobs
+from bot.jobs.schedule import make_jobs
 from bot.services import Services, build
 from bot.settings import Settings, environment
 from bot.web.app import create_app
@@ -68,7 +68,7 @@ def demo_user_id(key: str) -> str:
     return "U" + hashlib.sha256(f"line-loyalty demo {key}".encode()).hexdigest()[:32]
 
 
-def demo_settings(fake_url: str, database_url: str) -> Settings:
+def demo_settings(fake_url: str, database_url: str, instance: Path) -> Settings:
     return Settings(
         channel_secret=SECRET,
         channel_access_token=ACCESS_TOKEN,
@@ -80,6 +80,8 @@ def demo_settings(fake_url: str, database_url: str) -> Settings:
         shop_name=environment().get("SHOP_NAME", DEFAULT_SHOP_NAME),
         sms_provider="http",
         sms_http_url=f"{fake_url}/_sim/sms",
+        instance_dir=instance,
+        huey_sqlite=str(instance / "demo-jobs.db"),
     )
 
 
@@ -128,23 +130,10 @@ def http_delivery(callback_url: str) -> Callable[[bytes, dict[str, str]], int]:
     return deliver
 
 
-def use_job_file(path: Path) -> Callable[[], None]:
-    """Queue this process's jobs in a SQLite file; returns how to put the queue back."""
-    saved_storage, saved_immediate = huey.storage, huey.immediate
-    huey.immediate = False
-    huey.storage = SqliteStorage(huey.name, filename=str(path))
-
-    def put_back() -> None:
-        huey.storage = saved_storage
-        huey.immediate = saved_immediate
-
-    return put_back
-
-
-def start_jobs() -> Consumer:
+def start_jobs(jobs: Jobs) -> Consumer:
     """A huey consumer with worker threads inside this process (Ctrl-C stays ours)."""
     logging.getLogger("huey").setLevel(logging.WARNING)
-    consumer = huey.create_consumer(
+    consumer = jobs.huey.create_consumer(
         workers=2, worker_type="thread", periodic=True, initial_delay=0.05, max_delay=0.5
     )
     handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
@@ -184,7 +173,6 @@ class Demo:
     personas: list[Persona]
     server: BaseWSGIServer
     consumer: Consumer
-    put_back_queue: Callable[[], None]
     instance_dir: Path
     serving: threading.Thread
     menus: threading.Thread
@@ -207,7 +195,6 @@ class Demo:
         self.fake.stop()
         self.services.line.close()
         self.services.engine.dispose()
-        self.put_back_queue()
 
 
 def _forget_old_demo(instance: Path) -> None:
@@ -236,14 +223,14 @@ def start(
     database_url = f"sqlite:///{instance / 'demo.db'}"
     prepare_database(database_url)
     fake = FakeLine(channel_secret=SECRET, access_token=ACCESS_TOKEN).start()
-    services = build(demo_settings(fake.url, database_url))
-    server = make_server(host, port, with_simulator(create_app(services=services)), threaded=True)
+    services = build(demo_settings(fake.url, database_url, instance))
+    jobs = make_jobs(services)
+    server = make_server(host, port, with_simulator(create_app(jobs=jobs)), threaded=True)
     local = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{server.server_port}"
     personas = seed_cast(services, fake)
     install(fake, personas, basic_id=BASIC_ID, image_origins={BASE_URL: local})
     fake.deliver = http_delivery(f"{local}/callback")
-    put_back_queue = use_job_file(instance / "demo-jobs.db")
-    consumer = start_jobs()
+    consumer = start_jobs(jobs)
     serving = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
     )
@@ -256,7 +243,6 @@ def start(
         personas=personas,
         server=server,
         consumer=consumer,
-        put_back_queue=put_back_queue,
         instance_dir=instance,
         serving=serving,
         menus=menus,

@@ -15,15 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
-from huey import crontab
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.jobs import owner_alert
-from bot.jobs.queue import huey
-from bot.jobs.tasks import deliver_push
-from bot.services import current
+from bot.jobs.queue import Jobs
 from handlers import lifecycle_messages as say
+from handlers.jobs import DeliverPush
 from handlers.router import Shop
 from storage import automation_due as due
 from storage import automation_runs, automation_settings, clock, lots, referrals, tiers
@@ -36,8 +34,9 @@ log = logging.getLogger(__name__)
 Finder = Callable[[Session, Config, datetime, tzinfo], list[Plan]]
 
 
-def carry(engine: Engine, shop: Shop, plans: list[Plan]) -> int:
+def carry(jobs: Jobs, plans: list[Plan]) -> int:
     """Carry out each plan in its own transaction, then deliver its push; returns how many acted."""
+    engine, shop = jobs.services.engine, jobs.services.shop
     acted = 0
     for plan in plans:
         with transaction(engine) as session:
@@ -45,7 +44,7 @@ def carry(engine: Engine, shop: Shop, plans: list[Plan]) -> int:
             outbox_id = say.queue(session, shop, given) if given else None
         acted += given is not None
         if outbox_id is not None:
-            deliver_push(outbox_id)
+            jobs.send(DeliverPush(outbox_id))
     return acted
 
 
@@ -74,23 +73,24 @@ def review_tiers(engine: Engine, member_ids: list[int], today: date) -> int:
     return len(member_ids)
 
 
-def move_tiers_up(engine: Engine, shop: Shop, member_ids: list[int]) -> int:
+def move_tiers_up(jobs: Jobs, member_ids: list[int]) -> int:
     """Members whose spend reached a higher tier without a counter award (imports, API)."""
+    engine, shop = jobs.services.engine, jobs.services.shop
     moved = 0
     for member_id in member_ids:
         with transaction(engine) as session:
             outbox_id = say.move_up(session, shop, member_id)
         if outbox_id is not None:
             moved += 1
-            deliver_push(outbox_id)
+            jobs.send(DeliverPush(outbox_id))
     return moved
 
 
-def pay_referrals(engine: Engine, shop: Shop, pending: list[tuple[int, list[Plan]]]) -> int:
+def pay_referrals(jobs: Jobs, pending: list[tuple[int, list[Plan]]]) -> int:
     """Both sides of every invite whose friend has bought get their bonus, once."""
     for referral_id, pair in pending:
-        carry(engine, shop, pair)
-        with transaction(engine) as session:
+        carry(jobs, pair)
+        with transaction(jobs.services.engine) as session:
             referrals.mark_rewarded(session, referral_id)
     return len(pending)
 
@@ -147,25 +147,25 @@ def find_frequent(session: Session, shop: Shop) -> Found:
     return found
 
 
-def run_frequent() -> dict[str, int]:
+def run_frequent(jobs: Jobs) -> dict[str, int]:
     """Every 15 minutes: thank-yous, referral bonuses, tiers reached by imported sales."""
-    services = current()
+    services = jobs.services
     engine, shop = services.engine, services.shop
     with transaction(engine) as session:
         found = find_frequent(session, shop)
     if found.quiet:
         return {}
     return {
-        "thankyou": carry(engine, shop, found.plans["thankyou"]),
-        "referral": pay_referrals(engine, shop, found.referrals),
-        "tiers": move_tiers_up(engine, shop, found.tier_moves),
+        "thankyou": carry(jobs, found.plans["thankyou"]),
+        "referral": pay_referrals(jobs, found.referrals),
+        "tiers": move_tiers_up(jobs, found.tier_moves),
     }
 
 
-def run_hourly() -> dict[str, int]:
+def run_hourly(jobs: Jobs) -> dict[str, int]:
     """Every hour: expiry and tier reviews; outside quiet hours reminders, birthdays,
     win-backs, the owner's weekly alert and the win-back offers the owner asked for."""
-    services = current()
+    services = jobs.services
     engine, shop = services.engine, services.shop
     with transaction(engine) as session:
         found = find_hourly(session, shop)
@@ -175,19 +175,10 @@ def run_hourly() -> dict[str, int]:
         "reviewed": review_tiers(engine, found.reviews, today),
     }
     for name, plans in found.plans.items():
-        done[name] = carry(engine, shop, plans)
+        done[name] = carry(jobs, plans)
     if found.alert_week is not None:
-        done["alert"] = owner_alert.send_alert(engine, shop, found.alert_week)
+        done["alert"] = owner_alert.send_alert(jobs, found.alert_week)
     if not found.quiet:
-        done["offers"] = owner_alert.send_offers(engine, shop)
+        done["offers"] = owner_alert.send_offers(jobs)
     return done
 
-
-@huey.periodic_task(crontab(minute="*/15"))
-def automations_frequent() -> dict[str, int]:
-    return run_frequent()
-
-
-@huey.periodic_task(crontab(minute="7"))
-def automations_hourly() -> dict[str, int]:
-    return run_hourly()

@@ -18,55 +18,52 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
-from huey import crontab
-
-from bot.jobs.queue import huey
+from bot.jobs.queue import Jobs
 from bot.line.client import LineError
-from bot.services import current
 from handlers.i18n import t
-from storage import campaign_report, campaigns, clock, members, outbox, segments
+from handlers.jobs import DeliverPush, SendBroadcast
+from storage import campaign_report, campaigns, clock, members, outbox, retry_policy, segments
 from storage.campaigns import ChunkToSend
 from storage.db import transaction
 from storage.models import Campaign
 
 log = logging.getLogger(__name__)
 
-BACKOFF_SECONDS = (1, 2, 5, 15, 30, 60, 120, 300, 900)  # then 900 s, for a day (retry_policy)
-LONGEST_WAIT = 900.0
+LONGEST_WAIT = 900.0  # a chunk's wait is capped here: the job sleeps, holding its lease
 NIGHTLY_HOUR = 2  # shop time
-
-
-def lease_seconds() -> float:
-    """How long a silent job keeps its campaign (BROADCAST_LEASE_SECONDS, default 60)."""
-    return float(os.environ.get("BROADCAST_LEASE_SECONDS", "60"))
 
 
 def _worker_name() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def send_campaign(campaign_id: int, sleep: Callable[[float], None] = time.sleep) -> str:
-    """Deliver a campaign; returns 'done', 'busy' (another job has it) or 'lost' (lease gone)."""
-    engine, me = current().engine, _worker_name()
+def send_campaign(
+    jobs: Jobs, campaign_id: int, sleep: Callable[[float], None] = time.sleep
+) -> str:
+    """Deliver a campaign; returns 'done', 'busy' (another job has it) or 'lost' (lease gone).
+
+    A silent job keeps its campaign for BROADCAST_LEASE_SECONDS."""
+    services, me = jobs.services, _worker_name()
+    engine, lease = services.engine, services.settings.broadcast_lease_seconds
     with transaction(engine) as session:
-        if not campaigns.take_lease(session, campaign_id, me, lease_seconds()):
+        if not campaigns.take_lease(session, campaign_id, me, lease):
             return "busy"
         campaigns.prepare(session, campaign_id)
     while True:
         with transaction(engine) as session:
-            if not campaigns.take_lease(session, campaign_id, me, lease_seconds()):
+            if not campaigns.take_lease(session, campaign_id, me, lease):
                 return "lost"
             campaign = session.get(Campaign, campaign_id)
             assert campaign is not None
-            chunk = campaigns.claim_next_chunk(session, campaign)
+            chunk = campaigns.claim_next_chunk(session, campaign, services.coupons)
         if chunk is None:
             break
-        wait = _attempt(chunk)
+        wait = _attempt(jobs, chunk)
         if wait:
             with transaction(engine) as session:
-                campaigns.take_lease(session, campaign_id, me, wait + lease_seconds())
+                campaigns.take_lease(session, campaign_id, me, wait + lease)
             sleep(wait)
-    _finish(campaign_id)
+    _finish(jobs, campaign_id)
     return "done"
 
 
@@ -79,9 +76,9 @@ def _why(error: LineError) -> tuple[str, bool]:
     return "refused", True
 
 
-def _attempt(chunk: ChunkToSend) -> float:
+def _attempt(jobs: Jobs, chunk: ChunkToSend) -> float:
     """Send one chunk once; returns how long to wait before trying it again (0: settled)."""
-    services = current()
+    services = jobs.services
     try:
         services.line.multicast(chunk.to, chunk.messages, chunk.retry_key)
     except LineError as error:
@@ -93,18 +90,15 @@ def _attempt(chunk: ChunkToSend) -> float:
         if gave_up:
             log.warning("chunk %s failed for good (%s): %s", chunk.chunk_id, reason, error)
             return 0.0
-        backoff = BACKOFF_SECONDS[min(chunk.attempts, len(BACKOFF_SECONDS)) - 1]
-        return min(error.retry_after or backoff, LONGEST_WAIT)
+        return min(retry_policy.backoff(chunk.attempts, error.retry_after), LONGEST_WAIT)
     with transaction(services.engine) as session:
         campaigns.mark_chunk_sent(session, chunk.chunk_id)
     return 0.0
 
 
-def _finish(campaign_id: int) -> None:
+def _finish(jobs: Jobs, campaign_id: int) -> None:
     """Mark the campaign done (once) and tell its owner how it went."""
-    from bot.jobs.tasks import deliver_push
-
-    with transaction(current().engine) as session:
+    with transaction(jobs.services.engine) as session:
         if not campaigns.finish(session, campaign_id):
             return
         campaign = session.get(Campaign, campaign_id)
@@ -121,7 +115,7 @@ def _finish(campaign_id: int) -> None:
             messages=[{"type": "text", "text": text}],
             purpose="campaign",
         )
-    deliver_push(row.id)
+    jobs.send(DeliverPush(row.id))  # type: ignore[arg-type]
 
 
 def reasons_text(lang: str, counts: dict[str, int]) -> str:
@@ -151,31 +145,27 @@ def finished_text(lang: str, campaign: Campaign, result: campaign_report.Outcome
     return "\n".join(lines)
 
 
-@huey.task()
-def send_broadcast(campaign_id: int) -> str:
-    return send_campaign(campaign_id)
+def send_broadcast(jobs: Jobs, campaign_id: int) -> str:
+    return send_campaign(jobs, campaign_id)
 
 
-@huey.periodic_task(crontab(minute="*"))
-def resume_broadcasts() -> list[int]:
+def resume_broadcasts(jobs: Jobs) -> list[int]:
     """Start again every unfinished campaign whose job is gone (a worker died or restarted)."""
-    with transaction(current().engine) as session:
+    with transaction(jobs.services.engine) as session:
         waiting = campaigns.resumable(session)
     for campaign_id in waiting:
-        send_broadcast(campaign_id)
+        jobs.send(SendBroadcast(campaign_id))
     return waiting
 
 
-@huey.on_startup()
-def resume_on_start() -> None:
+def resume_on_start(jobs: Jobs) -> None:
     """A consumer that starts picks up broadcasts left unfinished (once their lease ran out)."""
-    resume_broadcasts()
+    resume_broadcasts(jobs)
 
 
-@huey.task()
-def refresh_quota() -> None:
+def refresh_quota(jobs: Jobs) -> None:
     """Ask LINE for this month's quota and usage, for the broadcast preview."""
-    services = current()
+    services = jobs.services
     try:
         quota = services.line.quota()
     except LineError as error:
@@ -185,34 +175,26 @@ def refresh_quota() -> None:
         campaigns.save_quota(session, limit=quota.limit, used=quota.used)
 
 
-def score_members(as_of: date | None = None) -> int:
+def score_members(jobs: Jobs, as_of: date | None = None) -> int:
     """Recompute the stored RFM scores (as of today in the shop unless told)."""
-    services = current()
-    tz = services.settings.tz
+    services = jobs.services
+    tz = services.tz
     day = as_of or clock.now().astimezone(tz).date()
     with transaction(services.engine) as session:
         return segments.refresh_scores(session, as_of=day, tz=tz)
 
 
-@huey.task()
-def refresh_scores(as_of: str | None = None) -> int:
-    return score_members(date.fromisoformat(as_of) if as_of else None)
+def refresh_scores(jobs: Jobs, as_of: str | None = None) -> int:
+    return score_members(jobs, date.fromisoformat(as_of) if as_of else None)
 
 
-@huey.periodic_task(crontab(minute="7"))
-def nightly_scores() -> int | None:
+def nightly_scores(jobs: Jobs) -> int | None:
     """Once a day, after 02:00 shop time, score everyone as of the new day."""
-    services = current()
-    local = clock.now().astimezone(services.settings.tz)
+    services = jobs.services
+    local = clock.now().astimezone(services.tz)
     with transaction(services.engine) as session:
         run = segments.latest_run(session)
     if local.hour < NIGHTLY_HOUR or (run is not None and run.as_of >= local.date()):
         return None
-    return score_members(local.date())
+    return score_members(jobs, local.date())
 
-
-TASKS = {
-    "send_broadcast": send_broadcast,
-    "refresh_quota": refresh_quota,
-    "refresh_scores": refresh_scores,
-}

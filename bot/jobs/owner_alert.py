@@ -9,15 +9,12 @@ in quiet hours it waits, and the hourly job picks the waiting offers up afterwar
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.jobs.queue import huey
-from bot.jobs.tasks import deliver_push
-from bot.services import current
+from bot.jobs.queue import Jobs
 from handlers import lifecycle_messages as say
+from handlers.jobs import DeliverPush
 from handlers.router import Shop
 from handlers.segment_alert_owner import alert_messages
 from handlers.views.messages import as_json
@@ -41,9 +38,10 @@ def alert_week(session: Session, now: datetime, shop: Shop) -> str | None:
     return segment_alert.due_week(config, now, shop.tz) if config.enabled else None
 
 
-def send_alert(engine: Engine, shop: Shop, week: str) -> int:
+def send_alert(jobs: Jobs, week: str) -> int:
     """Record the week's falls and tell the owners (once a week); returns how many fell."""
-    with transaction(engine) as session:
+    shop = jobs.services.shop
+    with transaction(jobs.services.engine) as session:
         record = segment_alert.take_week(session, week)
         if record is None:
             return 0
@@ -62,7 +60,7 @@ def send_alert(engine: Engine, shop: Shop, week: str) -> int:
         record.outbox_id = pushes[0] if pushes else None
         session.add(record)
     for outbox_id in pushes:
-        deliver_push(outbox_id)
+        jobs.send(DeliverPush(outbox_id))  # type: ignore[arg-type]
     return len(drops)
 
 
@@ -86,8 +84,9 @@ def _offer(session: Session, shop: Shop, drop: SegmentDrop) -> tuple[str, int | 
     return "sent", say.queue(session, shop, given)
 
 
-def send_offers(engine: Engine, shop: Shop) -> int:
+def send_offers(jobs: Jobs) -> int:
     """Send every win-back offer the owner asked for and that is still waiting."""
+    engine, shop = jobs.services.engine, jobs.services.shop
     with transaction(engine) as session:
         if automation_settings.in_quiet_hours(session, clock.now(), shop.tz):
             return 0
@@ -102,14 +101,10 @@ def send_offers(engine: Engine, shop: Shop) -> int:
             segment_alert.settle_offer(session, drop_id, outcome)
         if outbox_id is not None:
             sent += 1
-            deliver_push(outbox_id)
+            jobs.send(DeliverPush(outbox_id))
     return sent
 
 
-@huey.task()
-def send_winback_offers() -> int:
-    services = current()
-    return send_offers(services.engine, services.shop)
 
-
-TASKS: dict[str, Any] = {"send_winback_offers": send_winback_offers}
+def send_winback_offers(jobs: Jobs) -> int:
+    return send_offers(jobs)

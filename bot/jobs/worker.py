@@ -1,28 +1,16 @@
-"""What the Procfile's worker runs: `huey_consumer bot.jobs.worker.huey`.
+"""The worker process (`loyalty worker`, the Procfile's `worker`): the job consumer.
 
-The settings are checked before the consumer starts, so a missing one stops the worker with
-one line naming it instead of failing every job; importing bot.jobs.tasks registers the jobs.
+It builds the services and the queue once, from the settings, and runs huey's consumer
+on them; a missing setting stops it with one line naming it (see bot.cli.main).
 """
 
 from __future__ import annotations
 
-import sys
-
-from bot.services import build, install
-from bot.settings import ConfigError, load_settings
+from bot.jobs.schedule import make_jobs
+from bot.services import Services
 
 
-def _prepare() -> None:
-    try:
-        settings = load_settings()
-    except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
-    install(build(settings))
-
-
-_prepare()
-
-from bot.jobs.tasks import huey  # noqa: E402
-
-__all__ = ["huey"]
+def run_worker(services: Services, *, workers: int, worker_type: str) -> None:
+    """Run jobs until stopped (SIGINT or SIGTERM: running jobs finish first)."""
+    consumer = make_jobs(services).huey.create_consumer(workers=workers, worker_type=worker_type)
+    consumer.run()

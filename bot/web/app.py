@@ -8,9 +8,11 @@ from flask import Flask, Response, jsonify
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from bot.services import Services, build, install
+from bot.jobs.queue import Jobs
+from bot.jobs.schedule import make_jobs
+from bot.services import Services, build
 from bot.settings import ConfigError, Settings, load_settings
-from bot.web import media, webhook
+from bot.web import media, shell, webhook
 from bot.web import pos_api as api
 from bot.web import privacy_pages as privacy_web
 
@@ -25,17 +27,22 @@ def _settings_from_environment() -> Settings:
         raise SystemExit(4) from None
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
-    """Build the web app. Settings come from the environment unless given."""
+def create_app(
+    settings: Settings | None = None,
+    services: Services | None = None,
+    jobs: Jobs | None = None,
+) -> Flask:
+    """Build the web app. Settings come from the environment unless given; the services and
+    the job queue are built from them unless given."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    if services is None:
-        services = build(settings or _settings_from_environment())
-    install(services)
+    if jobs is None:
+        jobs = make_jobs(services or build(settings or _settings_from_environment()))
+    services = jobs.services
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = webhook.MAX_BODY
-    app.extensions["loyalty"] = services
+    shell.attach(app, jobs)
     app.url_map.converters["token"] = media.TokenConverter  # before the routes that use it
     app.register_blueprint(webhook.bp)
     app.register_blueprint(media.bp)

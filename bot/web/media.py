@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, abort
 from werkzeug.routing import BaseConverter
 
+from bot.web import shell
 from handlers.coupon_views import coupon_face
 from handlers.scan_texts import award_text
 from handlers.views.charts import bar_chart
@@ -34,7 +35,7 @@ def award_link(basic_id: str, member_code: str) -> str:
 
 @bp.get("/card/<token:token>.png")
 def member_card_qr(token: str) -> Response:
-    services = current_app.extensions["loyalty"]
+    services = shell.services()
     with transaction(services.engine) as session:
         member = members.find_member_by_card_token(session, token)
         code = member.code if member else None
@@ -49,7 +50,7 @@ def member_card_qr(token: str) -> Response:
 
 
 def _coupon_face(token: str) -> CouponFace | None:
-    services = current_app.extensions["loyalty"]
+    services = shell.services()
     with transaction(services.engine) as session:
         found = coupons.find_by_image_token(session, token)
         if found is None:
@@ -93,7 +94,7 @@ def coupon_qr(token: str) -> Response:
 @bp.get("/picture/<token:token>.jpg")
 def reward_picture(token: str) -> Response:
     """A reward's picture as the owner sent it (made at most 1024 px)."""
-    services = current_app.extensions["loyalty"]
+    services = shell.services()
     with transaction(services.engine) as session:
         stored = rewards.find_picture(session, token)
         found = (stored.data, stored.content_type) if stored else None
@@ -111,7 +112,7 @@ def reward_picture(token: str) -> Response:
 def chart(token: str) -> Response:
     """A chart (segments, or the owner's statistics): drawn from its stored numbers on the
     first fetch, then kept."""
-    services = current_app.extensions["loyalty"]
+    services = shell.services()
     with transaction(services.engine) as session:
         row = media_files.find(session, token)
         if row is None or not row.spec:

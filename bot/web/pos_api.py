@@ -12,12 +12,13 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.services import Services
 from bot.web import pos_input as api_input
+from bot.web import shell
 from bot.web.pos_input import BadInput
 from bot.web.pos_models import (
     Coupon,
@@ -44,7 +45,7 @@ class Unauthorized(Exception):
 
 
 def _services() -> Services:
-    return current_app.extensions["loyalty"]  # type: ignore[no-any-return]
+    return shell.services()
 
 
 def _error(status: int, body: Error) -> Response:
@@ -160,6 +161,7 @@ def _purchase(session: Session, key: ApiKey, body: Any) -> tuple[int, PurchaseRe
         order_ref=sale.get("order_ref"),
         retry_key=api_input.idempotency_key(request.headers.get("Idempotency-Key")),
         baht_per_point=_services().settings.baht_per_point,
+        tz=_services().settings.tz,
     )
     return (200 if done.already_recorded else 201), {
         "member": _member(done.member),

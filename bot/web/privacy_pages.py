@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from html import escape
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 
+from bot.web import shell
 from handlers.i18n import t
 from storage import members, privacy
 from storage.db import transaction
@@ -28,7 +29,7 @@ background:#06C755;color:#fff}}</style></head>
 
 
 def _page(lang: str, body: str, form: str = "", status: int = 200) -> Response:
-    shop = current_app.extensions["loyalty"].settings.shop_name
+    shop = shell.services().settings.shop_name
     html = PAGE.format(
         lang=lang, title=escape(t(lang, "export_title", shop=shop)), body=escape(body), form=form
     )
@@ -40,7 +41,7 @@ def _page(lang: str, body: str, form: str = "", status: int = 200) -> Response:
 
 def _language(token: str) -> str | None:
     """The owner's language if the link is still good, else None."""
-    services = current_app.extensions["loyalty"]
+    services = shell.services()
     with transaction(services.engine) as session:
         export = privacy.find_export(session, token)
         if export is None:
@@ -60,7 +61,7 @@ def export_page(token: str) -> Response:
 
 @bp.post("/export/<token:token>")
 def export_download(token: str) -> Response:
-    services = current_app.extensions["loyalty"]
+    services = shell.services()
     with transaction(services.engine) as session:
         data = privacy.take_export(session, token)
     if data is None:

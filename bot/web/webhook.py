@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 from linebot.v3 import WebhookParser
 from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.webhooks import (
@@ -19,9 +19,9 @@ from linebot.v3.webhooks import (
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from bot.jobs.tasks import enqueue
 from bot.line.client import LineError
 from bot.services import Services
+from bot.web import shell
 from bot.web.event_input import clean_id, clean_text, is_standby
 from bot.web.photos import with_photo
 from handlers.dispatch import handle_event, language_of
@@ -69,7 +69,7 @@ def to_event(raw: object, services: Services) -> Event:
 
 @bp.post("/callback")
 def callback() -> Response:
-    services: Services = current_app.extensions["loyalty"]
+    services = shell.services()
     if (request.content_length or 0) > MAX_BODY:
         abort(413)
     signature = request.headers.get("X-Line-Signature")
@@ -119,7 +119,7 @@ def process(services: Services, raw: object) -> None:
             services.line.reply(event.reply_token, outcome.messages[:5])
         except LineError as error:
             log.warning("reply to %s failed: %s", event.event_id, error)
-    enqueue(outcome.jobs)
+    shell.jobs().after_commit(outcome.jobs)
 
 
 def _apologise(services: Services, event: Event) -> None:

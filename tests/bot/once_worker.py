@@ -6,6 +6,7 @@ import os
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from handlers.campaign_coupons import RewardCoupons
 from handlers.dispatch import handle_event
 from handlers.router import Event, Shop
 from storage import clock
@@ -18,6 +19,7 @@ SHOP = Shop(
     base_url="https://t",
     baht_per_point=25,
     tz=ZoneInfo("Asia/Bangkok"),
+    coupons=RewardCoupons(ZoneInfo("Asia/Bangkok")),
 )
 
 

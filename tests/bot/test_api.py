@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -15,6 +16,8 @@ from storage import api_keys, ledger
 from storage.db import transaction
 from storage.models import ApiCall, LedgerEntry, Member, Purchase, Refund
 from tests.support.threads import run_together
+
+BKK = ZoneInfo("Asia/Bangkok")
 
 
 @pytest.fixture
@@ -135,7 +138,7 @@ def test_a_refund_takes_points_back_and_spent_points_become_a_debt(
     post(client, key, "purchases", {"phone": "0812345678", "amount": 500, "order_ref": "A-1"})
     with transaction(engine) as session:
         member = session.exec(select(Member)).one()
-        ledger.post_entry(session, member=member, kind="redeem", points=-15, actor="t",
+        ledger.post_entry(session, tz=BKK, member=member, kind="redeem", points=-15, actor="t",
                           idempotency_key="spend")  # fmt: skip
     answer = post(client, key, "refunds", {"order_ref": "A-1"})
     assert answer.status_code == 201

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -16,6 +17,8 @@ from storage.db import transaction
 from storage.models import EntryKind, LedgerEntry, Member, Purchase
 from tests.bot.test_api import counts, post
 from tests.support import factories
+
+BKK = ZoneInfo("Asia/Bangkok")
 
 
 @pytest.fixture(autouse=True)
@@ -111,15 +114,15 @@ def test_a_repeated_key_with_other_content_is_refused_not_replayed(engine: Engin
     with transaction(engine) as session:
         nok = factories.member(session, phone="0812345678")
         anna = factories.member(session, phone="0899999999")
-        first = ledger.post_entry(session, member=nok, kind=EntryKind.EARN, points=40,
+        first = ledger.post_entry(session, tz=BKK, member=nok, kind=EntryKind.EARN, points=40,
                                   actor="staff", idempotency_key="k")  # fmt: skip
-        same = ledger.post_entry(session, member=nok, kind=EntryKind.EARN, points=40,
+        same = ledger.post_entry(session, tz=BKK, member=nok, kind=EntryKind.EARN, points=40,
                                  actor="staff", idempotency_key="k")  # fmt: skip
         assert same.id == first.id
         for member, kind, points in ((anna, EntryKind.EARN, 40), (nok, EntryKind.EARN, 41),
                                      (nok, EntryKind.ADJUST, 40)):  # fmt: skip
             with pytest.raises(ledger.KeyConflict):
-                ledger.post_entry(session, member=member, kind=kind, points=points,
+                ledger.post_entry(session, tz=BKK, member=member, kind=kind, points=points,
                                   actor="staff", idempotency_key="k")  # fmt: skip
         assert (nok.points, anna.points) == (40, 0)
 
@@ -130,12 +133,14 @@ def test_an_award_with_a_key_used_before_writes_no_second_purchase(engine: Engin
         anna = factories.member(session, phone="0899999999")
         award = dict(amount_satang=100_000, baht_per_point=25, staff_user_id="U1",
                      idempotency_key="award:1")  # fmt: skip
-        first = ledger.award_purchase(session, member=nok, **award)  # type: ignore[arg-type]
-        again = ledger.award_purchase(session, member=nok, **award)  # type: ignore[arg-type]
+        first = ledger.award_purchase(session, tz=BKK, member=nok, **award)  # type: ignore[arg-type]
+        again = ledger.award_purchase(session, tz=BKK, member=nok, **award)  # type: ignore[arg-type]
         assert again.again and again.purchase.id == first.purchase.id
         with pytest.raises(ledger.KeyConflict):
-            ledger.award_purchase(session, member=anna, **award)  # type: ignore[arg-type]
+            ledger.award_purchase(session, tz=BKK, member=anna, **award)  # type: ignore[arg-type]
         with pytest.raises(ledger.KeyConflict):
-            ledger.award_purchase(session, member=nok, **{**award, "amount_satang": 5})  # type: ignore[arg-type]
+            ledger.award_purchase(
+                session, tz=BKK, member=nok, **{**award, "amount_satang": 5}
+            )  # type: ignore[arg-type]
         assert len(session.exec(select(Purchase)).all()) == 1
         assert (nok.points, anna.points) == (40, 0)

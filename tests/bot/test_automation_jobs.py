@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from bot.demo.fakeline import FakeUser
 from bot.jobs import automations
+from bot.jobs.queue import Jobs
 from storage import automation_settings, clock, lifecycle
 from storage.db import transaction
 from storage.models import AutomationSend, EntryKind, LedgerEntry, OutboxMessage, Role
@@ -46,37 +47,37 @@ def tune(engine: Engine, name: str, key: str, value: Any) -> None:
         automation_settings.tune(session, name, key, value, by="test")
 
 
-def test_thank_you_two_hours_after_the_purchase_once_a_day(line: Line) -> None:
+def test_thank_you_two_hours_after_the_purchase_once_a_day(jobs: Jobs, line: Line) -> None:
     clock.freeze(at(10, 10))
     cashier = line.user("Bee", role=Role.STAFF)
     nok = customer(line, "Nok", "0812345678")
     line.say(cashier, "award 0812345678 350")
     mark = seen(line, nok)
-    assert automations.run_frequent()["thankyou"] == 0
+    assert automations.run_frequent(jobs)["thankyou"] == 0
     clock.advance(timedelta(hours=2))
-    assert automations.run_frequent()["thankyou"] == 1
+    assert automations.run_frequent(jobs)["thankyou"] == 1
     assert any("14 แต้ม" in t and "ขอบคุณ" in t for t in pushed(line, nok, mark))
     line.say(cashier, "award 0812345678 100")
     clock.advance(timedelta(hours=3))
-    assert automations.run_frequent()["thankyou"] == 0  # one per day
+    assert automations.run_frequent(jobs)["thankyou"] == 0  # one per day
 
 
-def test_quiet_hours_hold_the_thank_you_until_the_morning(line: Line) -> None:
+def test_quiet_hours_hold_the_thank_you_until_the_morning(jobs: Jobs, line: Line) -> None:
     clock.freeze(at(10, 20, 30))
     cashier = line.user("Bee", role=Role.STAFF)
     nok = customer(line, "Nok", "0812345678")
     line.say(cashier, "award 0812345678 350")
     mark = seen(line, nok)
     clock.freeze(at(10, 22, 45))
-    assert automations.run_frequent() == {}
+    assert automations.run_frequent(jobs) == {}
     clock.freeze(at(11, 8, 45))
-    assert automations.run_frequent() == {}
+    assert automations.run_frequent(jobs) == {}
     clock.freeze(at(11, 9, 0))
-    assert automations.run_frequent()["thankyou"] == 1
+    assert automations.run_frequent(jobs)["thankyou"] == 1
     assert len(pushed(line, nok, mark)) == 1
 
 
-def test_offers_only_to_members_who_agreed_and_follow(line: Line) -> None:
+def test_offers_only_to_members_who_agreed_and_follow(jobs: Jobs, line: Line) -> None:
     clock.freeze(at(10, 10))
     cashier = line.user("Bee", role=Role.STAFF)
     customer(line, "Nok", "0812345678", offers=False)
@@ -85,10 +86,10 @@ def test_offers_only_to_members_who_agreed_and_follow(line: Line) -> None:
     line.say(cashier, "award 0812345678 350")
     line.say(cashier, "award 0822222222 350")
     clock.advance(timedelta(hours=2))
-    assert automations.run_frequent()["thankyou"] == 0
+    assert automations.run_frequent(jobs)["thankyou"] == 0
 
 
-def test_one_offer_per_member_per_gap_days(line: Line, engine: Engine) -> None:
+def test_one_offer_per_member_per_gap_days(jobs: Jobs, line: Line, engine: Engine) -> None:
     clock.freeze(at(10, 10))
     cashier = line.user("Bee", role=Role.STAFF)
     nok = customer(line, "Nok", "0812345678")
@@ -97,17 +98,19 @@ def test_one_offer_per_member_per_gap_days(line: Line, engine: Engine) -> None:
         clock.freeze(at(day, 10))
         line.say(cashier, "award 0812345678 100")
         clock.freeze(at(day, 13))
-        automations.run_frequent()
+        automations.run_frequent(jobs)
     thanks = [t for t in pushed(line, nok, mark) if "ขอบคุณที่แวะมา" in t]
     assert len(thanks) == 2  # the 10th and the 13th
     tune(engine, "limits", "gap", 0)
     clock.freeze(at(14, 10))
     line.say(cashier, "award 0812345678 100")
     clock.freeze(at(14, 13))
-    assert automations.run_frequent()["thankyou"] == 1
+    assert automations.run_frequent(jobs)["thankyou"] == 1
 
 
-def test_a_next_visit_coupon_rides_with_the_thank_you(line: Line, engine: Engine) -> None:
+def test_a_next_visit_coupon_rides_with_the_thank_you(
+    jobs: Jobs, line: Line, engine: Engine
+) -> None:
     clock.freeze(at(10, 10))
     reward_id = add_reward(line, name_th="ส่วนลด 20 บาท")
     tune(engine, "thankyou", "coupon", reward_id)
@@ -117,7 +120,7 @@ def test_a_next_visit_coupon_rides_with_the_thank_you(line: Line, engine: Engine
     line.say(cashier, "award 0812345678 350")
     mark = seen(line, nok)
     clock.advance(timedelta(hours=2))
-    automations.run_frequent()
+    automations.run_frequent(jobs)
     shown = line.fake.bot_messages(nok.user_id)[mark:]
     assert [m["type"] for m in shown] == ["text", "flex"]
     assert "ส่วนลด 20 บาท" in shown[0]["text"] and "17 มี.ค. 2568" in shown[0]["text"]
@@ -129,7 +132,7 @@ def test_a_next_visit_coupon_rides_with_the_thank_you(line: Line, engine: Engine
 
 
 def test_two_workers_running_the_same_jobs_at_once_send_and_award_once(
-    line: Line, engine: Engine
+    jobs: Jobs, line: Line, engine: Engine
 ) -> None:
     clock.freeze(at(1, 10, month=3))
     cashier = line.user("Bee", role=Role.STAFF)
@@ -140,10 +143,10 @@ def test_two_workers_running_the_same_jobs_at_once_send_and_award_once(
             lifecycle.set_birthday(session, member_of(line, users[i]).id, 20, 3)  # type: ignore[arg-type]
     marks = [seen(line, u) for u in users]
     clock.freeze(at(1, 13, month=3))
-    results = run_together([automations.run_frequent, automations.run_frequent])
+    results = run_together([lambda: automations.run_frequent(jobs)] * 2)
     assert sum(r["thankyou"] for r in results) == 4  # shared out, never doubled
     clock.freeze(at(5, 10, month=3))  # three days later: birthday month, gap over
-    results = run_together([automations.run_hourly, automations.run_hourly, automations.run_hourly])
+    results = run_together([lambda: automations.run_hourly(jobs)] * 3)
     assert sum(r["birthday"] for r in results) == 4
     for user, mark in zip(users, marks, strict=True):
         assert len(pushed(line, user, mark)) == 2
@@ -159,7 +162,9 @@ def test_two_workers_running_the_same_jobs_at_once_send_and_award_once(
     assert len(line.fake.calls("/v2/bot/message/push", status=200)) >= 8
 
 
-def test_two_workers_expire_points_and_pay_invites_once(line: Line, engine: Engine) -> None:
+def test_two_workers_expire_points_and_pay_invites_once(
+    jobs: Jobs, line: Line, engine: Engine
+) -> None:
     clock.freeze(at(1, 11, month=1))
     cashier = line.user("Bee", role=Role.STAFF)
     nok = customer(line, "Nok", "0810000001")
@@ -170,10 +175,10 @@ def test_two_workers_expire_points_and_pay_invites_once(line: Line, engine: Engi
     line.say(anna, "0810000002")
     line.say(cashier, "award 0810000002 100")
     clock.freeze(at(1, 14, month=1))
-    results = run_together([automations.run_frequent] * 3)
+    results = run_together([lambda: automations.run_frequent(jobs)] * 3)
     assert sum(r["referral"] for r in results) >= 1
     clock.freeze(at(1, 10, month=2, year=2026))  # January's points ended on 31 January 2026
-    results = run_together([automations.run_hourly] * 3)
+    results = run_together([lambda: automations.run_hourly(jobs)] * 3)
     assert sum(r["expired"] for r in results) == 40 + 50 + 4 + 50  # purchases and invite bonuses
     with Session(engine) as session:
         kinds = [

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from bot.demo.fakeline import FakeUser
 from bot.jobs import automations
+from bot.jobs.queue import Jobs
 from storage import clock, ledger, lots, tiers
 from storage.models import LedgerEntry, LineUser, Member, OutboxMessage, Role
 from tests.handlers.reward_helpers import member_of
@@ -73,17 +74,17 @@ def script(line: Line) -> dict[date, list[Callable[[], object]]]:
     return plan
 
 
-def run_the_year(line: Line) -> None:
+def run_the_year(jobs: Jobs, line: Line) -> None:
     plan = script(line)
     for offset in range(DAYS):
         day = FIRST + timedelta(days=offset)
         clock.freeze(at(day, 10))
-        automations.run_hourly()
+        automations.run_hourly(jobs)
         clock.freeze(at(day, 11))
         for step in plan.get(day, []):
             step()
         clock.freeze(at(day, 14))
-        automations.run_frequent()
+        automations.run_frequent(jobs)
 
 
 def pushes(engine: Engine, names: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -163,8 +164,10 @@ EXPECTED_ENTRIES = [
 ]
 
 
-def test_a_year_of_automations_does_exactly_what_it_should(line: Line, engine: Engine) -> None:
-    run_the_year(line)
+def test_a_year_of_automations_does_exactly_what_it_should(
+    jobs: Jobs, line: Line, engine: Engine
+) -> None:
+    run_the_year(jobs, line)
     people: dict[str, FakeUser] = line.people  # type: ignore[attr-defined]
     by_line = {user.user_id: name for name, user in people.items()}
     anna = member_of(line, people["anna"])

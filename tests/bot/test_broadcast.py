@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +11,9 @@ from sqlmodel import Session, select
 
 from bot.demo.fakeline import FakeLine
 from bot.jobs import broadcast
+from bot.jobs.queue import Jobs
+from bot.jobs.schedule import make_jobs
+from bot.services import Services
 from storage import campaign_report, campaigns, clock
 from storage.db import transaction
 from storage.models import Campaign, CampaignChunk, CampaignRecipient, LineUser, Purchase
@@ -64,12 +68,12 @@ def owner_texts(fake: FakeLine, owner: str) -> list[str]:
 
 
 def test_chunks_of_500_each_once_and_the_hold_out_gets_nothing(
-    app: Any, engine: Any, fake: FakeLine
+    jobs: Jobs, app: Any, engine: Any, fake: FakeLine
 ) -> None:
     people = make_audience(engine, 1234)
     owner = make_owner(engine)
     campaign_id = new_campaign(engine, owner)
-    assert broadcast.send_campaign(campaign_id) == "done"
+    assert broadcast.send_campaign(jobs, campaign_id) == "done"
     calls = fake.calls("/v2/bot/message/multicast", status=200)
     assert [len(c.body["to"]) for c in calls] == [500, 500, 611 - 500]
     keys = [c.headers["X-Line-Retry-Key"] for c in calls]
@@ -86,15 +90,15 @@ def test_chunks_of_500_each_once_and_the_hold_out_gets_nothing(
 
 
 def test_server_errors_and_429_are_retried_with_the_same_key(
-    app: Any, engine: Any, fake: FakeLine
+    jobs: Jobs, app: Any, engine: Any, fake: FakeLine
 ) -> None:
     make_audience(engine, 700)
     campaign_id = new_campaign(engine, make_owner(engine), holdout=0)
     fake.fail_next("/v2/bot/message/multicast", 500)
     fake.fail_next("/v2/bot/message/multicast", 429, retry_after=7)
     waits: list[float] = []
-    assert broadcast.send_campaign(campaign_id, sleep=waits.append) == "done"
-    assert waits == [1, 7]
+    assert broadcast.send_campaign(jobs, campaign_id, sleep=waits.append) == "done"
+    assert waits == [2, 7]  # the first step of storage.retry_policy, then Retry-After
     calls = fake.calls("/v2/bot/message/multicast")
     assert [c.status for c in calls] == [500, 429, 200, 200]
     first = chunks(engine, campaign_id)[0]
@@ -105,11 +109,11 @@ def test_server_errors_and_429_are_retried_with_the_same_key(
 
 
 def test_a_chunk_resent_after_a_lost_answer_is_not_delivered_twice(
-    app: Any, engine: Any, fake: FakeLine
+    jobs: Jobs, app: Any, engine: Any, fake: FakeLine
 ) -> None:
     make_audience(engine, 600)
     campaign_id = new_campaign(engine, make_owner(engine), holdout=0)
-    broadcast.send_campaign(campaign_id)
+    broadcast.send_campaign(jobs, campaign_id)
     with transaction(engine) as session:  # as if the worker died before recording "sent"
         chunk = session.exec(select(CampaignChunk).where(CampaignChunk.seq == 1)).one()
         chunk.status = "pending"
@@ -117,7 +121,7 @@ def test_a_chunk_resent_after_a_lost_answer_is_not_delivered_twice(
         campaign.status = "sending"  # type: ignore[union-attr]
         for row in session.exec(select(CampaignRecipient).where(CampaignRecipient.chunk == 1)):
             row.status = "sending"
-    assert broadcast.send_campaign(campaign_id) == "done"
+    assert broadcast.send_campaign(jobs, campaign_id) == "done"
     assert fake.calls("/v2/bot/message/multicast", status=409)
     got = deliveries(fake)
     assert set(got.values()) == {1} and len(got) == 600
@@ -125,7 +129,7 @@ def test_a_chunk_resent_after_a_lost_answer_is_not_delivered_twice(
 
 
 def test_who_left_after_confirming_is_skipped_with_the_reason(
-    app: Any, engine: Any, fake: FakeLine
+    jobs: Jobs, app: Any, engine: Any, fake: FakeLine
 ) -> None:
     people = make_audience(engine, 10)
     owner = make_owner(engine)
@@ -134,7 +138,7 @@ def test_who_left_after_confirming_is_skipped_with_the_reason(
         campaigns.prepare(session, campaign_id)
         session.get(LineUser, people[0][0]).following = False  # type: ignore[union-attr]
         session.get(LineUser, people[1][0]).marketing_consent = False  # type: ignore[union-attr]
-    broadcast.send_campaign(campaign_id)
+    broadcast.send_campaign(jobs, campaign_id)
     got = deliveries(fake)
     assert got[people[0][0]] == got[people[1][0]] == 0 and sum(got.values()) == 8
     summary = owner_texts(fake, owner)[-1]
@@ -142,13 +146,13 @@ def test_who_left_after_confirming_is_skipped_with_the_reason(
 
 
 def test_monthly_quota_used_up_fails_the_rest_and_says_why(
-    app: Any, engine: Any, fake: FakeLine
+    jobs: Jobs, app: Any, engine: Any, fake: FakeLine
 ) -> None:
     make_audience(engine, 1000)
     owner = make_owner(engine)
     fake.quota = 600
     campaign_id = new_campaign(engine, owner, holdout=0)
-    assert broadcast.send_campaign(campaign_id, sleep=lambda s: None) == "done"
+    assert broadcast.send_campaign(jobs, campaign_id, sleep=lambda s: None) == "done"
     with Session(engine) as session:
         result = campaign_report.outcome(session, campaign_id)
     assert result.sent == 500 and result.failed == {"quota": 500}
@@ -156,28 +160,28 @@ def test_monthly_quota_used_up_fails_the_rest_and_says_why(
 
 
 def test_a_second_job_does_not_send_a_campaign_another_job_holds(
-    app: Any, engine: Any, fake: FakeLine
+    jobs: Jobs, app: Any, engine: Any, fake: FakeLine
 ) -> None:
     make_audience(engine, 5)
     campaign_id = new_campaign(engine, make_owner(engine))
     with transaction(engine) as session:
         assert campaigns.take_lease(session, campaign_id, "other-worker", 60)
-    assert broadcast.send_campaign(campaign_id) == "busy"
+    assert broadcast.send_campaign(jobs, campaign_id) == "busy"
     with transaction(engine) as session:
         assert campaigns.resumable(session) == []
     clock.advance(timedelta(seconds=61))
     with transaction(engine) as session:
         assert campaigns.resumable(session) == [campaign_id]
-    assert broadcast.resume_broadcasts.call_local() == [campaign_id]
+    assert broadcast.resume_broadcasts(jobs) == [campaign_id]
     assert sum(deliveries(fake).values()) == 5 - 0  # 10% of 5 rounds down to 0
 
 
 def test_report_compares_who_bought_again_with_the_hold_out(
-    app: Any, engine: Any, fake: FakeLine
+    jobs: Jobs, services: Services, app: Any, engine: Any, fake: FakeLine
 ) -> None:
     make_audience(engine, 100)
     campaign_id = new_campaign(engine, make_owner(engine), holdout=20)
-    broadcast.send_campaign(campaign_id)
+    broadcast.send_campaign(jobs, campaign_id)
     rows = recipients(engine, campaign_id)
     sent = [r.member_id for r in rows if not r.held_out]
     held = [r.member_id for r in rows if r.held_out]
@@ -190,14 +194,16 @@ def test_report_compares_who_bought_again_with_the_hold_out(
             session.add(Purchase(member_id=member_id, amount_satang=100, occurred_at=late))
     clock.advance(timedelta(days=15))
     with Session(engine) as session:
-        report = campaign_report.report(session, session.get(Campaign, campaign_id))  # type: ignore[arg-type]
+        report = campaign_report.report(
+            session, session.get(Campaign, campaign_id), services.coupons
+        )  # type: ignore[arg-type]
     assert (report.recipients.members, report.recipients.bought) == (80, 40)
     assert (report.hold_out.members, report.hold_out.bought) == (20, 5)
     assert report.window_over and report.coupons_used is None
 
 
 class FakeCoupons:
-    """Stands in for the coupons feature behind `campaigns.coupon_attachment`."""
+    """Stands in for the coupons feature (`Services.coupons`)."""
 
     def __init__(self) -> None:
         self.issued: list[list[int]] = []
@@ -216,17 +222,17 @@ class FakeCoupons:
 
 
 def test_coupon_hook_issues_once_per_chunk_even_when_a_chunk_is_retried(
-    app: Any, engine: Any, fake: FakeLine, monkeypatch: Any
+    services: Services, app: Any, engine: Any, fake: FakeLine, monkeypatch: Any
 ) -> None:
     hook = FakeCoupons()
-    monkeypatch.setattr(campaigns, "coupon_attachment", hook)
+    jobs = make_jobs(replace(services, coupons=hook), immediate=True)
     make_audience(engine, 600)
     campaign_id = new_campaign(engine, make_owner(engine), holdout=0, reward_id=7)
     fake.fail_next("/v2/bot/message/multicast", 503)
-    broadcast.send_campaign(campaign_id, sleep=lambda s: None)
+    broadcast.send_campaign(jobs, campaign_id, sleep=lambda s: None)
     assert [len(ids) for ids in hook.issued] == [500, 100]
     everyone = sorted(r.member_id for r in recipients(engine, campaign_id))
     assert sorted(sum(hook.issued, [])) == everyone
     with Session(engine) as session:
-        report = campaign_report.report(session, session.get(Campaign, campaign_id))  # type: ignore[arg-type]
+        report = campaign_report.report(session, session.get(Campaign, campaign_id), hook)  # type: ignore[arg-type]
     assert report.coupons_used == 3

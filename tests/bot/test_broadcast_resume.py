@@ -22,7 +22,7 @@ from storage import campaigns
 from storage.db import transaction
 from storage.models import Campaign, CampaignRecipient
 from tests.bot.broadcast_helpers import make_audience, make_owner
-from tests.support.workers import run_python, start_consumer, wait_for, worker_env
+from tests.support.workers import hand_over, start_consumer, wait_for, worker_env
 
 AUDIENCE = 3000
 LEASE = 2
@@ -47,8 +47,7 @@ def kill_and_resume(engine: Engine, fake: FakeLine, queue: dict[str, str], tmp_p
     env = worker_env(engine, fake, **queue, BROADCAST_LEASE_SECONDS=str(LEASE))
     consumer = start_consumer(env, tmp_path)
     try:
-        start = f"from bot.jobs.broadcast import send_broadcast; send_broadcast({campaign_id})"
-        run_python(start, env, tmp_path)
+        hand_over(f"SendBroadcast({campaign_id})", env, tmp_path)
         accepted = lambda n: len(fake.calls("/v2/bot/message/multicast", status=200)) >= n  # noqa: E731
         assert wait_for(lambda: accepted(2), 30), "the broadcast never started"
         fake.delay["/v2/bot/message/multicast"] = 1.0  # room to kill it mid-way on a busy machine

@@ -28,7 +28,8 @@ from sqlmodel import Session, col, select
 
 from bot.demo.fakeline import FakeLine
 from bot.demo.fakeline.records import sign
-from bot.jobs.tasks import resend_stale_pushes, run_lost_jobs
+from bot.jobs.queue import Jobs, run_lost_jobs
+from bot.jobs.tasks import resend_stale_pushes
 from storage import clock
 from storage.models import (
     EntryKind,
@@ -155,7 +156,7 @@ def committed(engine: Engine) -> set[str]:
 
 
 def test_cut_database_and_queue_and_a_killed_worker_lose_and_double_nothing(
-    line: Line, engine: Engine, web: Any
+    jobs: Jobs, line: Line, engine: Engine, web: Any
 ) -> None:
     cashier = line.user("Bee", role=Role.STAFF)
     readers = [line.user(f"Reader {i}") for i in range(len(CUSTOMERS))]
@@ -207,8 +208,8 @@ def test_cut_database_and_queue_and_a_killed_worker_lose_and_double_nothing(
     assert set(first.values()) == {200}
 
     clock.advance(timedelta(minutes=3))  # the worker's minute sweeps, once the queue is back
-    run_lost_jobs()
-    resend_stale_pushes()
+    run_lost_jobs(jobs)
+    resend_stale_pushes(jobs)
 
     assert set(ids) <= committed(engine)
     with Session(engine) as session:

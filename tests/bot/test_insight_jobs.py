@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
 from sqlalchemy.engine import Engine
@@ -13,6 +14,7 @@ from sqlmodel import select
 
 from bot.cli.apikey import apikey
 from bot.cli.report import report
+from bot.jobs.queue import Jobs
 from bot.jobs.tasks import forget_old_records, send_weekly_summaries
 from storage import api_keys, audit, clock, ledger, privacy, weekly
 from storage.db import transaction
@@ -32,6 +34,7 @@ def shop_with_sales(line: Line, engine: Engine) -> Any:
             member = factories.member(session, phone=f"+6681234567{n}")
             ledger.award_purchase(
                 session,
+                tz=ZoneInfo("Asia/Bangkok"),
                 member=member,
                 amount_satang=baht * 100,
                 baht_per_point=25,
@@ -41,36 +44,36 @@ def shop_with_sales(line: Line, engine: Engine) -> Any:
     return owner
 
 
-def test_the_summary_goes_on_monday_from_nine_once(line: Line, engine: Engine) -> None:
+def test_the_summary_goes_on_monday_from_nine_once(jobs: Jobs, line: Line, engine: Engine) -> None:
     owner = shop_with_sales(line, engine)
     clock.freeze(MONDAY_0859)
-    assert send_weekly_summaries.call_local() == 0
+    assert send_weekly_summaries(jobs) == 0
     clock.advance(timedelta(minutes=1))
-    assert send_weekly_summaries.call_local() == 1
+    assert send_weekly_summaries(jobs) == 1
     pushed = line.fake.bot_messages(owner.user_id)[-1]
     assert "สรุปสัปดาห์ที่แล้ว (9 พ.ย. 2569 – 15 พ.ย. 2569)" in pushed["text"]
     assert "ยอดขาย ฿750.00" in pushed["text"] and "2 บิล จากลูกค้า 2 คน" in pushed["text"]
     clock.advance(timedelta(minutes=15))
-    assert send_weekly_summaries.call_local() == 0
+    assert send_weekly_summaries(jobs) == 0
     clock.advance(timedelta(days=1))
-    assert send_weekly_summaries.call_local() == 0  # Tuesday
+    assert send_weekly_summaries(jobs) == 0  # Tuesday
     clock.reset()
 
 
-def test_an_owner_who_switched_it_off_gets_none(line: Line, engine: Engine) -> None:
+def test_an_owner_who_switched_it_off_gets_none(jobs: Jobs, line: Line, engine: Engine) -> None:
     owner = shop_with_sales(line, engine)
     line.say(owner, "weekly summary off")
     before = len(line.fake.bot_messages(owner.user_id))
     clock.freeze(MONDAY_0859 + timedelta(hours=1))
-    assert send_weekly_summaries.call_local() == 0
+    assert send_weekly_summaries(jobs) == 0
     assert len(line.fake.bot_messages(owner.user_id)) == before
     with transaction(engine) as session:
         weekly.set_on(session, owner.user_id, True)
-    assert send_weekly_summaries.call_local() == 1
+    assert send_weekly_summaries(jobs) == 1
     clock.reset()
 
 
-def test_daily_clean_up_keeps_a_year_of_audit(app: Any, engine: Engine) -> None:
+def test_daily_clean_up_keeps_a_year_of_audit(jobs: Jobs, app: Any, engine: Engine) -> None:
     clock.freeze(datetime(2025, 1, 1, tzinfo=UTC))
     with transaction(engine) as session:
         audit.record(session, actor="U1", actor_role="owner", action="old")
@@ -78,9 +81,9 @@ def test_daily_clean_up_keeps_a_year_of_audit(app: Any, engine: Engine) -> None:
     clock.advance(timedelta(days=366))
     with transaction(engine) as session:
         audit.record(session, actor="U1", actor_role="owner", action="new")
-    assert forget_old_records.call_local()["audit"] == 0  # a year and a day: still kept
+    assert forget_old_records(jobs)["audit"] == 0  # a year and a day: still kept
     clock.advance(timedelta(days=40))
-    assert forget_old_records.call_local() == {
+    assert forget_old_records(jobs) == {
         "audit": 1,
         "exports": 0,
         "charts": 0,

@@ -15,7 +15,7 @@ from bot.demo.fakeline import FakeLine
 from storage import outbox
 from storage.db import transaction
 from storage.models import OutboxMessage
-from tests.support.workers import run_python, start_consumer, wait_for, worker_env
+from tests.support.workers import hand_over, start_consumer, wait_for, worker_env
 
 
 @pytest.mark.real_clock  # a real consumer polls and sleeps
@@ -30,8 +30,7 @@ def test_a_consumer_on_redis_delivers_a_queued_push(
     env = worker_env(engine, fake, REDIS_URL=redis_url)
     consumer = start_consumer(env, tmp_path, quiet=False)
     try:
-        send = f"from bot.jobs.tasks import deliver_push; deliver_push({outbox_id})"
-        run_python(send, env, tmp_path)
+        hand_over(f"DeliverPush({outbox_id})", env, tmp_path)
         assert wait_for(lambda: fake.bot_messages(user.user_id), 20), consumer_output(consumer)
         assert wait_for(lambda: status(engine, outbox_id) == "sent", 10)
     finally:

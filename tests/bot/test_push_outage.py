@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from bot.demo.fakeline import FakeLine
 from bot.jobs import automations, broadcast
+from bot.jobs.queue import Jobs
 from bot.jobs.tasks import resend_stale_pushes
 from storage import campaigns, clock
 from storage.db import transaction
@@ -36,11 +37,11 @@ def line_back(fake: FakeLine) -> None:
         fake.faults.clear()
 
 
-def sweep_until(until: datetime, step: timedelta = timedelta(minutes=5)) -> None:
+def sweep_until(jobs: Jobs, until: datetime, step: timedelta = timedelta(minutes=5)) -> None:
     """Run the stale-push sweep as the worker's minute schedule would, until `until`."""
     while clock.now() < until:
         clock.advance(step)
-        resend_stale_pushes()
+        resend_stale_pushes(jobs)
 
 
 def rows(engine: Engine) -> list[OutboxMessage]:
@@ -58,15 +59,15 @@ def award_notice(line: Line) -> tuple[Any, Any]:
 
 
 def test_a_push_through_23_hours_of_line_errors_is_delivered_once(
-    line: Line, engine: Engine
+    jobs: Jobs, line: Line, engine: Engine
 ) -> None:
     clock.freeze(START)
     _, customer = award_notice(line)
-    sweep_until(START + timedelta(hours=23))
+    sweep_until(jobs, START + timedelta(hours=23))
     row = rows(engine)[-1]
     assert row.status == "pending", row.last_error
     line_back(line.fake)
-    sweep_until(START + timedelta(hours=24))
+    sweep_until(jobs, START + timedelta(hours=24))
 
     row = rows(engine)[-1]
     assert row.status == "sent"
@@ -80,22 +81,22 @@ def test_a_push_through_23_hours_of_line_errors_is_delivered_once(
 
 
 def test_the_sweep_leaves_a_push_alone_while_its_next_try_is_ahead(
-    line: Line, engine: Engine
+    jobs: Jobs, line: Line, engine: Engine
 ) -> None:
     clock.freeze(START)
     award_notice(line)
     clock.advance(timedelta(hours=2))
-    resend_stale_pushes()  # a try: fails, next one in 5 s
+    resend_stale_pushes(jobs)  # a try: fails, next one in 5 s
     tried = rows(engine)[-1].attempts
     clock.advance(timedelta(seconds=4))
     for _ in range(5):
-        resend_stale_pushes()
+        resend_stale_pushes(jobs)
     assert rows(engine)[-1].attempts == tried
 
 
 @pytest.mark.allow_errors  # "push ... failed for good" is logged as an error, as it should be
 def test_an_automation_push_failing_for_a_day_is_counted_as_failed_for_the_owner(
-    line: Line, engine: Engine
+    jobs: Jobs, line: Line, engine: Engine
 ) -> None:
     clock.freeze(START)
     cashier = line.user("Bee", role=Role.STAFF)
@@ -107,8 +108,8 @@ def test_an_automation_push_failing_for_a_day_is_counted_as_failed_for_the_owner
     line.say(cashier, "award 0812345678 350")
     line_down(line.fake, PUSH)
     clock.advance(timedelta(hours=2))
-    assert automations.run_frequent()["thankyou"] == 1
-    sweep_until(START + timedelta(hours=2, minutes=20) + timedelta(hours=24))
+    assert automations.run_frequent(jobs)["thankyou"] == 1
+    sweep_until(jobs, START + timedelta(hours=2, minutes=20) + timedelta(hours=24))
 
     thanks = [r for r in rows(engine) if r.purpose == "auto:thankyou"]
     assert [r.status for r in thanks] == ["failed"]
@@ -143,13 +144,13 @@ def waiting_clock(recover_at: datetime | None, fake: FakeLine) -> Any:
 
 
 def test_a_broadcast_through_23_hours_of_line_errors_is_delivered_once(
-    line: Line, engine: Engine
+    jobs: Jobs, line: Line, engine: Engine
 ) -> None:
     clock.freeze(START)
     owner, campaign_id = broadcast_to_one(line, engine)
     line_down(line.fake, MULTICAST)
     sleep = waiting_clock(START + timedelta(hours=23), line.fake)
-    assert broadcast.send_campaign(campaign_id, sleep=sleep) == "done"
+    assert broadcast.send_campaign(jobs, campaign_id, sleep=sleep) == "done"
 
     calls = line.fake.calls(MULTICAST)
     assert [c.status for c in calls].count(200) == 1
@@ -161,12 +162,14 @@ def test_a_broadcast_through_23_hours_of_line_errors_is_delivered_once(
 
 
 def test_a_broadcast_failing_for_a_day_shows_the_failure_in_the_report(
-    line: Line, engine: Engine
+    jobs: Jobs, line: Line, engine: Engine
 ) -> None:
     clock.freeze(START)
     owner, campaign_id = broadcast_to_one(line, engine)
     line_down(line.fake, MULTICAST)
-    assert broadcast.send_campaign(campaign_id, sleep=waiting_clock(None, line.fake)) == "done"
+    assert (
+        broadcast.send_campaign(jobs, campaign_id, sleep=waiting_clock(None, line.fake)) == "done"
+    )
 
     assert clock.now() >= START + timedelta(hours=24)
     report = line.ask(owner, f"campaign report {campaign_id}")

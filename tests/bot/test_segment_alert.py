@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.jobs import automations
+from bot.jobs.queue import Jobs
 from storage import automation_settings, clock, segment_alert
 from storage.db import transaction
 from storage.models import Member, Role, SegmentDrop
@@ -52,20 +53,22 @@ def shop(line: Line) -> dict[str, object]:
     return {"owner": owner, "nok": nok, "anna": anna, "ids": ids}
 
 
-def test_good_customers_who_slipped_are_listed_once_a_week(line: Line, engine: Engine) -> None:
+def test_good_customers_who_slipped_are_listed_once_a_week(
+    jobs: Jobs, line: Line, engine: Engine
+) -> None:
     people = shop(line)
     ids: dict[str, int] = people["ids"]  # type: ignore[assignment]
     owner = people["owner"]
     SEGMENTS.update({ids["nok"]: "champions", ids["anna"]: "loyal", ids["counter"]: "champions"})
     clock.freeze(monday(3))
-    assert automations.run_hourly()["alert"] == 0  # first look: nothing to compare with
+    assert automations.run_hourly(jobs)["alert"] == 0  # first look: nothing to compare with
     mark = seen(line, owner)  # type: ignore[arg-type]
     SEGMENTS.update({ids["nok"]: "at_risk", ids["anna"]: "cant_lose", ids["counter"]: "loyal"})
     clock.freeze(monday(10, hour=9))
-    assert "alert" not in automations.run_hourly()  # before the owner's hour
+    assert "alert" not in automations.run_hourly(jobs)  # before the owner's hour
     clock.freeze(monday(10))
-    assert automations.run_hourly()["alert"] == 2
-    assert automations.run_hourly()["alert"] == 0
+    assert automations.run_hourly(jobs)["alert"] == 2
+    assert automations.run_hourly(jobs)["alert"] == 0
     shown = line.fake.bot_messages(owner.user_id)[mark:]  # type: ignore[attr-defined]
     assert len(shown) == 1
     body = shown[0]["text"]
@@ -75,7 +78,9 @@ def test_good_customers_who_slipped_are_listed_once_a_week(line: Line, engine: E
     assert button["type"] == "postback" and "week=2025-W11" in button["data"]
 
 
-def test_one_tap_sends_the_win_back_to_those_who_accept_offers(line: Line, engine: Engine) -> None:
+def test_one_tap_sends_the_win_back_to_those_who_accept_offers(
+    jobs: Jobs, line: Line, engine: Engine
+) -> None:
     people = shop(line)
     ids: dict[str, int] = people["ids"]  # type: ignore[assignment]
     owner, nok = people["owner"], people["nok"]
@@ -84,10 +89,10 @@ def test_one_tap_sends_the_win_back_to_those_who_accept_offers(line: Line, engin
         automation_settings.tune(session, "winback", "coupon", reward_id, by="test")
     SEGMENTS.update({ids["nok"]: "champions", ids["anna"]: "loyal"})
     clock.freeze(monday(3))
-    automations.run_hourly()
+    automations.run_hourly(jobs)
     SEGMENTS.update({ids["nok"]: "at_risk", ids["anna"]: "cant_lose"})
     clock.freeze(monday(10))
-    automations.run_hourly()
+    automations.run_hourly(jobs)
     mark = seen(line, nok)  # type: ignore[arg-type]
     clock.freeze(monday(10, hour=11))
     answer = line.tap(owner, "action=winback_offer&week=2025-W11")  # type: ignore[arg-type]
@@ -101,37 +106,37 @@ def test_one_tap_sends_the_win_back_to_those_who_accept_offers(line: Line, engin
     assert outcomes == ["sent", "skipped"]
 
 
-def test_a_tap_in_quiet_hours_sends_in_the_morning(line: Line, engine: Engine) -> None:
+def test_a_tap_in_quiet_hours_sends_in_the_morning(jobs: Jobs, line: Line, engine: Engine) -> None:
     people = shop(line)
     ids: dict[str, int] = people["ids"]  # type: ignore[assignment]
     owner, nok = people["owner"], people["nok"]
     SEGMENTS.update({ids["nok"]: "champions"})
     clock.freeze(monday(3))
-    automations.run_hourly()
+    automations.run_hourly(jobs)
     SEGMENTS.update({ids["nok"]: "at_risk"})
     clock.freeze(monday(10))
-    automations.run_hourly()
+    automations.run_hourly(jobs)
     mark = seen(line, nok)  # type: ignore[arg-type]
     clock.freeze(monday(10, hour=22))
     line.tap(owner, "action=winback_offer&week=2025-W11")  # type: ignore[arg-type]
-    automations.run_hourly()
+    automations.run_hourly(jobs)
     assert pushed(line, nok, mark) == []  # type: ignore[arg-type]
     clock.freeze(monday(11, hour=9))
-    assert automations.run_hourly()["offers"] == 1
+    assert automations.run_hourly(jobs)["offers"] == 1
     assert len(pushed(line, nok, mark)) == 1  # type: ignore[arg-type]
 
 
-def test_two_workers_on_alert_day_alert_once(line: Line, engine: Engine) -> None:
+def test_two_workers_on_alert_day_alert_once(jobs: Jobs, line: Line, engine: Engine) -> None:
     people = shop(line)
     ids: dict[str, int] = people["ids"]  # type: ignore[assignment]
     owner = people["owner"]
     SEGMENTS.update({ids["nok"]: "champions"})
     clock.freeze(monday(3))
-    automations.run_hourly()
+    automations.run_hourly(jobs)
     SEGMENTS.update({ids["nok"]: "cant_lose"})
     mark = seen(line, owner)  # type: ignore[arg-type]
     clock.freeze(monday(10))
-    results = run_together([automations.run_hourly] * 3)
+    results = run_together([lambda: automations.run_hourly(jobs)] * 3)
     assert sorted(r["alert"] for r in results) == [0, 0, 1]
     assert len(line.fake.bot_messages(owner.user_id)[mark:]) == 1  # type: ignore[attr-defined]
     with Session(engine) as session:
@@ -142,18 +147,18 @@ def test_two_workers_on_alert_day_alert_once(line: Line, engine: Engine) -> None
 
 
 def test_without_rfm_scores_yet_the_alert_stays_silent(
-    line: Line, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    jobs: Jobs, line: Line, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(segment_alert, "segment_source", segment_alert.scored_segments)
     people = shop(line)
     mark = seen(line, people["owner"])  # type: ignore[arg-type]
     clock.freeze(monday(3))
-    assert automations.run_hourly()["alert"] == 0
+    assert automations.run_hourly(jobs)["alert"] == 0
     assert seen(line, people["owner"]) == mark  # type: ignore[arg-type]
 
 
 def test_the_alert_reads_the_rfm_scores_of_the_segments_feature(
-    line: Line, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    jobs: Jobs, line: Line, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A champion who stops coming while the others keep buying is a can't-lose customer;
     the most frequent of the others, loyal before, now ranks at risk."""
@@ -171,6 +176,7 @@ def test_the_alert_reads_the_rfm_scores_of_the_segments_feature(
             assert member is not None
             ledger.award_purchase(
                 session,
+                tz=ZoneInfo("Asia/Bangkok"),
                 member=member,
                 amount_satang=10_000,
                 baht_per_point=25,
@@ -194,13 +200,13 @@ def test_the_alert_reads_the_rfm_scores_of_the_segments_feature(
             buy(member_id, -5 - 2 * rank - 10 * n, f"o{rank}.{n}")
     clock.freeze(start)
     score(0)
-    automations.run_hourly()
+    automations.run_hourly(jobs)
     for rank, member_id in enumerate(others):
         buy(member_id, 1 + rank, f"late{rank}")
     clock.freeze(monday(10))
     score(7)
     mark = seen(line, owner)
-    assert automations.run_hourly()["alert"] == 2
+    assert automations.run_hourly(jobs)["alert"] == 2
     body = line.fake.bot_messages(owner.user_id)[mark:][0]["text"]
     assert "081-xxx-0010: ลูกค้าชั้นยอด → ห้ามเสียไป" in body  # the champion
     assert "081-xxx-0011: ลูกค้าประจำ → เสี่ยงหาย" in body  # the best of the others

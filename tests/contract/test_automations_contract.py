@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.jobs import automations
+from bot.jobs.queue import Jobs
 from storage import automation_settings, clock, lifecycle, segment_alert
 from storage.db import transaction
 from storage.models import Role
@@ -24,7 +25,7 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
 def test_every_automation_request_matches_the_spec(
-    line: Line, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    jobs: Jobs, line: Line, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock.freeze(datetime(2025, 3, 3, 11, 0, tzinfo=BANGKOK))  # a Monday
     owner = line.user("Dang", role=Role.OWNER)
@@ -43,14 +44,14 @@ def test_every_automation_request_matches_the_spec(
     line.say(cashier, "award 0822222222 6000")
     line.say(cashier, "award 0812345678 350")
     clock.advance(timedelta(hours=3))
-    automations.run_frequent()
+    automations.run_frequent(jobs)
     nok_id = member_of(line, nok).id
     assert nok_id is not None
     with transaction(engine) as session:
         automation_settings.tune(session, "limits", "gap", 0, by="test")
         lifecycle.profile(session, nok_id).segment_seen = "champions"
     monkeypatch.setattr(segment_alert, "segment_source", lambda s: [(nok_id, "at_risk")])
-    automations.run_hourly()
+    automations.run_hourly(jobs)
     line.tap(owner, "action=winback_offer&week=2025-W10")
     line.say(owner, "automations")
     checked = 0

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.jobs import automations
+from bot.jobs.queue import Jobs
 from handlers.automations_customer import read_birthday
 from storage import automation_settings, ledger
 from storage.db import transaction
@@ -137,7 +139,9 @@ def test_invite_shares_the_shops_add_friend_link_and_the_code(line: Line) -> Non
     assert len(uri) <= 1000  # LINE's limit for a URI action
 
 
-def test_invited_friend_buys_and_both_get_the_bonus_once(line: Line, engine: Engine) -> None:
+def test_invited_friend_buys_and_both_get_the_bonus_once(
+    jobs: Jobs, line: Line, engine: Engine
+) -> None:
     cashier = line.user("Bee", role=Role.STAFF)
     inviter = line.user("Nok")
     line.register(inviter, "0812345678")
@@ -145,12 +149,12 @@ def test_invited_friend_buys_and_both_get_the_bonus_once(line: Line, engine: Eng
     friend = line.user("Anna", "en")
     assert "Register" in line.ask(friend, f"friend {code}")
     line.register(friend, "0899999999")
-    automations.run_frequent()
+    automations.run_frequent(jobs)
     assert member_of(line, friend).points == 0
     line.say(cashier, "award 0899999999 100")
     before = {u.user_id: len(line.fake.bot_messages(u.user_id)) for u in (inviter, friend)}
-    assert automations.run_frequent()["referral"] == 1
-    assert automations.run_frequent()["referral"] == 0
+    assert automations.run_frequent(jobs)["referral"] == 1
+    assert automations.run_frequent(jobs)["referral"] == 0
     assert member_of(line, inviter).points == 50
     assert member_of(line, friend).points == 54
     news = {
@@ -161,7 +165,7 @@ def test_invited_friend_buys_and_both_get_the_bonus_once(line: Line, engine: Eng
     assert "1" in str(line.say(inviter, "invite")[0]["contents"]["body"])
 
 
-def test_no_self_invite_and_one_inviter_per_member(line: Line) -> None:
+def test_no_self_invite_and_one_inviter_per_member(jobs: Jobs, line: Line) -> None:
     cashier = line.user("Bee", role=Role.STAFF)
     nok = line.user("Nok")
     line.register(nok, "0812345678")
@@ -177,7 +181,7 @@ def test_no_self_invite_and_one_inviter_per_member(line: Line) -> None:
     assert "บันทึกคำชวน" in line.ask(bee, f"เพื่อนชวน {anna_code}")
     line.register(bee, "0833333333")
     assert "ไม่พบรหัส" in line.ask(bee, "เพื่อนชวน MXXXXXX")
-    automations.run_frequent()
+    automations.run_frequent(jobs)
     with Session(line.engine) as session:
         bonuses = session.exec(
             select(LedgerEntry).where(LedgerEntry.kind == EntryKind.REFERRAL)
@@ -194,6 +198,7 @@ def test_points_history_names_gifts_and_expiry(line: Line, engine: Engine) -> No
         assert member is not None
         ledger.post_entry(
             session,
+            tz=ZoneInfo("Asia/Bangkok"),
             member=member,
             kind=EntryKind.GIFT,
             points=0,

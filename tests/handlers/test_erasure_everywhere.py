@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import JSON, Column, String, TypeDecorator, text
@@ -32,6 +33,8 @@ from tests.support.line import Line, texts
 NAME = "Nokwan Srisuk"
 PHONE_DIGITS = "812345678"  # in +66812345678, 0812345678, 081-234-5678, 081 234 5678
 CUSTOMER_REF = "CUST-7781"
+
+BKK = ZoneInfo("Asia/Bangkok")
 
 
 @pytest.fixture(autouse=True)
@@ -161,10 +164,11 @@ def test_the_erased_member_earns_nothing_in_chat_or_from_a_till(engine: Engine) 
         member = factories.member(session, phone="0812345678", line_user_id="U" + "a" * 32)
         privacy.erase(session, members.line_user_of(session, member))  # type: ignore[arg-type]
     with transaction(engine) as session, pytest.raises(ledger.MemberErased):
-        ledger.award_purchase(session, member=member, amount_satang=10_000, baht_per_point=25,
+        ledger.award_purchase(session, tz=BKK, member=member, amount_satang=10_000,
+                              baht_per_point=25,
                               staff_user_id="U1", idempotency_key="award:1")  # fmt: skip
     with transaction(engine) as session, pytest.raises(ledger.MemberErased):
-        ledger.post_entry(session, member=member, kind=EntryKind.ADJUST, points=5,
+        ledger.post_entry(session, tz=BKK, member=member, kind=EntryKind.ADJUST, points=5,
                           actor="owner", idempotency_key="adjust:1")  # fmt: skip
     assert erased_member_points(engine, member.id) == (0, 0, [])  # type: ignore[arg-type]
 

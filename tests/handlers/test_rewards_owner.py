@@ -8,6 +8,7 @@ from typing import Any
 
 from PIL import Image
 
+from bot.jobs.schedule import make_jobs
 from bot.services import build
 from bot.settings import Settings
 from bot.web.app import create_app
@@ -67,7 +68,7 @@ def test_the_dialog_survives_a_restart(line: Line, settings: Settings) -> None:
     owner = line.user("Owner", role=Role.OWNER)
     _start_dialog(line, owner)
     services = build(settings, line.engine)
-    line.client = create_app(services=services).test_client()
+    line.client = create_app(jobs=make_jobs(services, immediate=True)).test_client()
     try:
         assert "กี่ชิ้น" in line.ask(owner, "200")
     finally:

@@ -9,6 +9,7 @@ import pytest
 from bot.demo.fakeline import FakeLine, FakeUser
 from bot.demo.fakeline.richmenu_api import tap_area
 from bot.services import Services
+from bot.web import shell
 from richmenus import deploy as deployer
 from richmenus import records
 from richmenus.layouts import MENUS, Say
@@ -19,7 +20,8 @@ from tests.support.line import Line, texts
 
 
 def deploy(app: Any) -> dict[str, str]:
-    services: Services = app.extensions["loyalty"]
+    with app.app_context():
+        services: Services = shell.services()
     deployer.deploy(services.line, services.look, services.engine)
     with transaction(services.engine) as session:
         return {k: r.rich_menu_id for k, r in records.deployed(session).items()}
@@ -97,7 +99,8 @@ def test_every_button_gets_an_answer(line: Line, app: Any, shown: Any) -> None:
 
 
 def deploy_id(app: Any, key: str) -> str:
-    services: Services = app.extensions["loyalty"]
+    with app.app_context():
+        services: Services = shell.services()
     with transaction(services.engine) as session:
         return records.deployed(session)[key].rich_menu_id
 

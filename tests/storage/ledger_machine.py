@@ -162,6 +162,7 @@ class LedgerMachine(RuleBasedStateMachine):
             percent = tiers.earn_percent(session, member_id)
             done = ledger.award_purchase(
                 session,
+                tz=ZoneInfo("Asia/Bangkok"),
                 member=member,
                 amount_satang=amount,
                 baht_per_point=BAHT_PER_POINT,
@@ -233,7 +234,10 @@ class LedgerMachine(RuleBasedStateMachine):
         issued = self.coupons[which % len(self.coupons)]
         with transaction(self.engine) as session:
             result = coupons.cancel_coupon(
-                session, code=issued.code, actor=OWNER if by_owner else STAFF[0]
+                session,
+                tz=ZoneInfo("Asia/Bangkok"),
+                code=issued.code,
+                actor=OWNER if by_owner else STAFF[0],
             )
         if issued.used:
             assert result.outcome == coupons.Use.ALREADY_USED
@@ -431,6 +435,7 @@ def _sell(
     """The purchase route's storage call; the answer's points are the purchase's own entry."""
     done = pos.record_purchase(
         session,
+        tz=ZoneInfo("Asia/Bangkok"),
         key_name=key_name,
         phone=body.get("phone"),
         customer_ref=body.get("customer_ref"),

@@ -215,10 +215,12 @@ def test_cancel_gives_points_and_stock_back_once(engine: Engine) -> None:
     reward_id = make_reward(engine, stock=1)
     coupon = redeem(engine, member_id, reward_id, "r")
     with transaction(engine) as session:
-        assert coupons.cancel_coupon(session, code=coupon.code, actor="Uowner").outcome == (
-            Use.CANCELLED
+        assert coupons.cancel_coupon(
+            session, tz=ZoneInfo("Asia/Bangkok"), code=coupon.code, actor="Uowner"
+        ).outcome == (Use.CANCELLED)
+        again = coupons.cancel_coupon(
+            session, tz=ZoneInfo("Asia/Bangkok"), code=coupon.code, actor="Uowner"
         )
-        again = coupons.cancel_coupon(session, code=coupon.code, actor="Uowner")
         assert again.outcome == Use.CANCELLED and again.member is None
     assert balance_matches_ledger(engine, member_id) == 100
     with transaction(engine) as session:
@@ -232,9 +234,9 @@ def test_a_used_coupon_cannot_be_cancelled(engine: Engine) -> None:
     coupon = redeem(engine, member_id, make_reward(engine), "r")
     use(engine, coupon.code)
     with transaction(engine) as session:
-        assert coupons.cancel_coupon(session, code=coupon.code, actor="Uowner").outcome == (
-            Use.ALREADY_USED
-        )
+        assert coupons.cancel_coupon(
+            session, tz=ZoneInfo("Asia/Bangkok"), code=coupon.code, actor="Uowner"
+        ).outcome == (Use.ALREADY_USED)
     assert balance_matches_ledger(engine, member_id) == 0
 
 

@@ -24,6 +24,8 @@ from tests.support import factories
 
 USER = "U" + "a" * 32
 
+BKK = ZoneInfo("Asia/Bangkok")
+
 
 def member_who_redeemed(engine: Engine) -> int:
     """A LINE member with 150 points who spent 100 on a coupon (the ledger names them)."""
@@ -32,11 +34,12 @@ def member_who_redeemed(engine: Engine) -> int:
         member = members.create_member(session, phone="+66812345678")
         members.link(session, user, member)
         privacy.record_consent(session, user, version="1", service=True, marketing=True)
-        ledger.post_entry(session, member=member, kind=EntryKind.EARN, points=150, actor="staff",
+        ledger.post_entry(session, tz=BKK, member=member, kind=EntryKind.EARN, points=150,
+                          actor="staff",
                           idempotency_key="earn")  # fmt: skip
         reward = factories.reward(session, name_th="ชา", points_cost=100)
         coupons.redeem(session, member_id=member.id, reward_id=reward.id, actor=USER,  # type: ignore[arg-type]
-                       idempotency_key="r", tz=ZoneInfo("Asia/Bangkok"))  # fmt: skip
+                       idempotency_key="r", tz=BKK)  # fmt: skip
         return member.id  # type: ignore[return-value]
 
 

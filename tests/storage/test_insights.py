@@ -66,6 +66,7 @@ def buy(engine: Engine, member_id: int, when: datetime, baht: int, staff: str = 
         assert member is not None
         award = ledger.award_purchase(
             session,
+            tz=ZoneInfo("Asia/Bangkok"),
             member=member,
             amount_satang=baht * 100,
             baht_per_point=25,
@@ -97,6 +98,7 @@ def post(engine: Engine, member_id: int, when: datetime, kind: EntryKind, points
         assert member is not None
         ledger.post_entry(
             session,
+            tz=ZoneInfo("Asia/Bangkok"),
             member=member,
             kind=kind,
             points=points,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -26,6 +27,7 @@ def award(engine: Engine, member_id: int, satang: int, key: str) -> None:
         assert member is not None
         ledger.award_purchase(
             session,
+            tz=ZoneInfo("Asia/Bangkok"),
             member=member,
             amount_satang=satang,
             baht_per_point=25,
@@ -41,6 +43,7 @@ def spend(engine: Engine, member_id: int, points: int, key: str) -> bool:
             assert member is not None
             ledger.post_entry(
                 session,
+                tz=ZoneInfo("Asia/Bangkok"),
                 member=member,
                 kind=EntryKind.REDEEM,
                 points=-points,

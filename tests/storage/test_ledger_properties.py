@@ -10,6 +10,7 @@ number of runs (the `ci` profile); `HYPOTHESIS_PROFILE=soak` runs a long soak.
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import settings
 from hypothesis.stateful import run_state_machine_as_test
@@ -21,6 +22,8 @@ from storage.db import transaction
 from storage.models import Coupon, CouponStatus, LineUser, Member, id_of
 from tests.storage.ledger_machine import BANGKOK, START, LedgerMachine
 from tests.support import factories
+
+BKK = ZoneInfo("Asia/Bangkok")
 
 
 def test_ledger_rules_hold_in_any_interleaving(engine: Engine) -> None:
@@ -38,7 +41,8 @@ def _erased_member_with_an_expired_coupon(engine: Engine) -> tuple[int, str]:
     clock.freeze(START)
     with transaction(engine) as session:
         member = factories.member(session, phone="0812345678", line_user_id="Unok")
-        ledger.award_purchase(session, member=member, amount_satang=1_000_00, baht_per_point=25,
+        ledger.award_purchase(session, tz=BKK, member=member, amount_satang=1_000_00,
+                              baht_per_point=25,
                               staff_user_id="Ustaff", idempotency_key="award")  # fmt: skip
         reward = factories.reward(session, name_th="กาแฟ", points_cost=8, valid_days=2)
         coupon = coupons.redeem(session, member_id=id_of(member), reward_id=id_of(reward),
@@ -59,7 +63,9 @@ def test_a_coupon_that_expired_before_an_erasure_gives_no_points_back_after_it(
     try:
         member_id, code = _erased_member_with_an_expired_coupon(engine)
         with transaction(engine) as session:
-            result = coupons.cancel_coupon(session, code=code, actor="Uowner")
+            result = coupons.cancel_coupon(
+                session, tz=BKK, code=code, actor="Uowner"
+            )
         assert result.outcome == coupons.Use.CANCELLED
         with Session(engine) as session:
             member = session.get(Member, member_id)

@@ -30,6 +30,7 @@ def _post(engine: Engine, member_id: int, points: int, key: str, **extra: object
         kind = EntryKind.ADJUST if points > 0 else EntryKind.REDEEM
         return ledger.post_entry(
             session,
+            tz=ZoneInfo("Asia/Bangkok"),
             member=member,
             kind=extra.pop("kind", kind),  # type: ignore[arg-type]
             points=points,
@@ -91,6 +92,7 @@ def test_a_void_takes_back_the_voided_awards_own_lot(engine: Engine) -> None:
         assert member is not None
         award = ledger.award_purchase(
             session,
+            tz=ZoneInfo("Asia/Bangkok"),
             member=member,
             amount_satang=50 * 25 * 100,
             baht_per_point=25,
@@ -159,7 +161,9 @@ def test_a_cancelled_coupon_gives_points_back_to_their_lots_with_the_same_end(
             )
         clock.advance(timedelta(days=100))
         with transaction(engine) as session:
-            coupons.cancel_coupon(session, code=coupon.code, actor="Uowner")
+            coupons.cancel_coupon(
+                session, tz=ZoneInfo("Asia/Bangkok"), code=coupon.code, actor="Uowner"
+            )
         with Session(engine) as session:
             ends = {lot.expires_at for lot in session.exec(select(PointLot)).all()}
         assert ends == {lots.expiry_for(START, 12, BANGKOK)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -23,6 +24,7 @@ def sale(engine: Engine, baht: int, order: str | None = None, **who: Any) -> pos
     with transaction(engine) as session:
         return pos.record_purchase(
             session,
+            tz=ZoneInfo("Asia/Bangkok"),
             key_name="till-1",
             phone=who.get("phone"),
             customer_ref=who.get("customer_ref"),
@@ -51,6 +53,7 @@ def spend(engine: Engine, points: int) -> None:
         member = session.exec(select(Member).where(Member.phone == PHONE)).one()
         ledger.post_entry(
             session,
+            tz=ZoneInfo("Asia/Bangkok"),
             member=member,
             kind=EntryKind.REDEEM,
             points=-points,
@@ -90,6 +93,7 @@ def test_order_refs_belong_to_their_key(engine: Engine) -> None:
     with transaction(engine) as session:
         other = pos.record_purchase(
             session,
+            tz=ZoneInfo("Asia/Bangkok"),
             key_name="webshop",
             phone=PHONE,
             customer_ref=None,

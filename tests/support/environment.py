@@ -6,5 +6,6 @@ from __future__ import annotations
 import os
 import tempfile
 
-os.environ["INSTANCE_DIR"] = tempfile.mkdtemp(prefix="loyalty-test-")
+INSTANCE_DIR = tempfile.mkdtemp(prefix="loyalty-test-")
+os.environ["INSTANCE_DIR"] = INSTANCE_DIR
 os.environ.pop("REDIS_URL", None)

@@ -53,6 +53,7 @@ def give_points(
         points=points,
         actor="test",
         idempotency_key=key or f"seed:{member.id}:{uuid.uuid4().hex[:8]}",
+        tz=BANGKOK,
     )
 
 

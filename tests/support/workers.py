@@ -41,7 +41,7 @@ def worker_env(engine: Engine, fake: FakeLine, **extra: str) -> dict[str, str]:
 def start_consumer(
     env: dict[str, str], cwd: Path, *, quiet: bool = True
 ) -> subprocess.Popen[bytes]:
-    """`huey_consumer bot.jobs.tasks.huey` with two thread workers, as a separate process.
+    """`loyalty worker` with two thread workers, as a separate process (as the Procfile's).
 
     Its clock runs from the test's pinned instant (tests/support/pinned_clock.py): the test that
     starts one is a `real_clock` test.
@@ -52,8 +52,8 @@ def start_consumer(
             sys.executable,
             "-m",
             "tests.support.pinned_process",
-            "huey.bin.huey_consumer",
-            "bot.jobs.tasks.huey",
+            "bot.cli.main",
+            "worker",
             "-w",
             "2",
             "-k",
@@ -70,6 +70,18 @@ def run_python(code: str, env: dict[str, str], cwd: Path) -> None:
     """Run `code` in a new process on the test's clock, as a web process would enqueue."""
     command = [sys.executable, "-m", "tests.support.pinned_process", "-c", code]
     subprocess.run(command, env=env, cwd=cwd, check=True, timeout=30)
+
+
+HAND_OVER = (
+    "from bot.jobs.schedule import make_jobs; from bot.services import build; "
+    "from bot.settings import load_settings; from handlers import jobs; "
+    "make_jobs(build(load_settings())).send(jobs.{job})"
+)
+
+
+def hand_over(job: str, env: dict[str, str], cwd: Path) -> None:
+    """Hand `job` (e.g. "DeliverPush(7)") to the queue from a new process, as the web does."""
+    run_python(HAND_OVER.format(job=job), env, cwd)
 
 
 def wait_for(check: Callable[[], object], seconds: float) -> bool:

@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     jsonify,
     redirect,
     render_template,
@@ -22,6 +21,7 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
 from bot.services import Services
+from bot.web import shell
 from handlers.views.fonts import font_path
 
 bp = Blueprint(
@@ -37,7 +37,7 @@ PROXY_TIMEOUT = 60.0
 
 
 def _services() -> Services:
-    return current_app.extensions["loyalty"]
+    return shell.services()
 
 
 @bp.get("")

@@ -1,8 +1,8 @@
 """Broadcast coupons: one coupon of a reward for every recipient of a campaign.
 
-Plugs the coupons feature into `storage.campaigns` (its `CouponAttachment` hook and the
-"holding an unused coupon" audience). `install(tz)` runs wherever `Services` are
-installed, so the web process, the worker and the demo all have it.
+The coupons feature as `storage.campaigns.CouponAttachment`; the composition root
+(bot.services) builds one for the shop and hands it to the conversation (`Shop.coupons`)
+and to the broadcast job.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import logging
 from datetime import tzinfo
 from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from handlers.i18n import t
 from handlers.views.messages import Choice, as_json, text
-from storage import campaigns, clock, coupons, rewards
-from storage.models import Campaign, Coupon, CouponStatus, LedgerEntry
+from storage import coupons, rewards
+from storage.models import Campaign, Coupon, LedgerEntry
 
 log = logging.getLogger(__name__)
 
@@ -77,17 +77,3 @@ class RewardCoupons:
                 )
             ).one()
         )
-
-
-def holding_unused_coupon() -> Select[Any]:
-    """Members with a live coupon: active, unused and not yet expired."""
-    return select(Coupon.member_id).where(
-        Coupon.status == CouponStatus.ACTIVE,
-        col(Coupon.used_at).is_(None),
-        col(Coupon.expires_at) > clock.now(),
-    )
-
-
-def install(tz: tzinfo) -> None:
-    campaigns.coupon_attachment = RewardCoupons(tz)
-    campaigns.EXTRA_AUDIENCES["unused_coupon"] = holding_unused_coupon
