@@ -117,7 +117,7 @@ def one_size(size: int, kind: str) -> dict[str, float]:
     from bot.jobs.schedule import make_jobs
     from bot.services import build
     from bot.settings import Settings
-    from storage import campaigns
+    from storage import audiences, campaigns
     from storage.db import transaction
 
     fake, url = start_fake()
@@ -135,7 +135,7 @@ def one_size(size: int, kind: str) -> dict[str, float]:
             campaign_id = campaigns.create_campaign(
                 session,
                 created_by=owner,
-                audience=[campaigns.EVERYONE],
+                audience=[audiences.EVERYONE],
                 messages=[{"type": "text", "text": "Flash sale: 20% off today only"}],
             ).id
         tracemalloc.start()

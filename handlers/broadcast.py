@@ -18,7 +18,7 @@ from handlers.i18n import any_of, means
 from handlers.jobs import RefreshQuota, SendBroadcast
 from handlers.router import Context, StepContext, router
 from handlers.views.messages import Choice, as_json, image, text
-from storage import campaigns, rewards, segments
+from storage import audiences, campaigns, line_quota, rewards, segments
 from storage.models import Role
 
 AUDIENCE, MESSAGE, CONFIRM = "audience", "message", "confirm"
@@ -40,9 +40,9 @@ _HOLDOUT = re.compile(rf"^{any_of('holdout')}\s*(\d{{1,3}})\s*%?$")
 _COUPON = re.compile(rf"^{any_of('coupon')}\s*(\d{{1,6}})$")
 
 
-def audiences() -> list[str]:
+def audience_choices() -> list[str]:
     """What the owner can pick, numbered from 1 in this order."""
-    return [*segments.ALL_SEGMENTS, campaigns.EVERYONE, *campaigns.EXTRA_AUDIENCES]
+    return [*segments.ALL_SEGMENTS, audiences.EVERYONE, *audiences.EXTRA_AUDIENCES]
 
 
 def audience_label(ctx: Context, name: str) -> str:
@@ -54,11 +54,11 @@ def _cancel_choice(ctx: Context) -> Choice:
 
 
 def _ask_audience(ctx: Context) -> list[Message]:
-    counts = campaigns.reachable_by_audience(ctx.session, audiences())
+    counts = audiences.reachable_by_audience(ctx.session, audience_choices())
     lines = [ctx.t("bc_pick")]
-    for n, name in enumerate(audiences(), start=1):
+    for n, name in enumerate(audience_choices(), start=1):
         lines.append(f"{n}. {audience_label(ctx, name)} · {counts.get(name, 0):,}")
-    choices = [Choice(ctx.t("seg_everyone"), str(audiences().index(campaigns.EVERYONE) + 1))]
+    choices = [Choice(ctx.t("seg_everyone"), str(audience_choices().index(audiences.EVERYONE) + 1))]
     return [text("\n".join(lines), [*choices, _cancel_choice(ctx)])]
 
 
@@ -74,7 +74,7 @@ def start_broadcast(ctx: Context) -> list[Message]:
 def broadcast_to_segment(ctx: Context) -> list[Message]:
     """The button under a segment: a broadcast to that group, straight to the message."""
     segment = ctx.data.get("seg", "")
-    if not campaigns.known_audience(segment):
+    if not audiences.known_audience(segment):
         return start_broadcast(ctx)
     ctx.jobs.append(RefreshQuota())
     BROADCAST.start(ctx, MESSAGE, audience=[segment], holdout=campaigns.DEFAULT_HOLDOUT)
@@ -92,7 +92,7 @@ def take_audience(ctx: StepContext) -> Outcome:
     if ctx.event.kind != "text":
         return Reply([text(ctx.t("bc_pick_numbers"))])
     picked = [int(n) for n in re.findall(r"\d+", ctx.text)]
-    options = audiences()
+    options = audience_choices()
     if not picked and router.match(ctx.text) is not None:
         return NOT_MINE
     if not picked or any(not 1 <= n <= len(options) for n in picked):
@@ -141,7 +141,7 @@ def campaign_messages(ctx: Context, data: Data) -> list[Message]:
 
 
 def _quota_line(ctx: Context, receiving: int) -> str:
-    quota = campaigns.latest_quota(ctx.session)
+    quota = line_quota.latest_quota(ctx.session)
     if quota is None:
         return ctx.t("bc_quota_unknown", n=receiving)
     if quota.limit is None:
@@ -153,7 +153,7 @@ def _quota_line(ctx: Context, receiving: int) -> str:
 
 
 def _summary(ctx: Context, data: Data) -> str:
-    size = campaigns.audience_size(ctx.session, data["audience"], data["holdout"])
+    size = audiences.audience_size(ctx.session, data["audience"], data["holdout"])
     names = ", ".join(audience_label(ctx, a) for a in data["audience"])
     lines = [
         ctx.t("bc_to", audience=names),
@@ -225,7 +225,7 @@ def _send(ctx: StepContext) -> Outcome:
         holdout_percent=data["holdout"],
         reward_id=data.get("reward"),
     )
-    size = campaigns.audience_size(ctx.session, data["audience"], data["holdout"])
+    size = audiences.audience_size(ctx.session, data["audience"], data["holdout"])
     ctx.jobs.append(SendBroadcast(campaign_id=campaign.id))  # type: ignore[arg-type]
     return End([text(ctx.t("bc_queued", id=campaign.id, n=size.receiving))])
 

@@ -10,7 +10,7 @@ from handlers.i18n import means
 from handlers.jobs import RefreshScores
 from handlers.router import Context, router
 from handlers.views.messages import Choice, flex, image, postback_data, text
-from storage import campaigns, media_files, segments
+from storage import audiences, media_files, segments
 from storage.models import Role
 
 
@@ -168,7 +168,7 @@ def show_segment(ctx: Context) -> list[Message]:
         return [text(ctx.t("seg_unknown"))]
     sizes = {s.segment: s for s in segments.segment_sizes(ctx.session)}
     size, total = sizes[segment], sum(s.members for s in sizes.values())
-    reachable = campaigns.audience_size(ctx.session, [segment], 0).reachable
+    reachable = audiences.audience_size(ctx.session, [segment], 0).reachable
     average = size.spend_satang // size.members if size.members else 0
     lines = [
         ctx.t("seg_size", n=size.members, share=share(size.members, total)),

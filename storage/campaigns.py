@@ -11,32 +11,22 @@ keeps two jobs from sending the same campaign at once.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Select, case, exists, func, literal, or_, true, update
+from sqlalchemy import case, exists, func, literal, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from storage import clock, retry_policy
+from storage import audiences, clock, retry_policy
 from storage.models import (
     Campaign,
     CampaignChunk,
     CampaignRecipient,
-    Coupon,
-    CouponStatus,
-    LineQuota,
     LineUser,
-    Member,
-    MemberScore,
 )
-from storage.segments import ALL_SEGMENTS
 
 CHUNK_SIZE = 500
-EVERYONE = "everyone"
-UNUSED_COUPON = "unused_coupon"
 DEFAULT_HOLDOUT = 10
 RECIPIENTS = CampaignRecipient.__table__  # type: ignore[attr-defined]
 
@@ -59,82 +49,6 @@ class CouponAttachment(Protocol):
     def issue(self, session: Session, *, campaign: Campaign, member_ids: list[int]) -> None: ...
 
     def used(self, session: Session, campaign: Campaign) -> int: ...
-
-
-def holding_unused_coupon() -> Select[Any]:
-    """Members with a live coupon: active, unused and not yet expired."""
-    return select(Coupon.member_id).where(
-        Coupon.status == CouponStatus.ACTIVE,
-        col(Coupon.used_at).is_(None),
-        col(Coupon.expires_at) > clock.now(),
-    )
-
-
-# Audiences besides segments and everyone: name -> a query of member ids.
-EXTRA_AUDIENCES: dict[str, Callable[[], Select[Any]]] = {UNUSED_COUPON: holding_unused_coupon}
-
-
-def known_audience(name: str) -> bool:
-    return name in ALL_SEGMENTS or name == EVERYONE or name in EXTRA_AUDIENCES
-
-
-def _chosen(audience: list[str]) -> ColumnElement[bool]:
-    """LINE users in any of the audience's groups."""
-    if EVERYONE in audience:
-        return true()
-    member_id = col(LineUser.member_id)
-    wanted = [a for a in audience if a in ALL_SEGMENTS]
-    parts: list[ColumnElement[bool]] = []
-    if wanted:
-        scored = select(MemberScore.member_id).where(col(MemberScore.segment).in_(wanted))
-        parts.append(member_id.in_(scored))
-    parts += [member_id.in_(EXTRA_AUDIENCES[a]()) for a in audience if a in EXTRA_AUDIENCES]
-    return or_(*parts) if parts else literal(False)
-
-
-def _reachable() -> ColumnElement[bool]:
-    """Consented to offers, still following, and not erased."""
-    erased = exists().where(
-        col(Member.id) == col(LineUser.member_id), col(Member.erased_at).is_not(None)
-    )
-    return col(LineUser.marketing_consent).is_(True) & col(LineUser.following).is_(True) & ~erased
-
-
-@dataclass(frozen=True)
-class AudienceSize:
-    chosen: int
-    reachable: int
-    held_out: int
-
-    @property
-    def receiving(self) -> int:
-        return self.reachable - self.held_out
-
-
-def audience_size(session: Session, audience: list[str], holdout_percent: int) -> AudienceSize:
-    """LINE users in the groups; those who may get offers; and how many are held out."""
-    chosen = session.exec(select(func.count()).where(_chosen(audience))).one()
-    reachable = session.exec(select(func.count()).where(_chosen(audience), _reachable())).one()
-    return AudienceSize(chosen, reachable, reachable * holdout_percent // 100)
-
-
-def reachable_by_audience(session: Session, names: list[str]) -> dict[str, int]:
-    """For each audience, how many LINE users in it may get offers now."""
-    by_segment = dict(
-        session.exec(
-            select(MemberScore.segment, func.count())
-            .join(LineUser, col(LineUser.member_id) == MemberScore.member_id)
-            .where(_reachable())
-            .group_by(MemberScore.segment)
-        ).all()
-    )
-    counts = {name: int(by_segment.get(name, 0)) for name in names if name in ALL_SEGMENTS}
-    for name in names:
-        if name not in counts:
-            counts[name] = int(
-                session.exec(select(func.count()).where(_chosen([name]), _reachable())).one()
-            )
-    return counts
 
 
 def get_campaign(session: Session, campaign_id: int) -> Campaign | None:
@@ -163,26 +77,6 @@ def create_campaign(
     return campaign
 
 
-def take_lease(session: Session, campaign_id: int, owner: str, seconds: float) -> bool:
-    """Become (or stay) the one job sending this campaign for the next `seconds`."""
-    now = clock.now()
-    taken = session.execute(
-        update(Campaign)
-        .where(
-            col(Campaign.id) == campaign_id,
-            col(Campaign.status).in_(["queued", "sending"]),
-            or_(
-                col(Campaign.lease_until).is_(None),
-                col(Campaign.lease_until) < now,
-                col(Campaign.lease_owner) == owner,
-            ),
-        )
-        .values(lease_owner=owner, lease_until=now + timedelta(seconds=seconds))
-        .execution_options(synchronize_session=False)
-    )
-    return taken.rowcount == 1  # type: ignore[attr-defined]
-
-
 def prepare(session: Session, campaign_id: int) -> None:
     """Fix a queued campaign's recipients, hold-out and chunks (once)."""
     campaign = session.get(Campaign, campaign_id, with_for_update=True)
@@ -196,7 +90,7 @@ def prepare(session: Session, campaign_id: int) -> None:
             func.row_number().over(order_by=func.random()).label("pos"),
             func.count().over().label("total"),
         )
-        .where(_chosen(campaign.audience), _reachable())
+        .where(audiences.in_audience(campaign.audience), audiences.may_get_offers())
         .subquery()
     )
     held = ranked.c.pos * 100 <= ranked.c.total * pct
@@ -366,35 +260,3 @@ def finish(session: Session, campaign_id: int) -> bool:
         .execution_options(synchronize_session=False)
     )
     return done.rowcount == 1  # type: ignore[attr-defined]
-
-
-def release_lease(session: Session, campaign_id: int, owner: str) -> None:
-    session.execute(
-        update(Campaign)
-        .where(col(Campaign.id) == campaign_id, col(Campaign.lease_owner) == owner)
-        .values(lease_owner=None, lease_until=None)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def resumable(session: Session) -> list[int]:
-    """Campaigns still to send whose job is gone (no live lease): to start again."""
-    now = clock.now()
-    found = session.exec(
-        select(col(Campaign.id)).where(
-            col(Campaign.status).in_(["queued", "sending"]),
-            or_(col(Campaign.lease_until).is_(None), col(Campaign.lease_until) < now),
-        )
-    )
-    return [campaign_id for campaign_id in found if campaign_id is not None]
-
-
-def save_quota(session: Session, *, limit: int | None, used: int) -> None:
-    row = session.get(LineQuota, 1) or LineQuota(id=1)
-    row.limit, row.used, row.fetched_at = limit, used, clock.now()
-    session.add(row)
-    session.flush()
-
-
-def latest_quota(session: Session) -> LineQuota | None:
-    return session.get(LineQuota, 1)

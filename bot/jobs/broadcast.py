@@ -22,7 +22,17 @@ from bot.jobs.queue import Jobs
 from bot.line.client import LineError
 from handlers.i18n import t
 from handlers.jobs import DeliverPush, SendBroadcast
-from storage import campaign_report, campaigns, clock, members, outbox, retry_policy, segments
+from storage import (
+    campaign_leases,
+    campaign_report,
+    campaigns,
+    clock,
+    line_quota,
+    members,
+    outbox,
+    retry_policy,
+    segments,
+)
 from storage.campaigns import ChunkToSend
 from storage.db import transaction
 from storage.models import Campaign
@@ -46,12 +56,12 @@ def send_campaign(
     services, me = jobs.services, _worker_name()
     engine, lease = services.engine, services.settings.broadcast_lease_seconds
     with transaction(engine) as session:
-        if not campaigns.take_lease(session, campaign_id, me, lease):
+        if not campaign_leases.take_lease(session, campaign_id, me, lease):
             return "busy"
         campaigns.prepare(session, campaign_id)
     while True:
         with transaction(engine) as session:
-            if not campaigns.take_lease(session, campaign_id, me, lease):
+            if not campaign_leases.take_lease(session, campaign_id, me, lease):
                 return "lost"
             campaign = session.get(Campaign, campaign_id)
             assert campaign is not None
@@ -61,7 +71,7 @@ def send_campaign(
         wait = _attempt(jobs, chunk)
         if wait:
             with transaction(engine) as session:
-                campaigns.take_lease(session, campaign_id, me, wait + lease)
+                campaign_leases.take_lease(session, campaign_id, me, wait + lease)
             sleep(wait)
     _finish(jobs, campaign_id)
     return "done"
@@ -152,7 +162,7 @@ def send_broadcast(jobs: Jobs, campaign_id: int) -> str:
 def resume_broadcasts(jobs: Jobs) -> list[int]:
     """Start again every unfinished campaign whose job is gone (a worker died or restarted)."""
     with transaction(jobs.services.engine) as session:
-        waiting = campaigns.resumable(session)
+        waiting = campaign_leases.resumable(session)
     for campaign_id in waiting:
         jobs.send(SendBroadcast(campaign_id))
     return waiting
@@ -172,7 +182,7 @@ def refresh_quota(jobs: Jobs) -> None:
         log.warning("quota unavailable: %s", error)
         return
     with transaction(services.engine) as session:
-        campaigns.save_quota(session, limit=quota.limit, used=quota.used)
+        line_quota.save_quota(session, limit=quota.limit, used=quota.used)
 
 
 def score_members(jobs: Jobs, as_of: date | None = None) -> int:

@@ -14,7 +14,7 @@ from bot.jobs import broadcast
 from bot.jobs.queue import Jobs
 from bot.jobs.schedule import make_jobs
 from bot.services import Services
-from storage import campaign_report, campaigns, clock
+from storage import audiences, campaign_leases, campaign_report, campaigns, clock
 from storage.db import transaction
 from storage.models import Campaign, CampaignChunk, CampaignRecipient, LineUser, Purchase
 from tests.bot.broadcast_helpers import make_audience, make_owner
@@ -27,7 +27,7 @@ def new_campaign(engine: Any, owner: str, holdout: int = 10, **kw: Any) -> int:
         campaign = campaigns.create_campaign(
             session,
             created_by=owner,
-            audience=[campaigns.EVERYONE],
+            audience=[audiences.EVERYONE],
             messages=HELLO,
             holdout_percent=holdout,
             **kw,
@@ -165,13 +165,13 @@ def test_a_second_job_does_not_send_a_campaign_another_job_holds(
     make_audience(engine, 5)
     campaign_id = new_campaign(engine, make_owner(engine))
     with transaction(engine) as session:
-        assert campaigns.take_lease(session, campaign_id, "other-worker", 60)
+        assert campaign_leases.take_lease(session, campaign_id, "other-worker", 60)
     assert broadcast.send_campaign(jobs, campaign_id) == "busy"
     with transaction(engine) as session:
-        assert campaigns.resumable(session) == []
+        assert campaign_leases.resumable(session) == []
     clock.advance(timedelta(seconds=61))
     with transaction(engine) as session:
-        assert campaigns.resumable(session) == [campaign_id]
+        assert campaign_leases.resumable(session) == [campaign_id]
     assert broadcast.resume_broadcasts(jobs) == [campaign_id]
     assert sum(deliveries(fake).values()) == 5 - 0  # 10% of 5 rounds down to 0
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.demo.fakeline import FakeLine
-from storage import campaigns
+from storage import audiences, campaigns
 from storage.db import transaction
 from storage.models import Campaign, CampaignRecipient
 from tests.bot.broadcast_helpers import make_audience, make_owner
@@ -40,7 +40,7 @@ def kill_and_resume(engine: Engine, fake: FakeLine, queue: dict[str, str], tmp_p
         campaign_id = campaigns.create_campaign(
             session,
             created_by=owner,
-            audience=[campaigns.EVERYONE],
+            audience=[audiences.EVERYONE],
             messages=[{"type": "text", "text": "Flash sale today"}],
         ).id
     fake.delay["/v2/bot/message/multicast"] = 0.4

@@ -15,7 +15,7 @@ from bot.demo.fakeline import FakeLine
 from bot.jobs import automations, broadcast
 from bot.jobs.queue import Jobs
 from bot.jobs.tasks import resend_stale_pushes
-from storage import campaigns, clock
+from storage import audiences, campaigns, clock
 from storage.db import transaction
 from storage.models import CampaignChunk, OutboxMessage, Role
 from tests.bot.broadcast_helpers import make_audience
@@ -125,7 +125,7 @@ def broadcast_to_one(line: Line, engine: Engine) -> tuple[Any, int]:
         campaign = campaigns.create_campaign(
             session,
             created_by=owner.user_id,
-            audience=[campaigns.EVERYONE],
+            audience=[audiences.EVERYONE],
             messages=[{"type": "text", "text": "Double points this weekend!"}],
             holdout_percent=0,
         )

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
-from tests.workers import hand_over, start_consumer, wait_for, worker_env
 
 from bot.demo.fakeline import FakeLine
-from storage import campaigns, rewards
+from storage import audiences, campaigns, rewards
 from storage.db import transaction
 from storage.models import Campaign, CampaignRecipient, Coupon
 from tests.bot.broadcast_helpers import make_audience, make_owner
+from tests.support.workers import hand_over, start_consumer, wait_for, worker_env
 
 AUDIENCE = 30
 
@@ -37,7 +37,7 @@ def test_a_worker_process_issues_the_coupons_of_a_broadcast(
         campaign_id = campaigns.create_campaign(
             session,
             created_by=owner,
-            audience=[campaigns.EVERYONE],
+            audience=[audiences.EVERYONE],
             messages=[{"type": "text", "text": "A latte on us"}],
             holdout_percent=0,
             reward_id=reward_id,
