@@ -10,6 +10,7 @@ import click
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
+from bot.services import Services, build
 from bot.settings import ConfigError, Settings, load_settings
 from storage import migrations
 from storage.db import make_engine
@@ -34,6 +35,24 @@ def settings() -> Settings:
         return load_settings()
     except ConfigError as error:
         raise Stop(str(error)) from None
+
+
+def services() -> Services:
+    """The services of this invocation (settings, engine, LINE client, SMS sender), built once
+    from the settings as the web app and the worker build theirs; or those a caller passed as
+    `obj=services` (tests, embedding). An `obj={"engine": ...}` engine is used in them."""
+    root = click.get_current_context().find_root()
+    if isinstance(root.obj, Services):
+        return root.obj
+    given: dict[str, Any] = root.obj if isinstance(root.obj, dict) else {}
+    if given.get("services") is None:
+        try:
+            given["services"] = build(settings(), given.get("engine"))
+        except (ArgumentError, ImportError) as error:
+            raise Stop(f"DATABASE_URL is not a database this service can use: {error}") from None
+        root.obj = given
+    found: Services = given["services"]
+    return found
 
 
 def _shown(url: str) -> str:

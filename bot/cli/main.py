@@ -15,7 +15,6 @@ from bot.cli.richmenu import richmenu
 from bot.cli.segments import import_group, rfm
 from bot.jobs.worker import run_worker
 from bot.line.client import LineError
-from bot.services import build, line_client
 from richmenus.linking import link_for_role
 from storage import members, migrations
 from storage.db import transaction
@@ -121,15 +120,12 @@ def owner_remove(user_id: str) -> None:
 
 def _show_menu_for(user_id: str, role: Role) -> None:
     """Give the person the rich menu of their new role at once (when menus are deployed)."""
-    line = line_client(cli_base.settings())
+    services = cli_base.services()
     try:
-        with database() as engine:
-            outcome = link_for_role(line, engine, user_id, role)
+        outcome = link_for_role(services.line, services.engine, user_id, role)
     except LineError as error:
         click.echo(f"warning: could not change the rich menu in LINE ({error})", err=True)
         return
-    finally:
-        line.close()
     if outcome != "not deployed":
         click.echo(f"rich menu {outcome}")
 
@@ -145,7 +141,7 @@ def _show_menu_for(user_id: str, role: Role) -> None:
 )
 def worker(workers: int, worker_type: str) -> None:
     """Run the background jobs (pushes, SMS, broadcasts, schedules) until stopped."""
-    run_worker(build(cli_base.settings()), workers=workers, worker_type=worker_type)
+    run_worker(cli_base.services(), workers=workers, worker_type=worker_type)
 
 
 @cli.command()

@@ -10,8 +10,7 @@ import click
 from PIL import Image
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from bot.services import Services, build
-from bot.settings import ConfigError, load_settings
+from bot.cli import base as cli_base
 from richmenus import records
 from richmenus.api import RichMenuError
 from richmenus.deploy import Report, deploy
@@ -19,19 +18,6 @@ from richmenus.draw import render
 from richmenus.layouts import MENUS, menu_for_role
 from storage.db import transaction
 from storage.models import Role
-
-
-def _services(ctx: click.Context) -> Services:
-    """The services given by the caller (tests, the `loyalty` group), else from settings."""
-    found = ctx.find_object(Services)
-    if found is not None:
-        return found
-    try:
-        services = build(load_settings())
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from None
-    ctx.obj = services
-    return services
 
 
 @contextmanager
@@ -65,10 +51,9 @@ def richmenu() -> None:
 
 
 @richmenu.command("deploy")
-@click.pass_context
-def deploy_command(ctx: click.Context) -> None:
+def deploy_command() -> None:
     """Create or update the menus in LINE; running it again changes nothing."""
-    services = _services(ctx)
+    services = cli_base.services()
     try:
         with _database_ready():
             report = deploy(services.line, services.look, services.engine)
@@ -78,10 +63,9 @@ def deploy_command(ctx: click.Context) -> None:
 
 
 @richmenu.command("show")
-@click.pass_context
-def show_command(ctx: click.Context) -> None:
+def show_command() -> None:
     """List the deployed menus: key, LINE rich menu id, alias and when deployed."""
-    services = _services(ctx)
+    services = cli_base.services()
     with _database_ready(), transaction(services.engine) as session:
         rows = sorted(records.deployed(session).values(), key=lambda r: r.key)
         lines = [
@@ -98,10 +82,9 @@ def show_command(ctx: click.Context) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 @click.option("--width", type=click.IntRange(800, 2500), default=2500, help="Scale to this width.")
 @click.option("--roles", is_flag=True, help="Only each role's first menu, as richmenu-<role>.png.")
-@click.pass_context
-def preview_command(ctx: click.Context, out: Path, width: int, roles: bool) -> None:
+def preview_command(out: Path, width: int, roles: bool) -> None:
     """Draw the menus as PNGs in OUT (richmenu-<menu>.png) to look at before deploying."""
-    look = _services(ctx).look
+    look = cli_base.services().look
     out.mkdir(parents=True, exist_ok=True)
     chosen = [(r.value, menu_for_role(r)) for r in Role] if roles else [(m.key, m) for m in MENUS]
     for name, shown in chosen:
