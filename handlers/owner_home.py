@@ -4,6 +4,7 @@ customers hold, and a button for each area; `settings` sums up how the shop is s
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from linebot.v3.messaging import Message
 
@@ -13,7 +14,7 @@ from handlers.i18n import t
 from handlers.router import Context, router
 from handlers.views.home_card import HomeCard, HomeRow, home_bubble
 from handlers.views.messages import Button, Choice, flex, text
-from storage import clock, coupons_used, insights, periods, reward_costs
+from storage import clock, home_figures, insights, periods, reward_costs
 from storage.insights import Figures
 from storage.models import Role
 
@@ -28,6 +29,14 @@ AREAS = (  # (label, command): one button each, in the order of the owner's day
 )
 
 
+@dataclass(frozen=True)
+class Counted:
+    """Figures counted by the day they happened: (today, this month)."""
+
+    back: tuple[int, int]
+    used: tuple[int, int]
+
+
 def area_buttons(lang: str) -> list[Button]:
     return [
         Button(t(lang, label), text=t(lang, f"cmd_{command.replace(' ', '_')}"), primary=i == 0)
@@ -35,7 +44,7 @@ def area_buttons(lang: str) -> list[Button]:
     ]
 
 
-def _rows(lang: str, today: Figures, month: Figures, used: tuple[int, int]) -> list[HomeRow]:
+def _rows(lang: str, today: Figures, month: Figures, counted: Counted) -> list[HomeRow]:
     def row(key: str, get: Callable[[Figures], int]) -> HomeRow:
         return HomeRow(t(lang, key), f"{get(today):,}", f"{get(month):,}")
 
@@ -47,10 +56,10 @@ def _rows(lang: str, today: Figures, month: Figures, used: tuple[int, int]) -> l
         ),
         row("home_bills", lambda f: f.purchases),
         row("home_new_members", lambda f: f.members_new),
-        row("home_came_back", lambda f: f.buyers - f.first_time_buyers),
+        HomeRow(t(lang, "home_came_back"), f"{counted.back[0]:,}", f"{counted.back[1]:,}"),
         row("home_points_given", lambda f: f.points["issued"]),
         row("home_points_redeemed", lambda f: f.points["redeemed"]),
-        HomeRow(t(lang, "home_coupons_used"), f"{used[0]:,}", f"{used[1]:,}"),
+        HomeRow(t(lang, "home_coupons_used"), f"{counted.used[0]:,}", f"{counted.used[1]:,}"),
     ]
 
 
@@ -67,13 +76,19 @@ def home_card(ctx: Context) -> HomeCard:
     day = periods.days_period(local, local, ctx.shop.tz)
     month = periods.month_of(now, ctx.shop.tz)
     got_today, got_month = insights.figures(ctx.session, day), insights.figures(ctx.session, month)
-    used = (coupons_used.used_in(ctx.session, day), coupons_used.used_in(ctx.session, month))
+    counted = Counted(
+        back=(home_figures.came_back(ctx.session, day), home_figures.came_back(ctx.session, month)),
+        used=(
+            home_figures.coupons_used(ctx.session, day),
+            home_figures.coupons_used(ctx.session, month),
+        ),
+    )
     return HomeCard(
         shop_name=ctx.shop.name,
         title=ctx.t("home_title", date=show_date(ctx.lang, now, ctx.shop.tz)),
         today=ctx.t("home_today"),
         month=views.month_name(ctx.lang, month.label),
-        rows=_rows(ctx.lang, got_today, got_month, used),
+        rows=_rows(ctx.lang, got_today, got_month, counted),
         held_label=ctx.t("home_held_label"),
         held=held(ctx.lang, got_month),
         buttons=area_buttons(ctx.lang),

@@ -91,7 +91,7 @@ def test_owner_sees_today_and_this_month(line: Line, owner: FakeUser) -> None:
         "ยอดขาย": ("฿350", "฿850"),
         "บิล": ("2", "3"),
         "สมาชิกใหม่": ("1", "2"),
-        "ลูกค้ากลับมาซื้อ": ("1", "0"),  # Nok first bought this month
+        "ลูกค้ากลับมาซื้อ": ("1", "1"),  # Nok, who first bought a week ago
         "แต้มที่ให้": ("14", "34"),
         "แต้มที่แลก": ("20", "20"),
         "คูปองที่ใช้": ("1", "1"),
