@@ -15,7 +15,7 @@ from storage.insight_series import Cohort, MonthRow
 from storage.insights import FORMULAS, Figures
 from storage.periods import Period
 
-NONE = "–"
+NONE = "—"
 
 
 def baht(satang: float | None) -> str:
@@ -43,6 +43,8 @@ def month_name(lang: str, label: str, *, with_year: bool = True, short_year: boo
 def period_name(lang: str, period: Period, tz: tzinfo) -> str:
     if period.label[:4].isdigit() and len(period.label) == 7:
         return month_name(lang, period.label)
+    if period.label.isdigit() and len(period.label) == 4:
+        return t(lang, "stats_year", year=int(period.label) + int(t(lang, "year_offset")))
     last = period.end - timedelta(seconds=1)
     span = f"{show_date(lang, period.start, tz)} – {show_date(lang, last, tz)}"
     if period.label.endswith("d"):
@@ -75,12 +77,10 @@ def figure_values(lang: str, tz: tzinfo, got: Figures) -> dict[str, object]:
         "refunds": baht(got.refunds_satang),
         "rate": share(got.repeat_rate),
         "retention": share(got.retention_rate),
-        "e": got.buyers,
-        "n": got.first_time_buyers,
-        "s": got.previous_buyers,
+        "back": got.buyers - got.first_time_buyers,
+        "previous": got.previous_buyers,
         "aov": baht(got.aov_satang),
         "frequency": decimal(got.frequency),
-        "lifespan": decimal(got.lifespan_periods),
         "clv": baht(got.clv_satang),
         **moved,
         "adjusted": f"{got.points['adjusted']:+,}",
@@ -92,25 +92,38 @@ def figure_values(lang: str, tz: tzinfo, got: Figures) -> dict[str, object]:
     }
 
 
-STATS_KEYS = (
-    "stats_title",
-    "stats_members",
-    "stats_sales",
-    "stats_repeat",
-    "stats_value",
-    "stats_points",
-    "stats_outstanding",
-    "stats_coupons",
-)
+def _or_why(lang: str, key: str, why: str | None, values: dict[str, object]) -> str:
+    """The line `key`, or its `_none` form with `—` and the reason `why` when data is short."""
+    if why is None:
+        return t(lang, key, **values)
+    return t(lang, f"{key}_none", why=t(lang, why, **values))
+
+
+def plain_lines(lang: str, got: Figures, values: dict[str, object]) -> list[str]:
+    """The figures that need enough data, each with a label an owner knows, or `—` and why."""
+    days, lifespan = got.period.length.days, got.lifespan_periods or 0.0
+    no_buyers = "stats_why_no_buyers" if not got.buyers else None
+    too_new = no_buyers or ("stats_why_too_new" if lifespan <= 1 else None)
+    history = {**values, "days": days, "stay": round(lifespan * days)}
+    return [
+        _or_why(lang, "stats_repeat", no_buyers, values),
+        _or_why(lang, "stats_came_back", "stats_why_no_before" if not got.previous_buyers else None,
+                values),
+        _or_why(lang, "stats_bill", no_buyers, values),
+        _or_why(lang, "stats_lifetime", too_new, history),
+    ]  # fmt: skip
 
 
 def stats_lines(session: Session, lang: str, tz: tzinfo, got: Figures) -> list[str]:
-    """Every figure of the period, one topic per line."""
+    """Every figure of the period, one topic per line, in words a shop owner knows."""
     values = figure_values(lang, tz, got)
-    keys = list(STATS_KEYS)
-    if got.liability_satang is None:
-        keys[keys.index("stats_outstanding")] = "stats_outstanding_no_cost"
-    lines = [t(lang, key, **values) for key in keys]
+    lines = [t(lang, key, **values) for key in ("stats_title", "stats_members", "stats_sales")]
+    lines += plain_lines(lang, got, values)
+    lines.append(t(lang, "stats_points", **values))
+    held = "stats_outstanding" if got.liability_satang is not None else "stats_outstanding_no_cost"
+    lines.append(t(lang, held, **values))
+    no_coupons = "stats_why_no_coupons" if not got.coupons_issued else None
+    lines.append(_or_why(lang, "stats_coupons", no_coupons, values))
     if got.top_rewards:
         lines.append(t(lang, "stats_top"))
         for n, (name_th, name_en, count, _) in enumerate(got.top_rewards, start=1):

@@ -4,7 +4,7 @@ summary (and switching it off), and what rewards cost the shop."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from linebot.v3.messaging import Message
 from sqlmodel import Session
@@ -20,19 +20,32 @@ from storage.models import Role
 from storage.periods import Period
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+YEAR = re.compile(r"^(\d{4})$")
 DAYS = re.compile(rf"^(\d{{1,3}})\s*{any_of('days')}$")
 MAX_DAYS = 730
 CHART_MONTHS = 12
 
 
+def _gregorian(year: int) -> int:
+    return year - 543 if year > 2400 else year
+
+
+def year_period(year: int, tz: tzinfo) -> Period:
+    return periods.days_period(date(year, 1, 1), date(year, 12, 31), tz, f"{year:04d}")
+
+
 def parse_period(typed: str, now: datetime, tz: tzinfo) -> Period | None:
-    """`` (this month), `2026-10` (or the Buddhist year `2569-10`), `90d` / `90 วัน`."""
+    """`` (this month), `2026-10` (or the Buddhist year `2569-10`), `2026` (the year),
+    `90d` / `90 วัน`."""
     if not typed:
         return periods.month_of(now, tz)
+    whole_year = YEAR.match(typed)
+    if whole_year:
+        number = _gregorian(int(whole_year.group(1)))
+        return year_period(number, tz) if 2000 <= number <= 2100 else None
     month = MONTH.match(typed)
     if month:
-        year, number = int(month.group(1)), int(month.group(2))
-        year -= 543 if year > 2400 else 0
+        year, number = _gregorian(int(month.group(1))), int(month.group(2))
         return periods.month_period(year, number, tz) if 1 <= number <= 12 else None
     days = DAYS.match(typed)
     if days and 1 <= int(days.group(1)) <= MAX_DAYS:
@@ -58,24 +71,52 @@ def charts(ctx: Context, period: Period) -> list[Message]:
     ]
 
 
+def _month_text(lang: str, month: Period) -> str:
+    year, number = month.label.split("-")
+    return f"{t(lang, 'cmd_stats')} {int(year) + int(t(lang, 'year_offset'))}-{number}"
+
+
+def period_choices(ctx: Context, now: datetime) -> list[Choice]:
+    """Quick replies that switch the period: this month, last month, 90 days, this year,
+    another month, and how the figures are computed."""
+    stats, tz = ctx.t("cmd_stats"), ctx.shop.tz
+    this_month = periods.month_of(now, tz)
+    last_month = periods.month_of(this_month.start - timedelta(microseconds=1), tz)
+    year = now.astimezone(tz).year + int(ctx.t("year_offset"))
+    return [
+        Choice(ctx.t("qr_stats_this_month"), stats),
+        Choice(ctx.t("qr_stats_last_month"), _month_text(ctx.lang, last_month)),
+        Choice(ctx.t("qr_stats_90d"), f"{stats} 90d"),
+        Choice(ctx.t("qr_stats_this_year"), f"{stats} {year}"),
+        Choice(ctx.t("qr_stats_other_month"), f"{stats} {ctx.t('word_months')}"),
+        Choice(ctx.t("qr_stats_formulas"), f"{stats} {ctx.t('word_formulas')}"),
+    ]
+
+
+def pick_month(ctx: Context, now: datetime) -> list[Message]:
+    """The last twelve months as quick replies (or type `stats 2026-05`)."""
+    months = periods.months_up_to(periods.month_of(now, ctx.shop.tz), ctx.shop.tz, CHART_MONTHS)
+    choices = [
+        Choice(views.month_name(ctx.lang, month.label), _month_text(ctx.lang, month))
+        for month in reversed(months)
+    ]
+    return [text(ctx.t("stats_pick_month"), choices)]
+
+
 @router.command("stats", min_role=Role.OWNER, slow=True)
 def show_stats(ctx: Context) -> list[Message]:
-    """`stats`, `stats 2026-10`, `stats 90d`: the shop's figures and three charts."""
-    if means(" ".join(ctx.args), "formulas"):
+    """`stats`, `stats 2026-10`, `stats 2026`, `stats 90d`: the shop's figures and charts."""
+    typed, now = " ".join(ctx.args), clock.now()
+    if means(typed, "formulas"):
         return [text(views.formulas(ctx.lang))]
-    period = parse_period(" ".join(ctx.args), clock.now(), ctx.shop.tz)
+    if means(typed, "months"):
+        return pick_month(ctx, now)
+    period = parse_period(typed, now, ctx.shop.tz)
     if period is None:
         return [text(ctx.t("stats_usage"))]
     got = insights.figures(ctx.session, period)
     lines = views.stats_lines(ctx.session, ctx.lang, ctx.shop.tz, got)
-    before = period.previous_start.astimezone(ctx.shop.tz)
-    stats = ctx.t("cmd_stats")
-    choices = [
-        Choice(ctx.t("qr_stats_formulas"), f"{stats} {ctx.t('word_formulas')}"),
-        Choice(ctx.t("qr_stats_month_before"), f"{stats} {before:%Y-%m}"),
-        Choice(ctx.t("qr_stats_90d"), f"{stats} 90d"),
-    ]
-    return [text("\n".join(lines), choices), *charts(ctx, period)]
+    return [text("\n".join(lines), period_choices(ctx, now)), *charts(ctx, period)]
 
 
 @router.command("weekly summary", min_role=Role.OWNER)

@@ -9,6 +9,7 @@ from handlers import (  # noqa: F401  (registers routes)
     customer,
     insights,
     owner,
+    owner_home,
     photo_qr,
     privacy,
     registration,

@@ -157,12 +157,12 @@ COUNTER_BUTTONS = (
     Button("search", "menu_member", Say("member")),
     Button("help", "menu_staff_help", Say("help")),
 )
-MANAGE_BUTTONS = (
+MANAGE_BUTTONS = (  # the first opens the owner's home card, which reaches every area
+    Button("store", "menu_home", Say("owner"), primary=True),
     Button("segments", "menu_segments", Say("segments")),
     Button("broadcast", "menu_broadcast", Say("broadcast", "en")),
     Button("stats", "menu_stats", Say("stats")),
     Button("gift", "menu_reward_list", Say("reward list")),
-    Button("staff", "menu_staff", Say("staff list")),
     Button("automations", "menu_automations", Say("automations", "en")),
 )
 PANELS: dict[str, tuple[Button, ...]] = {

@@ -68,28 +68,87 @@ def test_stats_of_this_month_with_three_charts(line: Line, owner: FakeUser) -> N
         ("สถิติ 2569-09", "สถิติ ก.ย. 2569"),
         ("stats 90d", "90 วันล่าสุด (23 ก.ค. 2569 – 20 ต.ค. 2569)"),
         ("สถิติ 7 วัน", "7 วันล่าสุด"),
+        ("สถิติ 2569", "สถิติ ปี 2569"),
+        ("stats 2025", "สถิติ ปี 2568"),
     ],
 )
 def test_periods(line: Line, owner: FakeUser, typed: str, title: str) -> None:
     assert title in texts(line.say(owner, typed))[0]
 
 
-@pytest.mark.parametrize("typed", ["stats 2026-13", "stats 999d", "stats yesterday"])
+@pytest.mark.parametrize(
+    "typed", ["stats 2026-13", "stats 999d", "stats yesterday", "stats 1999", "stats 3000"]
+)
 def test_a_period_not_understood_gets_the_usage(line: Line, owner: FakeUser, typed: str) -> None:
     shown = line.say(owner, typed)
     assert len(shown) == 1 and "สถิติ 90d" in texts(shown)[0]
 
 
+def test_figures_in_plain_words_with_a_reason_where_data_is_short(
+    line: Line, owner: FakeUser
+) -> None:
+    body = texts(line.say(owner, "สถิติ"))[0]
+    assert "ลูกค้าที่ซื้อมากกว่า 1 ครั้ง: 0.0%" in body
+    assert "ลูกค้าเก่าที่กลับมาซื้อ: — ช่วงก่อนหน้ายังไม่มีการซื้อ" in body
+    assert "ลูกค้ามาซื้อต่อเนื่องนานแค่ไหน: — ข้อมูลยังน้อย" in body
+    assert "คูปอง: — ช่วงนี้ยังไม่มีการแลกคูปอง" in body
+    assert "((" not in body and "/ 0" not in body and "–" not in body and "ช่วง\n" not in body
+    empty = texts(line.say(owner, "สถิติ 2569-01"))[0]
+    assert "ยอดเฉลี่ยต่อบิล: — ยังไม่มีการซื้อในช่วงนี้" in empty
+
+
+def test_with_history_the_figures_have_values(line: Line, owner: FakeUser) -> None:
+    cashier = line.user("Bee 2", role=Role.STAFF)
+    clock.freeze(datetime(2026, 9, 10, 5, tzinfo=UTC))
+    line.say(cashier, "award 0812345670 300")
+    clock.freeze(NOW)
+    body = texts(line.say(owner, "สถิติ"))[0]
+    assert "ลูกค้าเก่าที่กลับมาซื้อ: 1 คน เทียบกับ 1 คนในช่วงก่อน (100.0%)" in body
+    # c0 has bought over 40 days: lifespan (40/31 + 1 + 1) / 3 periods of 31 days
+    assert "ลูกค้ามาซื้อต่อเนื่องเฉลี่ยราว 34 วัน" in body and "฿310.75" in body
+    line.say(owner, "language en")
+    september = texts(line.say(owner, "stats 2026-09"))[0]
+    assert "1 customer bought · 1 purchase · sales ฿300.00" in september
+    assert "Customers who came back: — no purchases in the period before" in september
+
+
+def test_quick_replies_switch_the_period(line: Line, owner: FakeUser) -> None:
+    shown = line.say(owner, "สถิติ")
+    choices = {q["action"]["label"]: q["action"]["text"] for q in shown[0]["quickReply"]["items"]}
+    assert list(choices) == [
+        "เดือนนี้", "เดือนที่แล้ว", "90 วันล่าสุด", "ปีนี้", "เลือกเดือน", "วิธีคำนวณ",
+    ]  # fmt: skip
+    titles = {
+        "เดือนนี้": "📊 สถิติ ต.ค. 2569",
+        "เดือนที่แล้ว": "📊 สถิติ ก.ย. 2569",
+        "90 วันล่าสุด": "📊 สถิติ 90 วันล่าสุด",
+        "ปีนี้": "📊 สถิติ ปี 2569",
+        "วิธีคำนวณ": "วิธีคำนวณ",
+    }
+    for label, title in titles.items():
+        assert texts(line.say(owner, choices[label]))[0].startswith(title), label
+    picker = line.say(owner, choices["เลือกเดือน"])
+    assert len(picker) == 1 and "สถิติ 2569-05" in texts(picker)[0]
+    months = {q["action"]["label"]: q["action"]["text"] for q in picker[0]["quickReply"]["items"]}
+    assert len(months) == 12 and list(months)[:2] == ["ต.ค. 2569", "ก.ย. 2569"]
+    assert texts(line.say(owner, months["พ.ค. 2569"]))[0].startswith("📊 สถิติ พ.ค. 2569")
+    line.say(owner, "language en")
+    shown = line.say(owner, "stats")
+    labels = [q["action"]["label"] for q in shown[0]["quickReply"]["items"]]
+    assert labels[:4] == ["This month", "Last month", "Last 90 days", "This year"]
+    assert shown[0]["quickReply"]["items"][3]["action"]["text"] == "stats 2026"
+
+
 def test_formulas_are_stated(line: Line, owner: FakeUser) -> None:
     answer = line.ask(owner, "stats formulas")
-    assert "(E − N) ÷ S" in answer and "ยอดต่อบิล × ซื้อเฉลี่ย × อายุลูกค้า" in answer
+    assert "(E − N) ÷ S" in answer and "ยอดเฉลี่ยต่อบิล × ลูกค้าซื้อเฉลี่ย × ระยะที่ลูกค้ามาซื้อต่อเนื่อง" in answer
 
 
 def test_english_owner(line: Line, owner: FakeUser) -> None:
     line.say(owner, "language en")
     body = texts(line.say(owner, "stats"))[0]
     assert "Stats Oct 2026" in body and "Members 3 (3 new)" in body
-    assert "Retention = (E − N) ÷ S" in line.ask(owner, "stats formulas")
+    assert "Customers who came back = E − N, with (E − N) ÷ S" in line.ask(owner, "stats formulas")
 
 
 def test_weekly_summary_switch(line: Line, owner: FakeUser) -> None:

@@ -102,7 +102,9 @@ def test_each_role_starts_on_its_own_menu() -> None:
     assert menu_for_role(Role.STAFF).key == ENTRY_MENU[Role.STAFF] == "staff-counter"
     assert menu_for_role(Role.OWNER).key == ENTRY_MENU[Role.OWNER] == "owner-manage"
     labels = {a.button.en for a in menu("owner-manage").areas if a.kind == "tile"}
-    assert labels == {"Segments", "Broadcast", "Shop stats", "Rewards", "Staff", "Automations"}
+    assert labels == {"Shop home", "Segments", "Broadcast", "Shop stats", "Rewards", "Automations"}
+    first = next(a for a in menu("owner-manage").areas if a.kind == "tile")
+    assert first.button.en == "Shop home" and first.button.action == Say("owner")
     labels = {a.button.en for a in menu("customer").areas if a.kind == "tile"}
     assert labels == {
         "Member card",
