@@ -193,8 +193,18 @@ def install_weight(wheels: Path) -> dict[str, dict[str, float]]:
             site = Path(tmp) / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
             start = time.perf_counter()
             done = subprocess.run(
-                [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index",
-                 "--target", str(site / "site-packages"), *map(str, files)],
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "install",
+                    "-q",
+                    "--no-deps",
+                    "--no-index",
+                    "--target",
+                    str(site / "site-packages"),
+                    *map(str, files),
+                ],
                 capture_output=True,
             )
             seconds = time.perf_counter() - start

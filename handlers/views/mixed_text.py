@@ -81,9 +81,9 @@ def draw_text(
     x -= {"l": 0.0, "m": width / 2, "r": width}[horizontal]
     main = font(size, weight)
     sample = "".join(part for part, e in parts if not e) or "ก"
-    baseline = y + main.getbbox(sample, anchor="l" + vertical)[1] - main.getbbox(
-        sample, anchor="ls"
-    )[1]
+    baseline = (
+        y + main.getbbox(sample, anchor="l" + vertical)[1] - main.getbbox(sample, anchor="ls")[1]
+    )
     for part, is_emoji in parts:
         face = _face(is_emoji, size, weight)
         draw.text((x, baseline), part, font=face, fill=fill, anchor="ls")

@@ -18,9 +18,7 @@ def fitting_size(text: str, largest: int, smallest: int, width: int, *, weight: 
     return max(size, smallest)
 
 
-def fit_line(
-    text: str, largest: int, smallest: int, width: int, *, weight: int
-) -> tuple[str, int]:
+def fit_line(text: str, largest: int, smallest: int, width: int, *, weight: int) -> tuple[str, int]:
     """`text` on one line at the largest size that fits; shortened with `…` if none does."""
     text = drawable(text)
     size = fitting_size(text, largest, smallest, width, weight=weight)
@@ -51,9 +49,7 @@ def wrap_two_lines(
     return lines, size
 
 
-def _best_split(
-    pieces: list[str], size: int, weight: int, *, at_spaces: bool
-) -> list[str] | None:
+def _best_split(pieces: list[str], size: int, weight: int, *, at_spaces: bool) -> list[str] | None:
     """Two lines cut between pieces so the wider line is as narrow as it can be."""
     best: list[str] | None = None
     widest = 0
@@ -69,6 +65,7 @@ def _best_split(
 
 def _first_line_that_fits(pieces: list[str], size: int, weight: int, width: int) -> list[str]:
     """As many pieces as fit on the first line; the rest on the second, shortened with `…`."""
+
     def fits(line: str) -> bool:
         return text_width(line, size, weight) <= width
 

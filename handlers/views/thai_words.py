@@ -111,10 +111,19 @@ def _glue_spaces(pieces: list[str]) -> list[str]:
 
 
 def shortened(text: str, fits: Callable[[str], bool]) -> str:
-    """`text`, or its longest start of whole clusters followed by `…` that `fits`."""
+    """`text`, or its longest start that `fits` with `…` after it: cut between words when
+    that keeps most of what fits, else between clusters (never inside one)."""
     if fits(text):
         return text
-    kept = clusters(text.rstrip())
+    by_cluster = _longest_start(clusters(text.rstrip()), fits)
+    by_word = _longest_start(list(words(text.rstrip())), fits)
+    if len(by_word) >= 0.6 * len(by_cluster):
+        return by_word + ELLIPSIS
+    return by_cluster + ELLIPSIS
+
+
+def _longest_start(pieces: list[str], fits: Callable[[str], bool]) -> str:
+    kept = list(pieces)
     while kept and not fits("".join(kept).rstrip() + ELLIPSIS):
         kept.pop()
-    return "".join(kept).rstrip() + ELLIPSIS
+    return "".join(kept).rstrip()
