@@ -75,10 +75,10 @@ def words(text: str) -> tuple[str, ...]:
     """
     if not text:
         return ()
-    edges = {0, *_spans(text)}
+    edges = {0, *_after_spaces(text)}
     allowed = _cluster_edges(text)
     at = 0
-    for token in nlpo3.segment(text, _segmenter()):
+    for token in nlpo3.segment(text, _segmenter(), safe=True):
         at += len(token)
         edges.add(at)
     cuts = sorted(edge for edge in edges if edge in allowed)
@@ -86,7 +86,7 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(_glue_spaces(pieces))
 
 
-def _spans(text: str) -> list[int]:
+def _after_spaces(text: str) -> list[int]:
     """The positions just after each run of spaces."""
     return [n + 1 for n, char in enumerate(text) if char == " " and text[n + 1 : n + 2] != " "]
 
@@ -123,7 +123,12 @@ def shortened(text: str, fits: Callable[[str], bool]) -> str:
 
 
 def _longest_start(pieces: list[str], fits: Callable[[str], bool]) -> str:
-    kept = list(pieces)
-    while kept and not fits("".join(kept).rstrip() + ELLIPSIS):
-        kept.pop()
-    return "".join(kept).rstrip()
+    """The most pieces (found by halving: a longer start is never narrower) that fit."""
+    low, high = 0, len(pieces)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits("".join(pieces[:middle]).rstrip() + ELLIPSIS):
+            low = middle
+        else:
+            high = middle - 1
+    return "".join(pieces[:low]).rstrip()
