@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageOps
 
+from handlers.views import mixed_text
+from handlers.views.thai_words import shortened
+from handlers.views.thai_words import words as thai_words
 from richmenus.icons import icon
 from richmenus.layouts import Area, Bounds, Menu
 from richmenus.look import INK, MUTED, RGB, WHITE, Look, font, mix
@@ -20,8 +24,7 @@ LABEL_SIZES = (110, 62)
 
 
 def text_width(text: str, size: int, weight: int) -> int:
-    left, _, right, _ = font(size, weight).getbbox(text)
-    return int(right - left)
+    return mixed_text.text_width(text, size, weight)
 
 
 def fitted(text: str, size: int, weight: int, width: int) -> int:
@@ -151,12 +154,14 @@ def tab(canvas: Image.Image, area: Area, look: Look) -> None:
 
 
 def name_lines(name: str, size: int, width: int) -> tuple[list[str], int]:
-    """The shop's name on one line, or two split at a space, at the largest size that fits."""
+    """The shop's name on one line, or two split at a space (else between Thai words), at the
+    largest size that fits."""
     one = fitted(name, size, 700, width)
-    words = name.split()
+    words = name.split() if " " in name.strip() else list(thai_words(name))
+    glue = " " if " " in name.strip() else ""
     if one >= size * 0.8 or len(words) < 2:
         return [name], one
-    cuts = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    cuts = [(glue.join(words[:i]), glue.join(words[i:])) for i in range(1, len(words))]
     best = min(cuts, key=lambda pair: max(text_width(part, size, 700) for part in pair))
     two = min(fitted(part, size, 700, width) for part in best)
     return ([name], one) if one >= two * 1.1 else (list(best), two)
@@ -176,11 +181,21 @@ def brand(canvas: Image.Image, bounds: Bounds, look: Look, subtitle: str | None)
         first = middle + round(size * 0.35) - round((len(lines) - 1) * size * 0.6)
         for i, line in enumerate(lines):
             y = first + round(i * size * 1.25)
-            draw.text((text_x, y), line, font=font(size, 700), fill=look.on_strong, anchor="ls")
+            line = shortened(line, lambda part: text_width(part, size, 700) <= room)
+            mixed_text.draw_text(
+                draw, (text_x, y), line, size=size, weight=700, fill=look.on_strong, anchor="ls"
+            )
         return
     size = fitted(look.shop_name, 112, 700, room)
-    draw.text(
-        (text_x, middle + 8), look.shop_name, font=font(size, 700), fill=look.on_strong, anchor="ls"
+    name = shortened(look.shop_name, lambda part: text_width(part, size, 700) <= room)
+    mixed_text.draw_text(
+        draw,
+        (text_x, middle + 8),
+        name,
+        size=size,
+        weight=700,
+        fill=look.on_strong,
+        anchor="ls",
     )
     small = fitted(subtitle, 56, 500, room)
     faded = mix(look.on_strong, look.strong, 0.2)
@@ -196,6 +211,7 @@ def render(menu: Menu, look: Look) -> Image.Image:
     top = max((a.bounds.y + a.bounds.height for a in menu.areas if a.kind != "tile"), default=0)
     ImageDraw.Draw(canvas).rectangle((0, 0, menu.width, top - 1), fill=look.strong)
     if menu.brand is not None:
+        look = replace(look, shop_name=mixed_text.drawable(look.shop_name) or "★")
         has_header = any(a.kind == "header" for a in menu.areas)
         brand(canvas, menu.brand, look, HEADER_SUBTITLE if has_header else None)
     for area in menu.areas:

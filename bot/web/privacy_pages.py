@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from html import escape
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, send_file
 
 from bot.web import shell
 from handlers.i18n import t
+from handlers.views.fonts import font_path
 from storage import members, privacy
 from storage.db import transaction
 
@@ -22,9 +23,11 @@ PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>{title}</title>
-<style>body{{font-family:sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;
+<style>@font-face{{font-family:"Noto Sans Thai";src:url("/privacy/font/noto-sans-thai.ttf")
+format("truetype");font-weight:100 900}}
+body{{font-family:"Noto Sans Thai",sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;
 line-height:1.5}}button{{font-size:1.1rem;padding:.7rem 1.2rem;border:0;border-radius:.5rem;
-background:#06C755;color:#fff}}</style></head>
+background:#06C755;color:#fff;font-family:inherit}}</style></head>
 <body><h1>{title}</h1><p>{body}</p>{form}</body></html>"""
 
 
@@ -48,6 +51,12 @@ def _language(token: str) -> str | None:
             return None
         user = members.get_line_user(session, export.line_user_id)
         return user.language if user is not None else "th"
+
+
+@bp.get("/font/noto-sans-thai.ttf")
+def thai_font() -> Response:
+    """Noto Sans Thai from its pip package, so the page reads on a phone without Thai fonts."""
+    return send_file(font_path(), mimetype="font/ttf", max_age=86400)
 
 
 @bp.get("/export/<token:token>")

@@ -10,9 +10,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from handlers.views.fonts import font
+from handlers.views.mixed_text import draw_text
+from handlers.views.text_fit import fit_line
 
 WIDTH = 1200
 MARGIN = 48
@@ -38,20 +40,11 @@ COLORS = {
 }
 
 
-def _fit(draw: ImageDraw.ImageDraw, text: str, face: ImageFont.FreeTypeFont, width: int) -> str:
-    """`text`, shortened with an ellipsis if it is wider than `width`."""
-    if draw.textlength(text, font=face) <= width:
-        return text
-    while text and draw.textlength(text + "…", font=face) > width:
-        text = text[:-1]
-    return text + "…"
-
-
 def _row(draw: ImageDraw.ImageDraw, y: int, row: dict[str, Any], total: int, biggest: int) -> None:
-    label_font, value_font = font(30, 500), font(28, 600)
+    value_font = font(28, 600)
     middle = y + ROW // 2
-    label = _fit(draw, str(row["label"]), label_font, LABEL_WIDTH - 16)
-    draw.text((MARGIN, middle), label, font=label_font, fill=INK, anchor="lm")
+    label, size = fit_line(str(row["label"]), 30, 30, LABEL_WIDTH - 16, weight=500)
+    draw_text(draw, (MARGIN, middle), label, size=size, weight=500, fill=INK, anchor="lm")
     left = MARGIN + LABEL_WIDTH
     track = WIDTH - MARGIN - left - 250
     top = middle - BAR_HEIGHT // 2
@@ -72,15 +65,19 @@ def bar_chart(spec: dict[str, Any]) -> bytes:
     height = 150 + ROW * len(rows) + 90
     image = Image.new("RGB", (WIDTH, height), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    draw.text((MARGIN, 40), spec["title"], font=font(44, 700), fill=INK)
-    draw.text((MARGIN, 100), spec.get("subtitle", ""), font=font(26), fill=MUTED)
+    room = WIDTH - 2 * MARGIN
+    title, size = fit_line(spec["title"], 44, 32, room, weight=700)
+    draw_text(draw, (MARGIN, 40), title, size=size, weight=700, fill=INK)
+    subtitle, size = fit_line(spec.get("subtitle", ""), 26, 22, room, weight=400)
+    draw_text(draw, (MARGIN, 100), subtitle, size=size, fill=MUTED)
     total = sum(int(r["value"]) for r in rows)
     biggest = max([int(r["value"]) for r in rows] + [1])
     for n, row in enumerate(rows):
         _row(draw, 150 + n * ROW, row, total, biggest)
     footer_y = 150 + ROW * len(rows) + 30
     draw.line((MARGIN, footer_y - 10, WIDTH - MARGIN, footer_y - 10), fill=TRACK, width=2)
-    draw.text((MARGIN, footer_y + 10), spec.get("footer", ""), font=font(24), fill=MUTED)
+    footer, size = fit_line(spec.get("footer", ""), 24, 20, WIDTH - 2 * MARGIN, weight=400)
+    draw_text(draw, (MARGIN, footer_y + 10), footer, size=size, fill=MUTED)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -1,7 +1,8 @@
 """The coupon as a picture: a paper-style ticket with the QR a cashier scans (Pillow).
 
 Thai is set in Noto Sans Thai (variable font, `fontpkg-noto-sans-thai`) through Pillow's
-raqm layout, which is what stacks tone marks and vowels over and under their consonants.
+raqm layout, which is what stacks tone marks and vowels over and under their consonants;
+emoji in Noto Emoji (`mixed_text`); long names break between words (`text_fit`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from qrcode.constants import ERROR_CORRECT_M
 
 from handlers.views.colors import RGB, Palette
 from handlers.views.fonts import font
-from handlers.views.text_fit import fitting_font, wrap_two_lines
+from handlers.views.mixed_text import draw_text
+from handlers.views.text_fit import fit_line, wrap_two_lines
 
 log = logging.getLogger(__name__)
 
@@ -139,10 +141,13 @@ def _ticket(draw: ImageDraw.ImageDraw, inks: Inks) -> None:
 
 def _header(draw: ImageDraw.ImageDraw, face: CouponFace, inks: Inks) -> None:
     center = SIZE[0] // 2
-    name = fitting_font(face.shop_name, 60, 36, SIZE[0] - 2 * MARGIN - 80, weight=700)
-    draw.text((center, MARGIN + 95), face.shop_name, font=name, fill=inks.on_band, anchor="mm")
-    title = font(34, 500)
-    draw.text((center, MARGIN + 180), face.title, font=title, fill=inks.on_band, anchor="mm")
+    name, size = fit_line(face.shop_name, 60, 36, SIZE[0] - 2 * MARGIN - 80, weight=700)
+    at = (center, MARGIN + 95)
+    draw_text(draw, at, name, size=size, weight=700, fill=inks.on_band, anchor="mm")
+    title, size = fit_line(face.title, 34, 26, SIZE[0] - 2 * MARGIN - 80, weight=500)
+    draw_text(
+        draw, (center, MARGIN + 180), title, size=size, weight=500, fill=inks.on_band, anchor="mm"
+    )
 
 
 def _reward(draw: ImageDraw.ImageDraw, face: CouponFace, inks: Inks) -> None:
@@ -151,14 +156,14 @@ def _reward(draw: ImageDraw.ImageDraw, face: CouponFace, inks: Inks) -> None:
     width = SIZE[0] - 2 * MARGIN - 100
     lines, size = wrap_two_lines(face.reward_name, width, sizes=(68, 62, 56, 50, 44), weight=700)
     step = round(size * 1.45)
-    sub = fitting_font(face.reward_subtitle or "", 36, 26, width, weight=400)
+    sub, sub_size = fit_line(face.reward_subtitle or "", 36, 26, width, weight=400)
     height = step * len(lines) + (58 if face.reward_subtitle else 0) + 30 + BADGE_HEIGHT
     y = MARGIN + HEADER_HEIGHT + (TEAR_Y - MARGIN - HEADER_HEIGHT - height) // 2
     for line in lines:
-        draw.text((center, y + step // 2), line, font=font(size, 700), fill=INK, anchor="mm")
+        draw_text(draw, (center, y + step // 2), line, size=size, weight=700, fill=INK, anchor="mm")
         y += step
     if face.reward_subtitle:
-        draw.text((center, y + 26), face.reward_subtitle, font=sub, fill=GREY, anchor="mm")
+        draw_text(draw, (center, y + 26), sub, size=sub_size, fill=GREY, anchor="mm")
         y += 58
     _badge(draw, face.points_text, (center, y + 30), inks)
 
@@ -211,8 +216,8 @@ def _code_and_validity(draw: ImageDraw.ImageDraw, face: CouponFace) -> None:
         style = font(34, 600) if n == 0 else font(28, 400)
         draw.text((center, y), line, font=style, fill=INK if n == 0 else GREY, anchor="mt")
         y += 52 if n == 0 else 44
-    hint = fitting_font(face.hint, 26, 20, SIZE[0] - 2 * MARGIN - 60, weight=400)
-    draw.text((center, SIZE[1] - MARGIN - 40), face.hint, font=hint, fill=GREY, anchor="mm")
+    hint, size = fit_line(face.hint, 26, 20, SIZE[0] - 2 * MARGIN - 60, weight=400)
+    draw_text(draw, (center, SIZE[1] - MARGIN - 40), hint, size=size, fill=GREY, anchor="mm")
 
 
 def _spaced(code: str) -> str:

@@ -2,7 +2,8 @@
 
 A chart is drawn from a spec of plain data (title, labels, numbers, colour), kept in the
 database when `stats` answers and drawn when LINE first fetches it. Thai is set in Noto
-Sans Thai, laid out by raqm (`richmenus.look.font`), in the shop's colour (`handlers.views.colors`).
+Sans Thai, laid out by raqm (`handlers.views.fonts`), emoji in Noto Emoji (`mixed_text`),
+in the shop's colour (`handlers.views.colors`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from PIL import Image, ImageDraw
 
 from handlers.views.colors import INK, MUTED, RGB, WHITE, deepened, mix, rgb
 from handlers.views.fonts import font
+from handlers.views.mixed_text import draw_text, text_length
+from handlers.views.text_fit import fit_line
 
 WIDTH = 1200
 MARGIN = 56
@@ -55,16 +58,19 @@ def _png(image: Image.Image) -> bytes:
 
 
 def _header(draw: ImageDraw.ImageDraw, spec: dict[str, Any]) -> None:
-    draw.text((MARGIN, 36), spec["title"], font=font(44, 700), fill=INK)
-    draw.text((MARGIN, 100), spec.get("subtitle", ""), font=font(26), fill=MUTED)
+    room = WIDTH - 2 * MARGIN
+    title, size = fit_line(spec["title"], 44, 32, room, weight=700)
+    draw_text(draw, (MARGIN, 36), title, size=size, weight=700, fill=INK)
+    subtitle, size = fit_line(spec.get("subtitle", ""), 26, 22, room, weight=400)
+    draw_text(draw, (MARGIN, 100), subtitle, size=size, fill=MUTED)
 
 
 def _legend(draw: ImageDraw.ImageDraw, series: list[dict[str, Any]], y: int) -> None:
     x = MARGIN
     for item in series:
         draw.rounded_rectangle((x, y - 12, x + 24, y + 12), 5, fill=item["rgb"])
-        draw.text((x + 36, y), item["name"], font=font(26, 500), fill=INK, anchor="lm")
-        x += 36 + int(draw.textlength(item["name"], font=font(26, 500))) + 48
+        draw_text(draw, (x + 36, y), item["name"], size=26, weight=500, fill=INK, anchor="lm")
+        x += 36 + int(text_length(item["name"], 26, 500)) + 48
 
 
 def _axis(
@@ -173,11 +179,14 @@ def heat_map(spec: dict[str, Any], shop_color: str = "#06C755") -> bytes:
     color = tones(shop_color)["strong"]
     for i, row in enumerate(rows):
         y = top + cell_h * i
-        draw.text((MARGIN, y + cell_h / 2), row["label"], font=font(24, 600), fill=INK, anchor="lm")
+        label, size = fit_line(row["label"], 24, 20, label_width - 70, weight=600)
+        at = (MARGIN, y + cell_h / 2)
+        draw_text(draw, at, label, size=size, weight=600, fill=INK, anchor="lm")
         draw.text((left - 16, y + cell_h / 2), row["size"], font=font(20), fill=MUTED, anchor="rm")
         for j, share in enumerate(row["shares"]):
             _cell(draw, (left + cell_w * j, y, cell_w, cell_h), share, color)
-    draw.text((MARGIN, height - 50), spec.get("footer", ""), font=font(22), fill=MUTED, anchor="lm")
+    footer, size = fit_line(spec.get("footer", ""), 22, 18, WIDTH - 2 * MARGIN, weight=400)
+    draw_text(draw, (MARGIN, height - 50), footer, size=size, fill=MUTED, anchor="lm")
     return _png(image)
 
 
