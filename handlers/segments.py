@@ -9,6 +9,7 @@ from linebot.v3.messaging import Message
 from handlers.i18n import means
 from handlers.jobs import Job
 from handlers.router import Context, router
+from handlers.segment_rules import rules
 from handlers.views.messages import Choice, flex, image, postback_data, text
 from storage import campaigns, media_files, segments
 from storage.models import Role
@@ -67,6 +68,13 @@ def _summary_row(ctx: Context, size: segments.SegmentSize, total: int) -> dict[s
     }
 
 
+def rule_line(ctx: Context, run: segments.Run) -> str:
+    """Which rule gave the scores: ranks from 100 scored members up, thresholds below."""
+    if run.by_ranks:
+        return ctx.t("seg_rule_ranks", n=run.scored)
+    return ctx.t("seg_rule_thresholds", n=run.scored)
+
+
 def summary_bubble(
     ctx: Context, sizes: list[segments.SegmentSize], run: segments.Run
 ) -> dict[str, Any]:
@@ -93,6 +101,13 @@ def summary_bubble(
                     "color": colors.on_band,
                     "wrap": True,
                 },
+                {
+                    "type": "text",
+                    "text": rule_line(ctx, run),
+                    "size": "xxs",
+                    "color": colors.on_band,
+                    "wrap": True,
+                },
             ],
         },
         "body": {
@@ -107,6 +122,8 @@ def summary_bubble(
 @router.command("segments", min_role=Role.OWNER)
 def show_segments(ctx: Context) -> list[Message]:
     """Customer groups (RFM): a chart with counts and shares, and a summary to tap."""
+    if means(" ".join(ctx.args[:1]), "rules"):
+        return rules(ctx, ctx.args[1:])
     if means(" ".join(ctx.args[:1]), "refresh"):
         ctx.jobs.append(Job("refresh_scores", {}))
         return [text(ctx.t("seg_refreshing"))]
@@ -119,6 +136,7 @@ def show_segments(ctx: Context) -> list[Message]:
     choices = [
         Choice(ctx.t("qr_broadcast"), ctx.t("cmd_broadcast")),
         Choice(ctx.t("qr_seg_refresh"), f"{ctx.t('cmd_segments')} {ctx.t('word_refresh')}"),
+        Choice(ctx.t("qr_seg_rules"), f"{ctx.t('cmd_segments')} {ctx.t('word_rules')}"),
     ]
     return [image(url), flex(ctx.t("seg_chart_title"), summary_bubble(ctx, sizes, run), choices)]
 

@@ -70,7 +70,7 @@ def thresholds(session: Session) -> Thresholds:
         return DEFAULT
     chosen: dict[str, Four] = {}
     for kind in KINDS:
-        stored = row.values.get(kind)
+        stored = row.values.get(kind) or ()
         try:
             chosen[kind] = check(kind, tuple(int(v) for v in stored))  # type: ignore[arg-type]
         except (BadThresholds, TypeError, ValueError):
@@ -98,5 +98,3 @@ def reset_thresholds(session: Session) -> Thresholds:
         session.delete(row)
         session.flush()
     return DEFAULT
-
-

@@ -230,7 +230,7 @@ def segment_sizes(session: Session) -> list[SegmentSize]:
 
 
 def scored_members(session: Session, batch: int = 5000) -> Iterator[tuple[object, ...]]:
-    """(customer_ref, phone, R, F, M, segment) of every scored member, streamed."""
+    """(customer_ref, phone, R, F, M, segment, R score, F score, M score), streamed."""
     query = (
         select(  # type: ignore[call-overload, misc]
             Member.customer_ref,
@@ -239,6 +239,9 @@ def scored_members(session: Session, batch: int = 5000) -> Iterator[tuple[object
             MemberScore.frequency,
             MemberScore.monetary_satang,
             MemberScore.segment,
+            MemberScore.r_score,
+            MemberScore.f_score,
+            MemberScore.m_score,
         )
         .join(Member, col(Member.id) == MemberScore.member_id)
         .where(MemberScore.segment != NO_PURCHASE)

@@ -101,9 +101,7 @@ def test_the_owner_tunes_the_thresholds(engine: Any) -> None:
         ("colour", (4, 3, 2, 1)),
     ],
 )
-def test_bad_thresholds_are_refused_and_change_nothing(
-    engine: Any, kind: str, values: Any
-) -> None:
+def test_bad_thresholds_are_refused_and_change_nothing(engine: Any, kind: str, values: Any) -> None:
     with transaction(engine) as session:
         with pytest.raises(segment_rules.BadThresholds):
             segment_rules.set_thresholds(session, kind, values, by="U1")
