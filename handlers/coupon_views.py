@@ -59,14 +59,21 @@ def coupon_url(shop: Shop, coupon: Coupon, variant: str = "") -> str:
     return f"{base}/{variant}.png" if variant else f"{base}.png"
 
 
+def is_gift(coupon: Coupon) -> bool:
+    """Given free (welcome, birthday, win-back, broadcast), not bought with points."""
+    return coupon.gift_key is not None
+
+
 def coupon_bubble_for(ctx: Context, coupon: Coupon, reward: Reward) -> dict[str, object]:
+    gift = is_gift(coupon)
+    paid = (ctx.t("coupon_points_label"), f"{coupon.points:,}")
     rows = [
         (ctx.t("coupon_valid_until_label"), show_date(ctx.lang, coupon.expires_at, ctx.shop.tz)),
-        (ctx.t("coupon_points_label"), f"{coupon.points:,}"),
+        (ctx.t("coupon_gift_label"), ctx.t("coupon_gift_value")) if gift else paid,
     ]
     card = QrCard(
         shop_name=ctx.shop.name,
-        title=ctx.t("coupon_title"),
+        title=ctx.t("coupon_gift_title" if gift else "coupon_title"),
         qr_url=coupon_url(ctx.shop, coupon, "qr"),
         headline=[reward_name(reward, ctx.lang), coupon.code],
         rows=rows,
@@ -103,9 +110,11 @@ def _both(key: str, **values: object) -> str:
 
 def coupon_face(shop: Shop, coupon: Coupon, reward: Reward) -> CouponFace:
     """What the coupon picture says, in Thai with English beside it."""
+    gift = is_gift(coupon)
+    points = _both("coupon_image_points", points=f"{coupon.points:,}")
     return CouponFace(
         shop_name=shop.name,
-        title=_both("coupon_image_title"),
+        title=_both("coupon_image_gift_title" if gift else "coupon_image_title"),
         reward_name=reward.name_th,
         reward_subtitle=reward.name_en,
         code=coupon.code,
@@ -115,6 +124,6 @@ def coupon_face(shop: Shop, coupon: Coupon, reward: Reward) -> CouponFace:
             for lang in ("th", "en")
         ),
         hint=_both("coupon_image_hint"),
-        points_text=_both("coupon_image_points", points=f"{coupon.points:,}"),
+        points_text=_both("coupon_image_gift") if gift else points,
         palette=Palette.of(shop.color),
     )
