@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
 from urllib.parse import quote
 
 from linebot.v3.messaging import Message
 
 from handlers.customer import menu
+from handlers.dates import show_date as show_date
+from handlers.dates import show_time as show_time
 from handlers.i18n import t
 from handlers.router import Context, Shop
 from handlers.scan_texts import redeem_text
@@ -35,18 +36,6 @@ def picture_url(shop: Shop, reward: Reward) -> str | None:
     if not reward.picture_token:
         return None
     return f"{shop.base_url}/media/picture/{reward.picture_token}.jpg"
-
-
-def show_date(lang: str, when: datetime, tz: tzinfo) -> str:
-    """`17 มี.ค. 2568` (Buddhist era) in Thai, `17 Mar 2025` in English: shop time."""
-    local = when.astimezone(tz)
-    month = t(lang, "months").split()[local.month - 1]
-    year = local.year + int(t(lang, "year_offset"))
-    return f"{local.day} {month} {year}"
-
-
-def show_time(lang: str, when: datetime, tz: tzinfo) -> str:
-    return f"{show_date(lang, when, tz)} {when.astimezone(tz):%H:%M}"
 
 
 def coupon_qr_content(shop: Shop, code: str) -> str:

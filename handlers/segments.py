@@ -6,6 +6,7 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 
+from handlers.dates import show_date
 from handlers.i18n import means
 from handlers.jobs import Job
 from handlers.router import Context, router
@@ -32,7 +33,7 @@ def chart_url(ctx: Context, sizes: list[segments.SegmentSize], run: segments.Run
     total = sum(s.members for s in sizes)
     spec = {
         "title": ctx.t("seg_chart_title"),
-        "subtitle": ctx.t("seg_chart_subtitle", date=run.as_of.strftime("%d/%m/%Y"), total=total),
+        "subtitle": ctx.t("seg_chart_subtitle", date=show_date(ctx.lang, run.as_of), total=total),
         "rows": [
             {"key": s.segment, "label": segment_name(ctx, s.segment), "value": s.members}
             for s in sizes
@@ -96,7 +97,7 @@ def summary_bubble(
                 },
                 {
                     "type": "text",
-                    "text": ctx.t("seg_tap_hint", date=run.as_of.strftime("%d/%m/%Y")),
+                    "text": ctx.t("seg_tap_hint", date=show_date(ctx.lang, run.as_of)),
                     "size": "xs",
                     "color": colors.on_band,
                     "wrap": True,

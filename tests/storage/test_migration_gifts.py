@@ -47,7 +47,7 @@ def _old_shop(engine: Engine) -> None:
             id=entry_id,
             kind=kind,
             points=points,
-            key=f"campaign:1:1" if kind == "gift" else f"k{entry_id}",
+            key="campaign:1:1" if kind == "gift" else f"k{entry_id}",
         )
     for coupon_id, points, entry_id in ((1, 30, 2), (2, 0, 3)):
         _sql(
