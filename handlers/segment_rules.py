@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from linebot.v3.messaging import Message
 
 from handlers.i18n import means
@@ -47,6 +49,8 @@ def _number(kind: str, typed: str) -> int:
         value = float(cleaned)
     except ValueError:
         raise segment_rules.BadThresholds(kind) from None
+    if not math.isfinite(value):
+        raise segment_rules.BadThresholds(kind)
     if kind == "spend_percent":
         return round(value * 100)
     if not value.is_integer():
@@ -72,7 +76,7 @@ def rules(ctx: Context, args: list[str]) -> list[Message]:
         try:
             values = tuple(_number(kind, typed) for typed in args[1:])
             by = ctx.user.line_user_id
-            chosen = segment_rules.set_thresholds(ctx.session, kind, values, by=by)  # type: ignore[arg-type]
+            chosen = segment_rules.set_thresholds(ctx.session, kind, values, by=by)
         except segment_rules.BadThresholds:
             return [text(ctx.t("seg_rules_bad"), choices)]
     ctx.jobs.append(Job("refresh_scores", {}))

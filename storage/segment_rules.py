@@ -50,7 +50,7 @@ class BadThresholds(ValueError):
     """Four whole numbers in order (R rising, F and M falling), each within its limit."""
 
 
-def check(kind: str, values: Four) -> Four:
+def check(kind: str, values: tuple[int, ...]) -> Four:
     """The four bounds if they fit `kind`; raises BadThresholds."""
     if kind not in KINDS or len(values) != 4:
         raise BadThresholds(kind)
@@ -60,7 +60,7 @@ def check(kind: str, values: Four) -> Four:
     falling = all(a > b for a, b in zip(values, values[1:], strict=False))
     if not (rising if kind == "recency_days" else falling):
         raise BadThresholds(kind)
-    return values
+    return values[0], values[1], values[2], values[3]
 
 
 def thresholds(session: Session) -> Thresholds:
@@ -72,15 +72,15 @@ def thresholds(session: Session) -> Thresholds:
     for kind in KINDS:
         stored = row.values.get(kind) or ()
         try:
-            chosen[kind] = check(kind, tuple(int(v) for v in stored))  # type: ignore[arg-type]
+            chosen[kind] = check(kind, tuple(int(v) for v in stored))
         except (BadThresholds, TypeError, ValueError):
             continue
     return Thresholds(**chosen)  # type: ignore[arg-type]
 
 
-def set_thresholds(session: Session, kind: str, values: Four, *, by: str) -> Thresholds:
+def set_thresholds(session: Session, kind: str, values: tuple[int, ...], *, by: str) -> Thresholds:
     """Store one kind's four bounds (checked); returns the thresholds now in force."""
-    check(kind, values)
+    values = check(kind, values)
     row = session.get(AutomationSetting, ROW, with_for_update=True)
     if row is None:
         row = AutomationSetting(name=ROW, enabled=True)

@@ -82,6 +82,9 @@ def test_bad_thresholds_get_a_clear_answer_and_change_nothing(line: Line, engine
         "segments rules days 30 60 90",
         "segments rules days 30 60 90 1.5",
         "segments rules spend 4 2 1 zero",
+        "segments rules spend inf 2 1 0.5",
+        "segments rules spend nan 2 1 0.5",
+        "segments rules purchases 1e9 6 3 2",
         "segments rules colour 1 2 3 4",
     ):
         assert line.ask(owner, typed).startswith("Type four numbers after days")
