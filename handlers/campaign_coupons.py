@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from handlers.i18n import t
 from handlers.views.messages import Choice, as_json, text
 from storage import coupons, rewards
-from storage.models import Campaign, Coupon, LedgerEntry
+from storage.models import Campaign, Coupon
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +70,8 @@ class RewardCoupons:
             session.exec(
                 select(func.count())
                 .select_from(Coupon)
-                .join(LedgerEntry, col(LedgerEntry.id) == col(Coupon.ledger_entry_id))
                 .where(
-                    col(LedgerEntry.idempotency_key).startswith(prefix),
+                    col(Coupon.gift_key).startswith(prefix),
                     col(Coupon.used_at).is_not(None),
                 )
             ).one()

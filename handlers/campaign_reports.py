@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
+from handlers.dates import show_time
 from handlers.numbers import whole_number
 from handlers.router import Context, router
 from handlers.views.messages import Choice, text
@@ -53,7 +54,7 @@ def report_text(ctx: Context, report: campaign_report.Report) -> str:
         ),
     ]
     if not report.window_over:
-        until = report.window_end.astimezone(ctx.shop.tz).strftime("%d/%m %H:%M")
+        until = show_time(ctx.lang, report.window_end, ctx.shop.tz)
         lines.append(ctx.t("bc_report_so_far", until=until))
     if report.coupons_used is not None:
         lines.append(ctx.t("bc_report_coupons", n=report.coupons_used))
@@ -68,7 +69,7 @@ def list_campaigns(ctx: Context) -> list[Message]:
         return [text(ctx.t("bc_none_yet"))]
     lines = [ctx.t("bc_list_title")]
     for campaign in recent:
-        when = campaign.created_at.astimezone(ctx.shop.tz).strftime("%d/%m %H:%M")
+        when = show_time(ctx.lang, campaign.created_at, ctx.shop.tz)
         status = ctx.t(f"bc_status_{campaign.status}")
         lines.append(f"#{campaign.id} · {when} · {status} · {campaign.recipients:,}")
     return [text("\n".join(lines), [Choice(ctx.t("qr_broadcast"), ctx.t("cmd_broadcast"))])]

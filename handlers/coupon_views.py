@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
 from urllib.parse import quote
 
 from linebot.v3.messaging import Message
 
 from handlers.customer import menu
+from handlers.dates import show_date as show_date
+from handlers.dates import show_time as show_time
 from handlers.i18n import t
 from handlers.router import Context, Shop
 from handlers.scan_texts import redeem_text
@@ -37,18 +38,6 @@ def picture_url(shop: Shop, reward: Reward) -> str | None:
     return f"{shop.base_url}/media/picture/{reward.picture_token}.jpg"
 
 
-def show_date(lang: str, when: datetime, tz: tzinfo) -> str:
-    """`17 มี.ค. 2568` (Buddhist era) in Thai, `17 Mar 2025` in English: shop time."""
-    local = when.astimezone(tz)
-    month = t(lang, "months").split()[local.month - 1]
-    year = local.year + int(t(lang, "year_offset"))
-    return f"{local.day} {month} {year}"
-
-
-def show_time(lang: str, when: datetime, tz: tzinfo) -> str:
-    return f"{show_date(lang, when, tz)} {when.astimezone(tz):%H:%M}"
-
-
 def coupon_qr_content(shop: Shop, code: str) -> str:
     return shop.oa_message_base + quote(redeem_text(code))
 
@@ -59,14 +48,21 @@ def coupon_url(shop: Shop, coupon: Coupon, variant: str = "") -> str:
     return f"{base}/{variant}.png" if variant else f"{base}.png"
 
 
+def is_gift(coupon: Coupon) -> bool:
+    """Given free (welcome, birthday, win-back, broadcast), not bought with points."""
+    return coupon.gift_key is not None
+
+
 def coupon_bubble_for(ctx: Context, coupon: Coupon, reward: Reward) -> dict[str, object]:
+    gift = is_gift(coupon)
+    paid = (ctx.t("coupon_points_label"), f"{coupon.points:,}")
     rows = [
         (ctx.t("coupon_valid_until_label"), show_date(ctx.lang, coupon.expires_at, ctx.shop.tz)),
-        (ctx.t("coupon_points_label"), f"{coupon.points:,}"),
+        (ctx.t("coupon_gift_label"), ctx.t("coupon_gift_value")) if gift else paid,
     ]
     card = QrCard(
         shop_name=ctx.shop.name,
-        title=ctx.t("coupon_title"),
+        title=ctx.t("coupon_gift_title" if gift else "coupon_title"),
         qr_url=coupon_url(ctx.shop, coupon, "qr"),
         headline=[reward_name(reward, ctx.lang), coupon.code],
         rows=rows,
@@ -103,9 +99,11 @@ def _both(key: str, **values: object) -> str:
 
 def coupon_face(shop: Shop, coupon: Coupon, reward: Reward) -> CouponFace:
     """What the coupon picture says, in Thai with English beside it."""
+    gift = is_gift(coupon)
+    points = _both("coupon_image_points", points=f"{coupon.points:,}")
     return CouponFace(
         shop_name=shop.name,
-        title=_both("coupon_image_title"),
+        title=_both("coupon_image_gift_title" if gift else "coupon_image_title"),
         reward_name=reward.name_th,
         reward_subtitle=reward.name_en,
         code=coupon.code,
@@ -115,6 +113,6 @@ def coupon_face(shop: Shop, coupon: Coupon, reward: Reward) -> CouponFace:
             for lang in ("th", "en")
         ),
         hint=_both("coupon_image_hint"),
-        points_text=_both("coupon_image_points", points=f"{coupon.points:,}"),
+        points_text=_both("coupon_image_gift") if gift else points,
         palette=Palette.of(shop.color),
     )

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from linebot.v3.messaging import Message
 
+from handlers.dates import show_date, show_time
 from handlers.i18n import LANGUAGES, means, t
 from handlers.router import Context, router
 from handlers.views.messages import Choice, QrCard, member_card, postback_data, text
@@ -69,7 +70,7 @@ def show_points(ctx: Context) -> list[Message]:
     if entries:
         lines.append(ctx.t("points_recent"))
         for entry in entries:
-            when = entry.created_at.astimezone(ctx.shop.tz).strftime("%d/%m %H:%M")
+            when = show_time(ctx.lang, entry.created_at, ctx.shop.tz)
             kind = ctx.t(f"kind_{EntryKind(entry.kind).value}")
             lines.append(f"{when}  {kind}  {entry.points:+d}")
     return [text("\n".join(lines), menu(ctx))]
@@ -103,8 +104,7 @@ def card_message(ctx: Context, member: Member) -> Message:
 
 
 def _short_date(ctx: Context, day: date) -> str:
-    month = ctx.t("months").split()[day.month - 1]
-    return f"{day.day} {month} {day.year + int(ctx.t('year_offset'))}"
+    return show_date(ctx.lang, day)
 
 
 def _tier_rows(ctx: Context, member: Member) -> list[tuple[str, str]]:

@@ -6,9 +6,11 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 
+from handlers.dates import show_date
 from handlers.i18n import means
 from handlers.jobs import RefreshScores
 from handlers.router import Context, router
+from handlers.segment_rules import rules
 from handlers.views.messages import Choice, flex, image, postback_data, text
 from storage import audiences, media_files, segments
 from storage.models import Role
@@ -31,7 +33,7 @@ def chart_url(ctx: Context, sizes: list[segments.SegmentSize], run: segments.Run
     total = sum(s.members for s in sizes)
     spec = {
         "title": ctx.t("seg_chart_title"),
-        "subtitle": ctx.t("seg_chart_subtitle", date=run.as_of.strftime("%d/%m/%Y"), total=total),
+        "subtitle": ctx.t("seg_chart_subtitle", date=show_date(ctx.lang, run.as_of), total=total),
         "rows": [
             {"key": s.segment, "label": segment_name(ctx, s.segment), "value": s.members}
             for s in sizes
@@ -67,6 +69,13 @@ def _summary_row(ctx: Context, size: segments.SegmentSize, total: int) -> dict[s
     }
 
 
+def rule_line(ctx: Context, run: segments.Run) -> str:
+    """Which rule gave the scores: ranks from 100 scored members up, thresholds below."""
+    if run.by_ranks:
+        return ctx.t("seg_rule_ranks", n=run.scored)
+    return ctx.t("seg_rule_thresholds", n=run.scored)
+
+
 def summary_bubble(
     ctx: Context, sizes: list[segments.SegmentSize], run: segments.Run
 ) -> dict[str, Any]:
@@ -88,8 +97,15 @@ def summary_bubble(
                 },
                 {
                     "type": "text",
-                    "text": ctx.t("seg_tap_hint", date=run.as_of.strftime("%d/%m/%Y")),
+                    "text": ctx.t("seg_tap_hint", date=show_date(ctx.lang, run.as_of)),
                     "size": "xs",
+                    "color": colors.on_band,
+                    "wrap": True,
+                },
+                {
+                    "type": "text",
+                    "text": rule_line(ctx, run),
+                    "size": "xxs",
                     "color": colors.on_band,
                     "wrap": True,
                 },
@@ -107,6 +123,8 @@ def summary_bubble(
 @router.command("segments", min_role=Role.OWNER)
 def show_segments(ctx: Context) -> list[Message]:
     """Customer groups (RFM): a chart with counts and shares, and a summary to tap."""
+    if means(" ".join(ctx.args[:1]), "rules"):
+        return rules(ctx, ctx.args[1:])
     if means(" ".join(ctx.args[:1]), "refresh"):
         ctx.jobs.append(RefreshScores())
         return [text(ctx.t("seg_refreshing"))]
@@ -119,6 +137,7 @@ def show_segments(ctx: Context) -> list[Message]:
     choices = [
         Choice(ctx.t("qr_broadcast"), ctx.t("cmd_broadcast")),
         Choice(ctx.t("qr_seg_refresh"), f"{ctx.t('cmd_segments')} {ctx.t('word_refresh')}"),
+        Choice(ctx.t("qr_seg_rules"), f"{ctx.t('cmd_segments')} {ctx.t('word_rules')}"),
     ]
     return [image(url), flex(ctx.t("seg_chart_title"), summary_bubble(ctx, sizes, run), choices)]
 

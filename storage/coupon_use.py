@@ -106,6 +106,19 @@ def cancel_coupon(session: Session, *, code: str, actor: str, tz: tzinfo) -> Use
 def _give_back(
     session: Session, coupon: Coupon, member: Member, actor: str, tz: tzinfo
 ) -> None:
+    """The points back (a paid coupon only: a gift cost none) and the reward to the stock."""
+    if coupon.gift_key is None:
+        _points_back(session, coupon, member, actor, tz)
+    session.exec(  # type: ignore[call-overload]
+        update(Reward)
+        .where(col(Reward.id) == coupon.reward_id)
+        .values(stock=col(Reward.stock) + 1, issued=col(Reward.issued) - 1)
+    )
+
+
+def _points_back(
+    session: Session, coupon: Coupon, member: Member, actor: str, tz: tzinfo
+) -> None:
     ledger.post_entry(
         session,
         member=member,
@@ -116,9 +129,4 @@ def _give_back(
         note=f"coupon {coupon.code} cancelled",
         restores_entry_id=coupon.ledger_entry_id,
         tz=tz,
-    )
-    session.exec(  # type: ignore[call-overload]
-        update(Reward)
-        .where(col(Reward.id) == coupon.reward_id)
-        .values(stock=col(Reward.stock) + 1, issued=col(Reward.issued) - 1)
     )

@@ -158,20 +158,25 @@ def _issue(
     session: Session,
     member: Member,
     reward: Reward,
-    entry: LedgerEntry,
+    paid: LedgerEntry | str,
     tz: tzinfo,
     valid_days: int | None = None,
 ) -> Coupon:
-    """Insert the coupon under a fresh random code (drawn again on the rare collision)."""
+    """Insert the coupon under a fresh random code (drawn again on the rare collision).
+
+    `paid` is the REDEEM entry that paid for it, or a gift's once-only key.
+    """
     now = clock.now()
+    entry = paid if isinstance(paid, LedgerEntry) else None
     for _ in range(5):
         coupon = Coupon(
             code=CODE_PREFIX + codes.short_code(CODE_LENGTH),
             image_token=codes.token(),
             reward_id=reward.id,  # type: ignore[arg-type]
             member_id=member.id,  # type: ignore[arg-type]
-            points=-entry.points,
-            ledger_entry_id=entry.id,  # type: ignore[arg-type]
+            points=-entry.points if entry else 0,
+            ledger_entry_id=entry.id if entry else None,
+            gift_key=None if entry else paid,  # type: ignore[arg-type]
             issued_at=now,
             expires_at=expiry_for(now, valid_days or reward.valid_days, tz),
         )
@@ -208,29 +213,22 @@ def grant_coupon(
     tz: tzinfo,
     valid_days: int | None = None,
 ) -> Coupon | None:
-    """Give a coupon without charging points (welcome, birthday, win-back); None if sold out.
+    """Give a coupon without charging points (welcome, birthday, win-back, broadcast).
 
-    A 0-point GIFT entry stands for it in the ledger, so the same key twice returns the
-    first coupon. A paused reward can still be given: owners keep gifts out of the catalogue
-    that way. The member's redemption limit does not apply to gifts.
+    None if sold out. A gift writes no ledger entry (no points move); the coupon keeps
+    `idempotency_key` as its `gift_key`, so the same key twice returns the first coupon.
+    A paused reward can still be given: owners keep gifts out of the catalogue that way.
+    The member's redemption limit does not apply to gifts. `actor` is who gave it.
     """
+    del actor  # the key already names the automation or campaign that gave it
     with session.begin_nested():
         member = members.lock_existing_member(session, member_id)
-        earlier = _coupon_for_entry(session, idempotency_key)
+        earlier = session.exec(select(Coupon).where(Coupon.gift_key == idempotency_key)).first()
         if earlier is not None:
             return earlier
         reward = session.get(Reward, reward_id, populate_existing=True)
         if reward is None or not _take_gift_from_stock(session, reward_id):
             return None
-        entry = ledger.post_entry(
-            session,
-            member=member,
-            kind=EntryKind.GIFT,
-            points=0,
-            actor=actor,
-            idempotency_key=idempotency_key,
-            note=reward.name_th[:200],
-        )
-        coupon = _issue(session, member, reward, entry, tz, valid_days)
+        coupon = _issue(session, member, reward, idempotency_key, tz, valid_days)
     session.refresh(reward)
     return coupon

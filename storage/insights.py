@@ -47,7 +47,10 @@ FORMULAS = {
     ),
     "clv": "average order value x purchase frequency x average lifespan",
     "liability": "outstanding points x value of a point (reward cost / points price)",
-    "coupon_rate": "coupons issued in the period and used / coupons issued (not cancelled)",
+    "coupon_rate": (
+        "coupons redeemed with points in the period and used / coupons redeemed (not "
+        "cancelled); gift coupons (welcome, birthday, win-back, broadcast) are counted apart"
+    ),
 }
 TOP = 5
 
@@ -69,8 +72,10 @@ class Figures:
     points: dict[str, int] = field(default_factory=dict)
     outstanding: int = 0
     point_value_satang: float | None = None
-    coupons_issued: int = 0
+    coupons_issued: int = 0  # redeemed with points, not cancelled
     coupons_used: int = 0
+    gifts_given: int = 0  # gift coupons, counted apart: no points were spent on them
+    gifts_used: int = 0
     top_rewards: list[tuple[str, str | None, int, int]] = field(default_factory=list)
     by_staff: list[tuple[str, int, int]] = field(default_factory=list)
 
@@ -154,16 +159,21 @@ def _buyers(session: Session, period: Period, result: Figures) -> None:
 
 
 def _coupons(session: Session, period: Period, result: Figures) -> None:
+    """Redeemed coupons (and the top rewards) apart from gifts, which cost no points."""
     issued = session.exec(
-        select(Coupon.reward_id, Coupon.points, Coupon.used_at).where(
+        select(Coupon.reward_id, Coupon.points, Coupon.used_at, Coupon.gift_key).where(
             in_period(Coupon.issued_at, period), col(Coupon.status) != CouponStatus.CANCELLED
         )
     ).all()
-    result.coupons_issued = len(issued)
-    result.coupons_used = sum(1 for _, _, used in issued if used is not None)
-    counts = Counter(reward_id for reward_id, _, _ in issued)
+    redeemed = [(reward, cost, used) for reward, cost, used, gift in issued if gift is None]
+    gifts = [used for _, _, used, gift in issued if gift is not None]
+    result.coupons_issued = len(redeemed)
+    result.coupons_used = sum(1 for _, _, used in redeemed if used is not None)
+    result.gifts_given = len(gifts)
+    result.gifts_used = sum(1 for used in gifts if used is not None)
+    counts = Counter(reward_id for reward_id, _, _ in redeemed)
     points: Counter[int] = Counter()
-    for reward_id, cost, _ in issued:
+    for reward_id, cost, _ in redeemed:
         points[reward_id] += cost
     for reward_id, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]:
         reward = session.get(Reward, reward_id)

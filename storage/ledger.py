@@ -198,10 +198,11 @@ def void_entry(
 
 
 def recent_entries(session: Session, member: Member, limit: int = 5) -> list[LedgerEntry]:
+    """The member's latest entries; 0-point GIFT entries of old databases are left out."""
     return list(
         session.exec(
             select(LedgerEntry)
-            .where(LedgerEntry.member_id == member.id)
+            .where(LedgerEntry.member_id == member.id, col(LedgerEntry.kind) != EntryKind.GIFT)
             .order_by(col(LedgerEntry.id).desc())
             .limit(limit)
         ).all()

@@ -21,13 +21,14 @@ def set_reward_cost(session: Session, reward: Reward, cost_satang: int) -> None:
 
 def point_value(session: Session) -> float | None:
     """What one point costs the shop, in satang: the cost of the rewards redeemed so far
-    over the points paid for them; before any such redemption, the average cost per point
-    of the active rewards with a cost. None when no reward has a cost."""
+    over the points paid for them (gifts left out: nobody paid points for them); before any
+    such redemption, the average cost per point of the active rewards with a cost. None
+    when no reward has a cost."""
     cost, points = session.exec(
         select(func.sum(RewardCost.cost_satang), func.sum(Coupon.points))
         .select_from(Coupon)
         .join(RewardCost, col(RewardCost.reward_id) == col(Coupon.reward_id))
-        .where(col(Coupon.status) != CouponStatus.CANCELLED)
+        .where(col(Coupon.status) != CouponStatus.CANCELLED, col(Coupon.gift_key).is_(None))
     ).one()
     if points:
         return int(cost or 0) / int(points)

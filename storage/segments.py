@@ -2,10 +2,12 @@
 
 For every member with at least one purchase up to the as-of date (voided ones and later
 ones do not count): R = days since the last purchase, F = number of purchases, M = total
-spend in satang. Each score is `1 + floor(5 * (rank - 1) / N)` where N is the number of
-scored members and `rank = 1 + the number of members with a strictly worse value`, which
-is exactly `RANK() OVER (ORDER BY value worst-first)`; ties share a score. The segment
-comes from (R score, F score); members without a purchase are `no_purchase`.
+spend in satang. From 100 scored members up each score is `1 + floor(5 * (rank - 1) / N)`
+where N is the number of scored members and `rank = 1 + the number of members with a
+strictly worse value`, which is exactly `RANK() OVER (ORDER BY value worst-first)`; ties
+share a score. Below that the scores come from the thresholds in storage/segment_rules.py
+(M against twice the median, in whole numbers: `200 * m >= percent * (2 * median)`). The
+segment comes from (R score, F score); members without a purchase are `no_purchase`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, TextClause, bindparam, delete, func, text
 from sqlmodel import Session, col, select
 
-from storage import clock
+from storage import clock, segment_rules
 from storage.models import Member, MemberScore, UTCDateTime
 
 NO_PURCHASE = "no_purchase"
@@ -65,10 +67,27 @@ def _recency_sql(dialect: str) -> str:
     return "CAST(julianday(:as_of) - julianday(date(MAX(p.occurred_at), :shift)) AS INTEGER)"
 
 
-def _score_sql(dialect: str) -> str:
-    def score(value: str, order: str) -> str:
-        return f"1 + (5 * (RANK() OVER (ORDER BY {value} {order}) - 1)) / (SELECT n FROM counted)"
+def _ranked(value: str, order: str) -> str:
+    return f"1 + (5 * (RANK() OVER (ORDER BY {value} {order}) - 1)) / (SELECT n FROM counted)"
 
+
+def _banded(value: str, op: str, bound: str) -> str:
+    """CASE giving 5..2 to the first `value op bound` that holds (bound has `{n}`), else 1."""
+    whens = " ".join(
+        f"WHEN {value} {op} {bound.format(n=score)} THEN {score}" for score in (5, 4, 3, 2)
+    )
+    return f"CASE {whens} ELSE 1 END"
+
+
+def _either(ranked: str, banded: str) -> str:
+    return f"CASE WHEN (SELECT n FROM counted) >= :rank_from THEN {ranked} ELSE {banded} END"
+
+
+def _score_sql(dialect: str) -> str:
+    r_score = _either(_ranked("r", "DESC"), _banded("r", "<=", ":r{n}"))
+    f_score = _either(_ranked("f", "ASC"), _banded("f", ">=", ":f{n}"))
+    twice_median = "(SELECT twice FROM median)"
+    m_score = _either(_ranked("m", "ASC"), _banded("200 * m", ">=", f":m{{n}} * {twice_median}"))
     return f"""
 WITH agg AS MATERIALIZED (
     SELECT p.member_id AS member_id, {_recency_sql(dialect)} AS r,
@@ -81,9 +100,15 @@ WITH agg AS MATERIALIZED (
     )
 ),
 counted AS MATERIALIZED (SELECT COUNT(*) AS n FROM agg),
+ordered AS (SELECT m, ROW_NUMBER() OVER (ORDER BY m) AS i FROM agg),
+median AS MATERIALIZED (
+    SELECT COALESCE(SUM(o.m), 0) * (1 + MAX(c.n) % 2) AS twice
+    FROM ordered o, counted c WHERE o.i IN ((c.n + 1) / 2, (c.n + 2) / 2)
+),
 scored AS (
     SELECT member_id, r, f, m,
-           {score("r", "DESC")} AS rs, {score("f", "ASC")} AS fs, {score("m", "ASC")} AS ms
+           {r_score} AS rs, {f_score} AS fs,
+           {m_score} AS ms
     FROM agg
 )
 INSERT INTO member_score (member_id, as_of, recency_days, frequency, monetary_satang,
@@ -91,6 +116,16 @@ INSERT INTO member_score (member_id, as_of, recency_days, frequency, monetary_sa
 SELECT member_id, :as_of, r, f, m, rs, fs, ms, {segment_sql("rs", "fs")}, :now
 FROM scored
 """
+
+
+def _bounds(rule: segment_rules.Thresholds) -> dict[str, int]:
+    fours = {"r": rule.recency_days, "f": rule.purchases, "m": rule.spend_percent}
+    bounds = {
+        f"{name}{score}": bound
+        for name, four in fours.items()
+        for score, bound in zip((5, 4, 3, 2), four, strict=True)
+    }
+    return {**bounds, "rank_from": rule.rank_from}
 
 
 _NO_PURCHASE_SQL = f"""
@@ -122,39 +157,56 @@ def _typed(sql: str) -> TextClause:
     return statement
 
 
-def refresh_scores(session: Session, *, as_of: date, tz: ZoneInfo) -> int:
-    """Recompute every member's scores and segment as of `as_of`; returns members scored."""
+def refresh_scores(
+    session: Session,
+    *,
+    as_of: date,
+    tz: ZoneInfo,
+    rule: segment_rules.Thresholds | None = None,
+) -> int:
+    """Recompute every member's scores and segment as of `as_of`; returns members scored.
+
+    `rule` defaults to the owner's thresholds (storage/segment_rules.py).
+    """
     dialect = session.get_bind().dialect.name
     params = _params(as_of, tz)
+    chosen = rule or segment_rules.thresholds(session)
     if dialect == "postgresql":
         # one hash aggregate and three sorts of a row per member: keep them in memory
         session.execute(text("SET LOCAL work_mem = '256MB'"))
         session.execute(text("SET LOCAL jit = off"))
     session.execute(delete(MemberScore))
-    session.execute(_typed(_score_sql(dialect)), params)
+    session.execute(_typed(_score_sql(dialect)), {**params, **_bounds(chosen)})
     session.execute(  # type: ignore[call-overload]
         _typed(_NO_PURCHASE_SQL), {"as_of": params["as_of"], "now": params["now"]}
     )
     session.flush()
-    return int(
-        session.exec(
-            select(func.count()).select_from(MemberScore).where(MemberScore.segment != NO_PURCHASE)
-        ).one()
-    )
+    return _scored_count(session)
 
 
 @dataclass(frozen=True)
 class Run:
-    """When the stored scores were computed, and for which date."""
+    """When the stored scores were computed, for which date, and by ranks or thresholds."""
 
     as_of: date
     computed_at: datetime
+    scored: int = 0
+    by_ranks: bool = False
+
+
+def _scored_count(session: Session) -> int:
+    query = select(func.count()).select_from(MemberScore).where(MemberScore.segment != NO_PURCHASE)
+    return int(session.exec(query).one())
 
 
 def latest_run(session: Session) -> Run | None:
     query = select(col(MemberScore.as_of), col(MemberScore.computed_at)).limit(1)
     row = session.exec(query).first()
-    return Run(as_of=row[0], computed_at=row[1]) if row else None
+    if row is None:
+        return None
+    scored = _scored_count(session)
+    by_ranks = segment_rules.thresholds(session).uses_ranks(scored)
+    return Run(as_of=row[0], computed_at=row[1], scored=scored, by_ranks=by_ranks)
 
 
 @dataclass(frozen=True)
@@ -178,7 +230,7 @@ def segment_sizes(session: Session) -> list[SegmentSize]:
 
 
 def scored_members(session: Session, batch: int = 5000) -> Iterator[tuple[object, ...]]:
-    """(customer_ref, phone, R, F, M, segment) of every scored member, streamed."""
+    """(customer_ref, phone, R, F, M, segment, R score, F score, M score), streamed."""
     query = (
         select(  # type: ignore[call-overload, misc]
             Member.customer_ref,
@@ -187,6 +239,9 @@ def scored_members(session: Session, batch: int = 5000) -> Iterator[tuple[object
             MemberScore.frequency,
             MemberScore.monetary_satang,
             MemberScore.segment,
+            MemberScore.r_score,
+            MemberScore.f_score,
+            MemberScore.m_score,
         )
         .join(Member, col(Member.id) == MemberScore.member_id)
         .where(MemberScore.segment != NO_PURCHASE)

@@ -67,6 +67,8 @@ def figure_rows(session: Session, got: Figures, first: date, last: date) -> list
         ("coupons_issued", str(got.coupons_issued)),
         ("coupons_used", str(got.coupons_used)),
         ("coupon_redemption_rate", _rate(got.coupon_rate)),
+        ("gift_coupons_given", str(got.gifts_given)),
+        ("gift_coupons_used", str(got.gifts_used)),
     ]
     rows += [(f"top_reward:{th}", str(count)) for th, _, count, _ in got.top_rewards]
     for who, purchases, sales in got.by_staff:

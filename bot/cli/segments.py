@@ -18,8 +18,10 @@ from sqlalchemy.engine import Engine
 
 from bot.cli import base as cli_base
 from bot.cli.base import database
-from storage import clock, purchases_import, segments
+from storage import clock, purchases_import, segment_rules, segments
 from storage.db import transaction
+
+SCORE_COLUMNS = ("R_score", "F_score", "M_score")
 
 
 @click.group("import")
@@ -94,22 +96,39 @@ def _print_report(report: purchases_import.Report, dry_run: bool) -> None:
     "--csv",
     "csv_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write customer_ref,phone,R,F,M,segment (M in satang) here.",
+    help="Write customer_ref,phone,R,F,M,segment,R_score,F_score,M_score (M in satang) here.",
 )
 def rfm(as_of: str | None, csv_path: Path | None) -> None:
-    """Score every member (RFM) and store the segments; optionally write them to a CSV."""
+    """Score every member (RFM) and store the segments; optionally write them to a CSV.
+
+    Below 100 scored members the scores come from the owner's thresholds (`segments rules`
+    in the chat), from 100 up from ranks; the output and the CSV say and follow the same.
+    """
     tz = cli_base.settings().tz
     day = _day(as_of) if as_of else clock.now().astimezone(tz).date()
     with database() as engine:
         with transaction(engine) as session:
             scored = segments.refresh_scores(session, as_of=day, tz=tz)
             sizes = segments.segment_sizes(session)
+            chosen = segment_rules.thresholds(session)
         click.echo(f"scored {scored:,} members as of {day.isoformat()}")
+        click.echo(f"rule: {_rule(chosen, scored)}")
         for size in sizes:
             click.echo(f"  {size.segment:<20} {size.members:>9,}")
         if csv_path:
             written = _write_csv(engine, csv_path)
             click.echo(f"wrote {written:,} rows to {csv_path}")
+
+
+def _rule(chosen: segment_rules.Thresholds, scored: int) -> str:
+    if chosen.uses_ranks(scored):
+        return f"ranks (from {chosen.rank_from:,} scored members up)"
+    r, f, m = chosen.recency_days, chosen.purchases, chosen.spend_percent
+    return (
+        f"small-shop thresholds (fewer than {chosen.rank_from:,} scored members): "
+        f"R days <= {'/'.join(map(str, r))}, F purchases >= {'/'.join(map(str, f))}, "
+        f"M x median >= {'/'.join(f'{p / 100:g}' for p in m)}"
+    )
 
 
 def _day(typed: str) -> date:
@@ -124,8 +143,8 @@ def _write_csv(engine: Engine, path: Path) -> int:
     written = 0
     with transaction(engine) as session, open(path, "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(["customer_ref", "phone", "R", "F", "M", "segment"])
-        for ref, phone, r, f, m, segment in segments.scored_members(session):
-            writer.writerow([ref or "", phone or "", r, f, m, segment])
+        writer.writerow(["customer_ref", "phone", "R", "F", "M", "segment", *SCORE_COLUMNS])
+        for ref, phone, *values in segments.scored_members(session):
+            writer.writerow([ref or "", phone or "", *values])
             written += 1
     return written

@@ -20,7 +20,7 @@ class EntryKind(StrEnum):
     BIRTHDAY = "birthday"
     VOID = "void"
     REFUND = "refund"
-    GIFT = "gift"  # a coupon given free by an automation: 0 points
+    GIFT = "gift"  # 0 points: old databases only; gift coupons now write no entry
 
 
 class Purchase(SQLModel, table=True):

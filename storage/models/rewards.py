@@ -58,7 +58,12 @@ class CouponStatus(StrEnum):
 
 
 class Coupon(SQLModel, table=True):
-    """A reward paid for with points, waiting to be used once at the counter."""
+    """A reward paid for with points, or given free, waiting to be used once at the counter.
+
+    A paid coupon points at its REDEEM ledger entry. A gift (welcome, birthday, win-back,
+    broadcast) has no ledger entry and costs 0 points; its `gift_key` makes giving it once
+    only.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=16)
@@ -66,7 +71,8 @@ class Coupon(SQLModel, table=True):
     reward_id: int = Field(foreign_key="reward.id", index=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     points: int
-    ledger_entry_id: int = Field(foreign_key="ledger_entry.id", unique=True)
+    ledger_entry_id: int | None = Field(default=None, foreign_key="ledger_entry.id", unique=True)
+    gift_key: str | None = Field(default=None, unique=True, max_length=160)
     status: str = Field(default=CouponStatus.ACTIVE, max_length=16, index=True)
     issued_at: datetime = created()
     expires_at: datetime = utc_time(index=True)

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from bot.jobs import automations
 from bot.jobs.queue import Jobs
-from storage import automation_settings, clock, segment_alert
+from storage import automation_settings, clock, segment_alert, segment_rules
 from storage.db import transaction
 from storage.models import Member, Role, SegmentDrop
 from tests.bot.test_automation_jobs import customer, pushed, seen
@@ -188,7 +188,9 @@ def test_the_alert_reads_the_rfm_scores_of_the_segments_feature(
     def score(day: int) -> None:
         with transaction(engine) as session:
             as_of = (start + timedelta(days=day)).date()
-            segments.refresh_scores(session, as_of=as_of, tz=BANGKOK)
+            segments.refresh_scores(
+                session, as_of=as_of, tz=BANGKOK, rule=segment_rules.ALWAYS_RANKS
+            )
 
     with transaction(engine) as session:
         ids = [factories.member(session, phone=f"+6681000001{i}").id for i in range(5)]

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 from bot.demo import runner as demo_module
 from handlers.i18n import CATALOGS
 from handlers.views.qr import qr_png
-from tests.e2e.browser import open_scanner, require_browser, send, shot
+from tests.e2e.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    open_scanner,
+    require_browser,
+    send,
+    shot,
+)
 
 TH = CATALOGS["th"]  # what the bot says, and what its buttons send, in Thai
 
@@ -245,3 +252,25 @@ def test_counter_points_are_claimed_with_the_sms_code(page: Page) -> None:
     expect(page.locator("#chat .fx-bubble")).to_have_count(1)
     banner.click()
     shot(page, "simulator-8-anna-member.png")
+
+
+def test_the_phone_clock_shows_shop_time_in_any_browser_time_zone(
+    running: demo_module.Demo,
+) -> None:
+    """A browser in New York still shows Bangkok time (SHOP_TIMEZONE) on the phone's clock."""
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(timezone_id="America/New_York")
+        page = context.new_page()
+        page.goto(running.simulator_url)
+        sync_api.expect(page.locator("#clock")).not_to_have_text("9:41")
+        shown, bangkok, local = page.evaluate(
+            """() => {
+              const hm = (zone) => new Date().toLocaleTimeString("en-GB",
+                { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone });
+              return [document.getElementById("clock").textContent,
+                      hm("Asia/Bangkok"), hm("America/New_York")];
+            }"""
+        )
+        browser.close()
+    assert shown == bangkok and shown != local

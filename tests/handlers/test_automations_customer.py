@@ -12,10 +12,11 @@ from sqlmodel import Session, select
 from bot.jobs import automations
 from bot.jobs.queue import Jobs
 from handlers.automations_customer import read_birthday
-from storage import automation_settings, ledger
+from storage import automation_settings, coupons, ledger
 from storage.db import transaction
 from storage.models import EntryKind, LedgerEntry, Member, MemberLifecycle, Role
 from tests.handlers.reward_helpers import add_reward, member_of
+from tests.support import factories
 from tests.support.line import Line, texts
 
 
@@ -189,7 +190,8 @@ def test_no_self_invite_and_one_inviter_per_member(jobs: Jobs, line: Line) -> No
     assert bonuses == []  # Bee2's phone had bought before; Anna has not bought yet
 
 
-def test_points_history_names_gifts_and_expiry(line: Line, engine: Engine) -> None:
+def test_gifts_leave_the_points_history_alone(line: Line, engine: Engine) -> None:
+    """A gift coupon writes no ledger line; an old database's 0-point GIFT row is left out."""
     user = line.user("Nok")
     line.register(user)
     member_id = member_of(line, user).id
@@ -205,4 +207,13 @@ def test_points_history_names_gifts_and_expiry(line: Line, engine: Engine) -> No
             actor="t",
             idempotency_key="g",
         )
-    assert "คูปองของขวัญ" in line.ask(user, "แต้ม")
+        gift = factories.reward(session, points_cost=100)
+        before = len(session.exec(select(LedgerEntry)).all())
+        coupon = coupons.grant_coupon(
+            session, member_id=member_id, reward_id=gift.id, actor="auto:welcome",
+            idempotency_key="welcome:1:coupon", tz=ZoneInfo("Asia/Bangkok"),
+        )  # fmt: skip
+        assert coupon is not None and coupon.points == 0 and coupon.ledger_entry_id is None
+        assert len(session.exec(select(LedgerEntry)).all()) == before
+    answer = line.ask(user, "แต้ม")
+    assert "คูปองของขวัญ" not in answer and "+0" not in answer

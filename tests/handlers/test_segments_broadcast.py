@@ -56,17 +56,20 @@ def test_segments_chart_and_summary_then_tap_a_group(line: Line, engine: Any, cl
     rows = summary["contents"]["body"]["contents"]
     assert len(rows) == 11
     counts = {r["contents"][0]["text"]: r["contents"][1]["text"] for r in rows}
-    assert counts["Promising"] == counts["Hibernating"] == counts["At risk"] == "1"
-    at_risk = next(r for r in rows if r["contents"][0]["text"] == "At risk")
-    assert at_risk["contents"][2]["text"] == "33.3%"
-    detail = flex_of(line.tap(owner, at_risk["action"]["data"]))
+    # three customers: small-shop thresholds, not ranks (0 and 10 days, 1 purchase: new;
+    # 40 days, 3 purchases: R 4, F 3)
+    assert counts["New customers"] == "2" and counts["Potential loyalists"] == "1"
+    assert counts["Hibernating"] == "0"
+    potential = next(r for r in rows if r["contents"][0]["text"] == "Potential loyalists")
+    assert potential["contents"][2]["text"] == "33.3%"
+    detail = flex_of(line.tap(owner, potential["action"]["data"]))
     lines = [c["text"] for c in detail["contents"]["body"]["contents"]]
     assert "Members: 1 (33.3% of all)" in lines
     assert "Spend: ฿750 in total, ฿750 per member" in lines
     assert "On LINE and accepting offers: 1" in lines
-    assert "Suggested: Win them back with a personal message and a strong offer." in lines
+    assert any(line.startswith("Suggested: Give double points") for line in lines)
     button = detail["contents"]["footer"]["contents"][0]["action"]
-    assert button["data"] == "action=broadcast&seg=at_risk"
+    assert button["data"] == "action=broadcast&seg=potential_loyalist"
 
 
 def test_customers_and_staff_cannot_see_segments_or_broadcast(line: Line, engine: Any) -> None:
@@ -83,9 +86,9 @@ def test_broadcast_dialog_preview_test_send_and_report(line: Line, engine: Any) 
     line.say(owner, "segments")
     line.fake.consumed = 1200
     asked = line.ask(owner, "broadcast")
-    assert "1. Champions · 0" in asked and "5. Promising · 1" in asked
+    assert "1. Champions · 0" in asked and "4. New customers · 2" in asked
     assert "12. Everyone · 3" in asked
-    assert "To: Promising, At risk, Hibernating" in line.ask(owner, "5 9 10")
+    assert "To: Potential loyalists, New customers" in line.ask(owner, "3 4")
     shown = line.say(owner, "Free cake with any coffee this week!")
     assert shown[0]["text"].startswith("Preview: customers will get the next 1 message")
     assert shown[1] == {"type": "text", "text": "Free cake with any coffee this week!"}

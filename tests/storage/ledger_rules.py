@@ -172,11 +172,15 @@ def _coupons(rows: Rows) -> None:
         if used:
             assert coupon.used_at < coupon.expires_at, coupon  # type: ignore[operator]
             assert coupon.cancelled_at is None, coupon
+        back = by_key.get(f"coupon_cancel:{coupon.id}")
+        if coupon.gift_key is not None:  # a gift: no ledger entry, 0 points, none back
+            assert coupon.ledger_entry_id is None and coupon.points == 0, coupon
+            assert back is None, (coupon, back)
+            continue
         paid = entries[coupon.ledger_entry_id]
         assert paid.member_id == coupon.member_id, (coupon, paid)
-        assert paid.kind in (EntryKind.REDEEM, EntryKind.GIFT), paid
+        assert paid.kind == EntryKind.REDEEM, paid
         assert coupon.points == -paid.points, (coupon, paid)
-        back = by_key.get(f"coupon_cancel:{coupon.id}")
         by_staff = coupon.status == CouponStatus.CANCELLED and coupon.cancelled_by != "erased"
         if by_staff:
             assert back is not None and back.points == coupon.points, (coupon, back)

@@ -37,7 +37,7 @@ from storage import (
     privacy,
 )
 from storage.db import transaction
-from storage.models import EntryKind, LedgerEntry, LineUser, Member, Refund, RewardCost
+from storage.models import EntryKind, LedgerEntry, LineUser, Member, Refund, Reward, RewardCost
 from tests.support import factories
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -227,6 +227,27 @@ def test_coupons_top_rewards_staff_and_refunds(shop: dict[str, int], engine: Eng
     assert got.top_rewards == [("กาแฟ", "Coffee", 1, 30), ("เค้ก", "Cake", 1, 50)]
     assert got.by_staff == [(STAFF, 3, 85_000), ("api:till-1", 1, 60_000)]
     assert got.refunds_satang == 25_000
+
+
+def test_gift_coupons_are_counted_apart(shop: dict[str, int], engine: Engine) -> None:
+    """A broadcast gift of cake, used: not a redemption, not a top reward, no points."""
+    clock.freeze(at(10, 12))
+    with transaction(engine) as session:
+        cake = session.get(Reward, 2)
+        assert cake is not None and cake.name_en == "Cake"
+        gift = coupons.grant_coupon(
+            session, member_id=shop["d"], reward_id=2, actor="campaign:1",
+            idempotency_key="campaign:1:4", tz=BANGKOK,
+        )  # fmt: skip
+        assert gift is not None
+        coupons.use_coupon(session, code=gift.code, staff_user_id=STAFF)
+    clock.reset()
+    got = october(engine)
+    assert (got.coupons_issued, got.coupons_used) == (2, 1)
+    assert (got.gifts_given, got.gifts_used) == (1, 1)
+    assert got.top_rewards == [("กาแฟ", "Coffee", 1, 30), ("เค้ก", "Cake", 1, 50)]
+    assert got.points["redeemed"] == 80
+    assert got.point_value_satang == pytest.approx(15_000 / 110)  # the gift cost no points
 
 
 def test_months_for_the_charts(shop: dict[str, int], engine: Engine) -> None:

@@ -168,10 +168,18 @@ def test_rfm_command_scores_and_writes_the_csv(
     result = CliRunner().invoke(rfm, ["--as-of", "2024-06-30", "--csv", str(out)], obj=obj)
     assert result.exit_code == 0, result.output
     assert "scored 2 members as of 2024-06-30" in result.output
+    assert "rule: small-shop thresholds (fewer than 100 scored members)" in result.output
+    assert "R days <= 30/60/90/180, F purchases >= 10/6/3/2, M x median >= 4/2/1/0.5" in (
+        result.output
+    )
     lines = out.read_text().splitlines()
-    assert lines[0] == "customer_ref,phone,R,F,M,segment"
+    assert lines[0] == "customer_ref,phone,R,F,M,segment,R_score,F_score,M_score"
+    # median spend (45,000 + 135,049) / 2 = 90,024.5: 45,000 is just under 0.5× → 1, 1.5× → 3
     assert sorted(lines[1:]) == sorted(
-        [",+66812345678,28,2,45000,hibernating", "POS-77,,26,2,135049,about_to_sleep"]
+        [
+            ",+66812345678,28,2,45000,potential_loyalist,5,2,1",
+            "POS-77,,26,2,135049,potential_loyalist,5,2,3",
+        ]
     )
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(MemberScore)).one() == 2

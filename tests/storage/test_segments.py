@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from storage import members, segments
+from storage import members, segment_rules, segments
 from storage.db import transaction
 from storage.models import MemberScore, Purchase
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 AS_OF = date(2024, 6, 30)
+RANKS = segment_rules.ALWAYS_RANKS
 
 
 def local(day: date, hour: int = 12, minute: int = 0) -> datetime:
@@ -74,7 +75,7 @@ def test_seven_members_with_ties(engine: Any) -> None:
         add_member(session, "F", spread(40, 1, 500))
         add_member(session, "G", spread(200, 4, 150000))
         add_member(session, "nobody", [])
-        assert segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK) == 7
+        assert segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK, rule=RANKS) == 7
     assert scores(engine) == {
         #      R    F  M       Rs Fs Ms
         "A": (0, 5, 50000, 4, 5, 3, "loyal"),
@@ -106,7 +107,7 @@ def test_five_distinct_members_score_their_rank_and_boundaries_count(engine: Any
         session.add(
             Purchase(member_id=champ.one().id, amount_satang=7, occurred_at=local(date(2024, 7, 2)))
         )
-        assert segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK) == 5
+        assert segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK, rule=RANKS) == 5
     got = scores(engine)
     assert got["champ"] == (1, 4, 40000, 5, 4, 4, "champions")
     assert got["potential"] == (2, 2, 20000, 4, 2, 2, "potential_loyalist")

@@ -48,6 +48,7 @@ def page() -> str:
         shop_name=settings.shop_name,
         basic_id=settings.basic_id,
         base_url=settings.base_url,
+        time_zone=settings.shop_timezone,
     )
 
 

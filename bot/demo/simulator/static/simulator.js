@@ -294,8 +294,10 @@
   }
 
   function clock(at) {
+    // shop time (SHOP_TIMEZONE), whatever the browser's own time zone is
     const when = at ? new Date(at * 1000) : new Date();
-    return when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+    const shown = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: CONFIG.timeZone };
+    return when.toLocaleTimeString("en-GB", shown);
   }
 
   function initial(name) {
