@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image
 from sqlmodel import select
 
+from handlers.campaign_coupons import RewardCoupons
 from handlers.coupon_views import coupon_face
 from handlers.router import Shop
 from storage import coupons, ledger
@@ -62,7 +63,8 @@ def test_the_gift_picture_says_gift(line: Line) -> None:
     with transaction(line.engine) as session:
         reward = session.get(Reward, reward_id)
         assert reward is not None
-        shop = Shop("ร้านกาแฟ", "@shop", "https://loyalty.test", 25, ZoneInfo("Asia/Bangkok"))
+        bangkok = ZoneInfo("Asia/Bangkok")
+        shop = Shop("ร้านกาแฟ", "@shop", "https://loyalty.test", 25, bangkok, RewardCoupons(bangkok))
         face = coupon_face(shop, gift, reward)
     assert face.title == "คูปองของขวัญ · GIFT COUPON"
     assert face.points_text == "ของขวัญ · Gift"
@@ -77,7 +79,9 @@ def test_cancelling_a_gift_puts_it_back_in_stock_and_writes_no_ledger_line(line:
     gift = give(line, member_of(line, nok), reward_id)
     before = entries(line)
     with transaction(line.engine) as session:
-        result = coupons.cancel_coupon(session, code=gift.code, actor="Ustaff")
+        result = coupons.cancel_coupon(
+            session, code=gift.code, actor="Ustaff", tz=ZoneInfo("Asia/Bangkok")
+        )
         assert result.outcome == coupons.Use.CANCELLED
         reward = session.get(Reward, reward_id)
         assert reward is not None and reward.stock == 5
