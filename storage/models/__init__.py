@@ -40,6 +40,7 @@ from storage.models.ledger import (
     Purchase,
     Refund,
 )
+from storage.models.limits import AwardLimit
 from storage.models.members import (
     LineUser,
     Member,
@@ -70,6 +71,7 @@ __all__ = [
     "AuditEntry",
     "AutomationSend",
     "AutomationSetting",
+    "AwardLimit",
     "Campaign",
     "CampaignChunk",
     "CampaignRecipient",
