@@ -91,8 +91,9 @@ def test_large_award_is_confirmed_with_amount_and_points(line: Line, engine: Any
     assert "Award 6,000 baht = 240 points?" in buttons
     assert "6,000 baht" in alt_texts(said)[0]
     assert members_and_entries(engine) == (1, 0)
-    assert "Awarded 240 points" in "\n".join(texts(line.tap(cashier, buttons["Award 6,000 baht = 240 points?"])))
-    assert "closed" in "\n".join(texts(line.tap(cashier, buttons["Award 6,000 baht = 240 points?"])))
+    yes = buttons["Award 6,000 baht = 240 points?"]
+    assert "Awarded 240 points" in "\n".join(texts(line.tap(cashier, yes)))
+    assert "closed" in "\n".join(texts(line.tap(cashier, yes)))
     with Session(engine) as session:
         assert [p.amount_satang for p in session.exec(select(Purchase))] == [600_000]
     assert "Awarded" in line.ask(cashier, "award 0812345678 5000")  # at the amount: no question

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from storage import clock
 from storage.ledger import ledger_sum
 from storage.models import LedgerEntry, Member, Purchase, Role
-from tests.support.line import Line, alt_texts, postbacks, texts
+from tests.support.line import Line, texts
 
 
 def cashier_and_customer(line: Line) -> tuple[Any, Any]:
