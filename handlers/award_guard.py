@@ -1,7 +1,8 @@
 """Guard rails on an award: a new counter member and a large amount are confirmed first.
 
 Whatever way the award came (a typed phone, a typed or scanned member code, a photo of a
-card), it passes here before anything is written. A question opens the award dialog at
+card), it passes here before anything is written. An award over the cashier's daily ceiling
+then waits for the owner (handlers/award_approval.py). A question opens the award dialog at
 `confirm`, remembering the award; its yes button (a postback with the question's key)
 carries nothing else, so a tap can only confirm what was asked. Once the award is made
 the dialog is closed: a second tap on the same button finds no question and changes
@@ -16,6 +17,7 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 
+from handlers import award_approval as approval
 from handlers.dialog import Dialog, End, Next
 from handlers.router import Context
 from handlers.views.messages import Button, flex, flex_box, flex_text, postback_data
@@ -67,7 +69,7 @@ class Asked:
     data: dict[str, Any]
 
 
-Award = Callable[[Context, Member, int, str], list[Message]]  # makes it (handlers.staff)
+Award = Callable[[Context, Member, int, str], list[Message]]  # handlers.staff.make_award
 
 
 def local_phone(e164: str) -> str:
@@ -90,6 +92,10 @@ def check(ctx: Context, pending: Pending, award: Award, key: str) -> list[Messag
         assert pending.phone is not None
         member = members.find_member_by_phone(ctx.session, pending.phone)
         member = member or members.create_member(ctx.session, phone=pending.phone)
+    over = approval.over_ceiling(ctx, pending.satang)
+    if over is not None:
+        ctx.audit_subject = member
+        return approval.ask_owner(ctx, member, pending.satang, key, *over)
     return award(ctx, member, pending.satang, key)
 
 

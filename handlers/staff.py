@@ -118,7 +118,7 @@ def award(ctx: Context) -> list[Message]:
     pending = _pending(ctx, target, satang)
     if isinstance(pending, str):
         return [text(pending)]
-    outcome = guard.check(ctx, pending, _award, f"award:{ctx.event.event_id}")
+    outcome = guard.check(ctx, pending, make_award, f"award:{ctx.event.event_id}")
     return guard.start_or_answer(ctx, AWARD, outcome)
 
 
@@ -166,7 +166,8 @@ def take_amount(ctx: StepContext) -> Outcome:
     if member is None:
         return End([text(ctx.t("award_no_member", target=ctx.dialog.data["member_id"]))])
     pending = guard.Pending(satang, member_id=member.id)
-    return guard.answered(ctx, guard.check(ctx, pending, _award, f"award:{ctx.event.event_id}"))
+    outcome = guard.check(ctx, pending, make_award, f"award:{ctx.event.event_id}")
+    return guard.answered(ctx, outcome)
 
 
 @AWARD.step(guard.CONFIRM)
@@ -175,27 +176,11 @@ def typed_while_asked(ctx: StepContext) -> Outcome:
     return NOT_MINE
 
 
-@router.postback(guard.YES, min_role=Role.STAFF)
-def confirm_award(ctx: Context) -> list[Message]:
-    """Yes to the award's question: the next question, or the award itself."""
-    inside = AWARD.open_in(ctx)
-    if inside is None or inside.dialog.data.get("key") != ctx.data.get("key"):
-        return [text(ctx.t("award_question_gone"))]
-    pending = guard.Pending.from_data(inside.dialog.data)
-    outcome = guard.check(ctx, pending, _award, f"award:{pending.key}")
-    return AWARD.follow(inside, guard.answered(ctx, outcome))
-
-
-@router.postback(guard.NO, min_role=Role.STAFF)
-def decline_award(ctx: Context) -> list[Message]:
-    """Cancel on the award's question: nothing is awarded."""
-    inside = AWARD.open_in(ctx)
-    if inside is not None and inside.dialog.data.get("key") == ctx.data.get("key"):
-        AWARD.follow(inside, End([]))
-    return [text(ctx.t("award_not_made"))]
-
-
-def _award(ctx: Context, member: Member, satang: int, key: str) -> list[Message]:
+def make_award(
+    ctx: Context, member: Member, satang: int, key: str, by: str | None = None
+) -> list[Message]:
+    """Award the purchase (for the cashier `by`, else the person acting): the reply, with
+    its void button; the customer is told."""
     ctx.audit_subject = member
     try:
         result = ledger.award_purchase(
@@ -203,7 +188,7 @@ def _award(ctx: Context, member: Member, satang: int, key: str) -> list[Message]
             member=member,
             amount_satang=satang,
             baht_per_point=ctx.shop.baht_per_point,
-            staff_user_id=ctx.user.line_user_id,
+            staff_user_id=by or ctx.user.line_user_id,
             idempotency_key=key,
         )
     except ledger.MemberErased:

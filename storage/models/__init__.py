@@ -40,7 +40,7 @@ from storage.models.ledger import (
     Purchase,
     Refund,
 )
-from storage.models.limits import AwardLimit
+from storage.models.limits import AwardLimit, AwardRequest
 from storage.models.members import (
     LineUser,
     Member,
@@ -72,6 +72,7 @@ __all__ = [
     "AutomationSend",
     "AutomationSetting",
     "AwardLimit",
+    "AwardRequest",
     "Campaign",
     "CampaignChunk",
     "CampaignRecipient",
