@@ -21,7 +21,7 @@ from storage.models import AwardRequest, LedgerEntry, Member, Role, id_of
 def confirm_award(ctx: Context) -> list[Message]:
     """Yes to the award's question: the next question, or the award itself."""
     inside = AWARD.open_in(ctx)
-    if inside is None or inside.dialog.data.get("key") != ctx.data.get("key"):
+    if inside is None or not guard.asked(inside.dialog, ctx.data.get("key")):
         return [text(ctx.t("award_question_gone"))]
     pending = guard.Pending.from_data(inside.dialog.data)
     outcome = guard.check(ctx, pending, make_award, f"award:{pending.key}")
@@ -32,7 +32,7 @@ def confirm_award(ctx: Context) -> list[Message]:
 def decline_award(ctx: Context) -> list[Message]:
     """Cancel on the award's question: nothing is awarded."""
     inside = AWARD.open_in(ctx)
-    if inside is not None and inside.dialog.data.get("key") == ctx.data.get("key"):
+    if inside is not None and guard.asked(inside.dialog, ctx.data.get("key")):
         AWARD.follow(inside, End([]))
     return [text(ctx.t("award_not_made"))]
 

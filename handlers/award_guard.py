@@ -20,8 +20,9 @@ from linebot.v3.messaging import Message
 from handlers import award_approval as approval
 from handlers.dialog import Dialog, End, Next
 from handlers.router import Context
-from handlers.views.messages import Button, flex, flex_box, flex_text, postback_data
+from handlers.views.messages import Button, flex, flex_box, flex_text, postback_data, text
 from storage import award_limits, codes, ledger, members, phones, tiers
+from storage.models import Dialog as DialogRow
 from storage.models import Member
 
 CONFIRM = "confirm"
@@ -72,6 +73,11 @@ class Asked:
 Award = Callable[[Context, Member, int, str], list[Message]]  # handlers.staff.make_award
 
 
+def asked(dialog: DialogRow, key: str | None) -> bool:
+    """Whether `dialog` waits for the answer to the question with `key`."""
+    return dialog.step == CONFIRM and bool(key) and dialog.data.get("key") == key
+
+
 def local_phone(e164: str) -> str:
     """`+66899999999` -> `089-999-9999`, as the cashier typed it."""
     return phones.display(e164).replace(" ", "-")
@@ -80,6 +86,8 @@ def local_phone(e164: str) -> str:
 def check(ctx: Context, pending: Pending, award: Award, key: str) -> list[Message] | Asked:
     """Make the award, or ask first (a phone with no member, an amount above the owner's)."""
     member = _member(ctx, pending)
+    if member is None and pending.phone is None:
+        return [text(ctx.t("award_no_member", target=pending.member_id))]
     if member is None and NEW not in pending.agreed:
         assert pending.phone is not None
         question = ctx.t("award_ask_new_member", phone=local_phone(pending.phone))

@@ -238,7 +238,7 @@ TEXT: dict[str, str] = {
     "award_notice": "{shop}: you earned {points:point/points}. You now have {balance:point/points}.",
     "award_bad_phone": "{phone} does not look like a phone number. Type a 10-digit mobile number, e.g. 0812345678 or 081-234-5678.",
     "award_too_much": "{amount} baht is more than one award may be (at most {most} baht). No points given.",
-    "award_ask_new_member": "No member has the phone {phone} yet. New counter member {phone}?",
+    "award_ask_new_member": "No member has this phone yet. New counter member {phone}?",
     "award_yes_new_member": "Yes, add and award",
     "award_ask_big": "{amount} baht is a large amount. Please check it before awarding.",
     "award_yes_big": "Award {amount} baht = {points:point/points}?",

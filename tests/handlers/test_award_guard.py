@@ -3,10 +3,12 @@ amount are confirmed first, and every award offers its own void."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session, select
 
+from storage import clock
 from storage.models import LedgerEntry, Member, Purchase, Role
 from tests.handlers.reward_helpers import fetch, send_image
 from tests.support.line import Line, alt_texts, postbacks, texts
@@ -141,3 +143,32 @@ def test_award_reply_carries_a_void_button_for_that_entry(line: Line, engine: An
         (f"Void #{entry}", f"void {entry}")
     ]
     assert f"#{entry} cancelled" in line.ask(cashier, f"void {entry}")
+
+
+def test_taps_that_answer_no_question_change_nothing(line: Line, engine: Any) -> None:
+    cashier, customer = cashier_and_customer(line)
+    with Session(engine) as session:
+        code = session.exec(select(Member)).one().code
+    line.say(cashier, f"award {code}")  # the amount question is open, not a yes/no question
+    for data in ("action=award_yes", "action=award_yes&key=", "action=award_yes&key=NOPE"):
+        assert "ปิดไปแล้ว" in "\n".join(texts(line.tap(cashier, data)))
+    assert "เฉพาะพนักงาน" in "\n".join(texts(line.tap(customer, "action=award_yes&key=X")))
+    assert "ยกเลิกแล้ว" in "\n".join(texts(line.tap(cashier, "action=award_no&key=X")))
+    assert "4 แต้ม" in line.ask(cashier, "100")  # the amount question was still open
+    assert members_and_entries(engine) == (1, 1)
+
+
+def test_typed_cancel_closes_the_question(line: Line, engine: Any) -> None:
+    cashier = line.user("Bee", role=Role.STAFF)
+    buttons = postbacks(line.say(cashier, "award 0899999999 100"))
+    line.say(cashier, "ยกเลิก")
+    assert "ปิดไปแล้ว" in "\n".join(texts(line.tap(cashier, buttons["ใช่ สมัครและให้แต้ม"])))
+    assert members_and_entries(engine) == (0, 0)
+
+
+def test_a_question_older_than_ten_minutes_is_closed(line: Line, engine: Any) -> None:
+    cashier = line.user("Bee", role=Role.STAFF)
+    buttons = postbacks(line.say(cashier, "award 0899999999 100"))
+    clock.advance(timedelta(minutes=11))
+    assert "ปิดไปแล้ว" in "\n".join(texts(line.tap(cashier, buttons["ใช่ สมัครและให้แต้ม"])))
+    assert members_and_entries(engine) == (0, 0)
