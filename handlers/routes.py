@@ -3,6 +3,8 @@
 from handlers import (  # noqa: F401  (registers routes)
     automations_customer,
     automations_owner,
+    award_answers,
+    award_limits,
     broadcast,
     campaign_reports,
     coupons_staff,

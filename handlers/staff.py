@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from linebot.v3.messaging import Message
 
+from handlers import award_guard as guard
 from handlers import lifecycle_messages
 from handlers.customer import notify
 from handlers.dialog import END, NOT_MINE, Dialog, End, Outcome, Reply
@@ -23,11 +24,17 @@ TAB_POSTBACK = "menu_tab"  # a rich menu tab: the menu of that tab is linked to 
 MAX_AWARD_SATANG = 1_000_000 * 100
 _MEMBER_CODE = re.compile(rf"^{MEMBER_CODE_PREFIX}[{codes.ALPHABET}]{{6}}$", re.IGNORECASE)
 AMOUNT = "amount"  # a scanned member card waits for what they spent
-AWARD = router.dialog(Dialog("award", role=Role.STAFF, starts={AMOUNT}, moves={AMOUNT: {END}}))
+AWARD = router.dialog(
+    Dialog(
+        "award",
+        role=Role.STAFF,
+        starts={AMOUNT, guard.CONFIRM},
+        moves={AMOUNT: {END, guard.CONFIRM}, guard.CONFIRM: {guard.CONFIRM, END}},
+    )
+)
 
 
-def to_satang(typed: str) -> int | None:
-    """`350`, `1,250.50`, `฿99` -> satang; None for anything else or over two decimals."""
+def _decimal(typed: str) -> Decimal | None:
     cleaned = typed.replace(",", "").replace("฿", "").replace("บาท", "").strip()
     try:
         amount = Decimal(cleaned)
@@ -35,9 +42,23 @@ def to_satang(typed: str) -> int | None:
         return None
     if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
         return None
-    if not 0 < amount <= Decimal(MAX_AWARD_SATANG).scaleb(-2):  # before any arithmetic: 1e999999
-        return None
+    return amount
+
+
+def to_satang(typed: str) -> int | None:
+    """`350`, `1,250.50`, `฿99` -> satang; None for anything else or over two decimals."""
+    amount = _decimal(typed)
+    if amount is None or not 0 < amount <= Decimal(MAX_AWARD_SATANG).scaleb(-2):
+        return None  # compared before any arithmetic: 1e999999
     return int(amount * 100)
+
+
+def amount_refused(ctx: Context, typed: str) -> str | None:
+    """Why `typed` is no amount to award (not an amount, or more than one award may be)."""
+    amount = _decimal(typed)
+    if amount is not None and amount > Decimal(MAX_AWARD_SATANG).scaleb(-2):
+        return ctx.t("award_too_much", amount=typed, most=baht(MAX_AWARD_SATANG))
+    return None if to_satang(typed) is not None else ctx.t("award_bad_amount", amount=typed)
 
 
 def baht(satang: int) -> str:
@@ -89,19 +110,40 @@ def award(ctx: Context) -> list[Message]:
     if len(ctx.args) == 1:
         return _ask_amount(ctx, ctx.args[0])
     target, amount_text = " ".join(ctx.args[:-1]), ctx.args[-1]
+    refused = amount_refused(ctx, amount_text)
+    if refused is not None:
+        return [text(refused)]
     satang = to_satang(amount_text)
-    if satang is None:
-        return [text(ctx.t("award_bad_amount", amount=amount_text))]
-    member = find_member(ctx, target, create=True)
-    if member is None:
-        return [text(ctx.t("award_no_member", target=target))]
-    return _award(ctx, member, satang)
+    assert satang is not None
+    pending = _pending(ctx, target, satang)
+    if isinstance(pending, str):
+        return [text(pending)]
+    outcome = guard.check(ctx, pending, make_award, f"award:{ctx.event.event_id}")
+    return guard.start_or_answer(ctx, AWARD, outcome)
+
+
+def _pending(ctx: Context, target: str, satang: int) -> guard.Pending | str:
+    """The award to check, or why `target` is neither a member code nor a phone."""
+    if is_member_code(target):
+        member = find_member(ctx, target, create=False)
+        if member is None:
+            return ctx.t("award_no_member", target=target)
+        return guard.Pending(satang, member_id=member.id)
+    phone = phones.to_e164(target)
+    if phone is None:
+        if phones.looks_like_phone(target, min_digits=1):
+            return ctx.t("award_bad_phone", phone=target)
+        return ctx.t("award_no_member", target=target)
+    return guard.Pending(satang, phone=phone)
 
 
 def _ask_amount(ctx: Context, target: str) -> list[Message]:
     """A scanned member card: `award M7K3QX9` with no amount yet."""
     member = find_member(ctx, target, create=False)
     if member is None:
+        if not is_member_code(target) and phones.looks_like_phone(target, min_digits=1):
+            if phones.to_e164(target) is None:
+                return [text(ctx.t("award_bad_phone", phone=target))]
         return [text(ctx.t("award_no_member", target=target))]
     AWARD.start(ctx, AMOUNT, member_id=member.id)
     return [
@@ -118,15 +160,27 @@ def take_amount(ctx: StepContext) -> Outcome:
     satang = to_satang(ctx.text)
     if satang is None:
         if ctx.text[:1].isdigit():
-            return Reply([text(ctx.t("award_bad_amount", amount=ctx.text))])
+            return Reply([text(amount_refused(ctx, ctx.text) or "")])
         return NOT_MINE
     member = ctx.session.get(Member, ctx.dialog.data["member_id"])
     if member is None:
         return End([text(ctx.t("award_no_member", target=ctx.dialog.data["member_id"]))])
-    return End(_award(ctx, member, satang))
+    pending = guard.Pending(satang, member_id=member.id)
+    outcome = guard.check(ctx, pending, make_award, f"award:{ctx.event.event_id}")
+    return guard.answered(ctx, outcome)
 
 
-def _award(ctx: Context, member: Member, satang: int) -> list[Message]:
+@AWARD.step(guard.CONFIRM)
+def typed_while_asked(ctx: StepContext) -> Outcome:
+    """A question waits for a tap: what is typed meanwhile goes to the commands."""
+    return NOT_MINE
+
+
+def make_award(
+    ctx: Context, member: Member, satang: int, key: str, by: str | None = None
+) -> list[Message]:
+    """Award the purchase (for the cashier `by`, else the person acting): the reply, with
+    its void button; the customer is told."""
     ctx.audit_subject = member
     try:
         result = ledger.award_purchase(
@@ -134,12 +188,18 @@ def _award(ctx: Context, member: Member, satang: int) -> list[Message]:
             member=member,
             amount_satang=satang,
             baht_per_point=ctx.shop.baht_per_point,
-            staff_user_id=ctx.user.line_user_id,
-            idempotency_key=f"award:{ctx.event.event_id}",
+            staff_user_id=by or ctx.user.line_user_id,
+            idempotency_key=key,
             tz=ctx.shop.tz,
         )
     except ledger.MemberErased:
         return [text(ctx.t("award_member_erased"))]
+    except ledger.KeyConflict:
+        return [text(ctx.t("award_question_gone"))]
+    entry = id_of(result.entry)
+    void_button = [Choice(ctx.t("qr_void", entry=entry), f"{ctx.t('cmd_void')} {entry}")]
+    if result.again:
+        return [text(ctx.t("award_already_made", entry=entry), void_button)]
     points = result.entry.points
     customer = members.line_user_of(ctx.session, member)
     if points > 0:
@@ -147,18 +207,17 @@ def _award(ctx: Context, member: Member, satang: int) -> list[Message]:
     congratulation = lifecycle_messages.move_up(ctx.session, ctx.shop, id_of(member))
     if congratulation is not None:
         ctx.jobs.append(DeliverPush(outbox_id=congratulation))
-    key = "award_done" if customer is not None else "award_done_counter"
     reply = ctx.t(
-        key,
+        "award_done" if customer is not None else "award_done_counter",
         points=points,
         amount=baht(satang),
         who=_who(member),
         balance=result.balance,
-        entry=result.entry.id,
+        entry=entry,
     )
     if result.debt_paid:
         reply += "\n" + ctx.t("award_debt_note", paid=result.debt_paid)
-    return [text(reply)]
+    return [text(reply, void_button)]
 
 
 @router.command("void", min_role=Role.STAFF)

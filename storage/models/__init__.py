@@ -40,6 +40,7 @@ from storage.models.ledger import (
     Purchase,
     Refund,
 )
+from storage.models.limits import AwardLimit, AwardRequest
 from storage.models.members import (
     LineUser,
     Member,
@@ -70,6 +71,8 @@ __all__ = [
     "AuditEntry",
     "AutomationSend",
     "AutomationSetting",
+    "AwardLimit",
+    "AwardRequest",
     "Campaign",
     "CampaignChunk",
     "CampaignRecipient",

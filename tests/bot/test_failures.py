@@ -9,7 +9,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from handlers import staff
+from storage.db import transaction
 from storage.models import LedgerEntry, ProcessedEvent, Role
+from tests.support import factories
 from tests.support.line import Line
 
 
@@ -18,6 +20,8 @@ def test_a_crashing_handler_rolls_back_and_apologises(
     line: Line, engine: Any, monkeypatch: Any
 ) -> None:
     cashier = line.user("Bee", role=Role.STAFF)
+    with transaction(engine) as session:
+        factories.member(session, phone="0812345678")
 
     real_award = staff.ledger.award_purchase
 

@@ -24,8 +24,10 @@ def award_event(event_id: str) -> Event:
 
 
 def make_staff(engine: Engine) -> None:
+    """The cashier, and the member the awards are for (a new phone would be asked about)."""
     with transaction(engine) as session:
         factories.staff(session, STAFF)
+        factories.member(session, phone="0812345678")
 
 
 def entries(engine: Engine) -> int:

@@ -15,7 +15,7 @@ from handlers.dispatch import Outcome, handle_event
 from handlers.router import Event
 from storage import automation_settings, staff
 from storage.db import transaction
-from storage.models import LedgerEntry, LineUser, Member, ProcessedEvent, Referral, Role
+from storage.models import Dialog, LedgerEntry, LineUser, Member, ProcessedEvent, Referral, Role
 from tests.bot.once_worker import SHOP
 from tests.support import factories
 from tests.support.line import Line, texts
@@ -46,8 +46,20 @@ def test_four_cashiers_awarding_one_new_phone_at_once_all_land(engine: Engine) -
     with transaction(engine) as session:
         for cashier in cashiers:
             factories.staff(session, cashier)
-    events = [
-        Event(kind="text", event_id=f"01AWARD{n:019d}", user_id=c, text="award 0899999999 100")
+    for n, c in enumerate(cashiers):  # each is asked "new counter member?" ...
+        asked = Event(
+            kind="text", event_id=f"01ASK{n:021d}", user_id=c, text="award 0899999999 100"
+        )
+        handle_event(engine, SHOP, asked)
+    with Session(engine) as session:
+        keys = {d.line_user_id: d.data["key"] for d in session.exec(select(Dialog))}
+    events = [  # ... and all four tap yes at once
+        Event(
+            kind="postback",
+            event_id=f"01AWARD{n:019d}",
+            user_id=c,
+            postback=f"action=award_yes&key={keys[c]}",
+        )
         for n, c in enumerate(cashiers)
     ]
     outcomes = run_together([lambda e=e: handle_event(engine, SHOP, e) for e in events])

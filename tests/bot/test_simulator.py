@@ -143,7 +143,10 @@ def test_register_award_points_card_and_scan(sim: Sim) -> None:
 
 
 def test_counter_points_are_claimed_with_an_sms_code(sim: Sim) -> None:
-    sim.say("Bee (cashier)", "award 0898765432 500")
+    asked = sim.say("Bee (cashier)", "award 0898765432 500")
+    assert "089-876-5432" in asked[0]["altText"]
+    yes = asked[0]["contents"]["footer"]["contents"][0]["action"]
+    sim.act("Bee (cashier)", "tap", data=yes["data"], displayText=yes["displayText"])
     answer = sim.register("Anna", "089 876 5432")
     assert "SMS" in answer[0]["text"]
     deadline = time.monotonic() + 10

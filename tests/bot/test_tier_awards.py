@@ -40,6 +40,7 @@ def setup_shop(engine: Engine) -> None:
     with transaction(engine) as session:
         for user_id in CASHIERS:
             factories.staff(session, user_id)
+        factories.member(session, phone="0812345678")  # the counter member exists before the rush
         for key, value in (("silver", 1000), ("gold", 2000), ("silver_x", 150), ("gold_x", 200)):
             automation_settings.tune(session, "tiers", key, value, by="test")
 
@@ -68,7 +69,7 @@ def expected_points(session: Session, entries: list[LedgerEntry]) -> list[int]:
 
 def test_awards_at_once_as_the_member_crosses_tiers_each_earn_their_tier(engine: Engine) -> None:
     setup_shop(engine)
-    award(engine, CASHIERS[0], 0)  # the counter member exists before the rush
+    award(engine, CASHIERS[0], 0)
     rush = [lambda n=n: award(engine, CASHIERS[n], n + 1) for n in range(len(CASHIERS))]
     results = run_together(rush)  # type: ignore[arg-type]
     assert all(r is None for r in results), results

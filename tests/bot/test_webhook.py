@@ -57,6 +57,7 @@ def test_malformed_body_is_400(client: Any, body: bytes) -> None:
 
 def test_redelivered_event_changes_nothing(line: Line, client: Any, engine: Any) -> None:
     cashier = line.user("Bee", role=Role.STAFF)
+    line.register(line.user("Pim"), "0899999999")
     event = line.fake.text_event(cashier, "award 0899999999 100")
     body = line.fake.webhook_body([event])
     assert post(client, body).status_code == 200

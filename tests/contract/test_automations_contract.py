@@ -41,7 +41,7 @@ def test_every_automation_request_matches_the_spec(
     anna = line.user("Anna", "en")
     line.say(anna, f"friend {member_of(line, nok).code}")
     line.register(anna, "0822222222")
-    line.say(cashier, "award 0822222222 6000")
+    line.award(cashier, "award 0822222222 6000")
     line.say(cashier, "award 0812345678 350")
     clock.advance(timedelta(hours=3))
     automations.run_frequent(jobs)

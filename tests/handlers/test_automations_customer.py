@@ -116,7 +116,7 @@ def test_tiers_off_means_usual_points_and_no_tier_on_the_card(line: Line, engine
     cashier = line.user("Bee", role=Role.STAFF)
     user = line.user("Nok")
     line.register(user)
-    line.say(cashier, "award 0812345678 50000")
+    line.award(cashier, "award 0812345678 50000")
     line.say(cashier, "award 0812345678 100")
     with Session(engine) as session:
         earns = session.exec(select(LedgerEntry).where(LedgerEntry.kind == EntryKind.EARN)).all()

@@ -68,7 +68,7 @@ def test_the_stored_step_names_keep_their_values() -> None:
     steps = {name: set(d.steps) for name, d in router.dialogs.items()}
     assert steps["broadcast"] == {"audience", "message", "confirm"}
     assert steps["register"] == {"phone", "code"}
-    assert steps["award"] == {"amount"}
+    assert steps["award"] == {"amount", "confirm"}
     assert steps["birthday"] == {"date"}
     assert steps["erase"] == {"confirm"}
     fields = {"name_th", "name_en", "points_cost", "stock", "valid_days", "limit_per_member"}

@@ -58,7 +58,7 @@ def test_points_are_floor_of_baht_per_point_and_money_is_satang(line: Line, engi
 
 def test_unknown_phone_becomes_counter_member_claimed_later_with_sms_code(line: Line) -> None:
     cashier = line.user("Bee", role=Role.STAFF)
-    assert "LINE" in line.ask(cashier, "award 0891112222 500")
+    assert "LINE" in line.award(cashier, "award 0891112222 500")
     newcomer = line.user("Pim")
     line.tap(newcomer, "action=consent&choice=all")
     assert "SMS" in line.ask(newcomer, "089-111-2222")
@@ -85,7 +85,8 @@ def test_bad_award_input_is_explained(line: Line) -> None:
     assert "ไม่ใช่ยอดเงิน" in line.ask(cashier, "award 0812345678 abc")
     assert "ไม่ใช่ยอดเงิน" in line.ask(cashier, "award 0812345678 -5")
     assert "ไม่ใช่ยอดเงิน" in line.ask(cashier, "award 0812345678 1.005")
-    assert "ไม่พบสมาชิก" in line.ask(cashier, "award 12 100")
+    assert "ไม่พบสมาชิก" in line.ask(cashier, "award M2345AB 100")
+    assert "ไม่พบสมาชิก" in line.ask(cashier, "award somchai 100")
     assert "ให้แต้ม <" in line.ask(cashier, "award")
 
 

@@ -63,6 +63,19 @@ class Line:
         """Send `text`; returns the bot's text answers joined (for readable assertions)."""
         return "\n".join(texts(self.say(user, text)))
 
+    def award(self, user: FakeUser, text: str) -> str:
+        """Send an award and say yes to each question it asks (a new member, a large
+        amount); returns every text answer joined."""
+        said = self.say(user, text)
+        answers = texts(said)
+        for _ in range(3):
+            yes = [data for data in postbacks(said).values() if data.startswith("action=award_yes")]
+            if not yes:
+                break
+            said = self.tap(user, yes[0])
+            answers += texts(said)
+        return "\n".join(answers)
+
     def register(self, user: FakeUser, phone: str = "0812345678") -> None:
         """Consent to everything and register `phone`."""
         self.tap(user, "action=consent&choice=all")
@@ -81,3 +94,26 @@ class Line:
 
 def texts(messages: list[dict[str, Any]]) -> list[str]:
     return [m["text"] for m in messages if m.get("type") == "text"]
+
+
+def postbacks(messages: list[dict[str, Any]]) -> dict[str, str]:
+    """The label and data of every postback button in `messages` (Flex and quick replies)."""
+    found: dict[str, str] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            action = node.get("action")
+            if isinstance(action, dict) and action.get("type") == "postback":
+                found[action["label"]] = action["data"]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(messages)
+    return found
+
+
+def alt_texts(messages: list[dict[str, Any]]) -> list[str]:
+    return [m["altText"] for m in messages if m.get("type") == "flex"]
