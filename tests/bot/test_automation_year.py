@@ -55,7 +55,7 @@ def script(line: Line) -> dict[date, list[Callable[[], object]]]:
         plan.setdefault(day, []).extend(steps)
 
     def award(phone: str, baht: int) -> Callable[[], object]:
-        return lambda: line.say(cashier, f"award {phone} {baht}")
+        return lambda: line.award(cashier, f"award {phone} {baht}")
 
     on(FIRST, lambda: line.say(owner, "automation welcome points 20"))
     on(FIRST, lambda: join(line, nok, "0810000001", True, "20/3"))

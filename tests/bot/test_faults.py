@@ -31,6 +31,7 @@ from bot.demo.fakeline.records import sign
 from bot.jobs.queue import Jobs, run_lost_jobs
 from bot.jobs.tasks import resend_stale_pushes
 from storage import clock
+from storage.db import transaction
 from storage.models import (
     EntryKind,
     LedgerEntry,
@@ -40,6 +41,7 @@ from storage.models import (
     QueuedJob,
     Role,
 )
+from tests.support import factories
 from tests.support.line import SECRET, Line
 from tests.support.proxy import Proxy
 from tests.support.workers import worker_env
@@ -162,6 +164,9 @@ def test_cut_database_and_queue_and_a_killed_worker_lose_and_double_nothing(
     readers = [line.user(f"Reader {i}") for i in range(len(CUSTOMERS))]
     for reader, phone in zip(readers, CUSTOMERS, strict=True):
         line.register(reader, phone)
+    with transaction(engine) as session:  # counter members exist: no "new member?" question
+        for phone in COUNTER:
+            factories.member(session, phone=phone)
     events = [line.fake.text_event(cashier, f"award {PHONES[i % 12]} 100") for i in range(40)]
     ids = [e["webhookEventId"] for e in events]
     first: dict[str, int | None] = {}

@@ -44,7 +44,7 @@ def shop(line: Line) -> dict[str, object]:
     nok = customer(line, "Nok", "0810000001")
     anna = customer(line, "Anna", "0810000002", offers=False)
     for phone in ("0810000001", "0810000002", "0810000003"):
-        line.say(cashier, f"award {phone} 500")
+        line.award(cashier, f"award {phone} 500")
     ids = {
         "nok": member_of(line, nok).id,
         "anna": member_of(line, anna).id,

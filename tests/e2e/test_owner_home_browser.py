@@ -43,6 +43,7 @@ def a_few_sales(running: demo_module.Demo) -> None:
                 baht_per_point=running.services.settings.baht_per_point,
                 staff_user_id=None,
                 idempotency_key=f"home-card:{n}",
+                tz=running.services.settings.tz,
                 occurred_at=now - timedelta(days=days_ago),
             )
         coffee = factories.reward(session, name_th="กาแฟเย็น", points_cost=20)
