@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import signal
+import sys
 import threading
 import urllib.request
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from flask import Flask
 from huey.consumer import Consumer
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from bot.demo.console import PortInUse, banner, refuse_a_taken
 from bot.demo.fakeline import FakeLine, FakeUser
 from bot.demo.fakeline.simulator_api import Persona
 from bot.demo.fakeline.simulator_routes import install
@@ -216,6 +218,7 @@ def start(
     instance_dir: Path | None = None,
 ) -> Demo:
     """Start the fake platform, the app, the job consumer; returns at once (see `run`)."""
+    refuse_a_taken(host, port)
     instance = (instance_dir or Path(environment().get("INSTANCE_DIR", "instance"))).resolve()
     instance.mkdir(parents=True, exist_ok=True)
     if fresh:
@@ -249,31 +252,15 @@ def start(
     )
 
 
-def banner(demo: Demo) -> str:
-    settings = demo.services.settings
-    return "\n".join(
-        [
-            "",
-            f"  line-loyalty demo: {settings.shop_name}",
-            f"  Open the chat simulator:  {demo.simulator_url}",
-            "",
-            "  Nok and Anna are customers who have not added the shop yet: tap Add friend.",
-            "  Bee is the cashier, Owner Dang the owner.",
-            "  Each has the rich menu of their role at the bottom of the phone (ready a few",
-            "  seconds after start); the keyboard button left of the menu bar shows the text box.",
-            "  Try: help, แต้ม, card, award 0812345678 350",
-            "  Verification SMS appear in the simulator's Phone messages panel.",
-            f"  Data: {demo.instance_dir / 'demo.db'} (start with --fresh to begin again)",
-            "  Stop with Ctrl-C.",
-            "",
-        ]
-    )
-
-
 def run(host: str = "127.0.0.1", port: int = 8000, fresh: bool = False) -> None:
     """Serve the demo until Ctrl-C."""
-    demo = start(host, port, fresh=fresh)
-    print(banner(demo), flush=True)
+    try:
+        demo = start(host, port, fresh=fresh)
+    except PortInUse as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    settings = demo.services.settings
+    print(banner(settings.shop_name, demo.simulator_url, demo.instance_dir), flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
