@@ -130,6 +130,13 @@ def show_card(ctx: Context) -> list[Message]:
     return [card_message(ctx, ctx.member)]
 
 
+@router.command("hello")
+def greet(ctx: Context) -> list[Message]:
+    """A hello gets one back, with the buttons of what this person can do."""
+    name = f" {ctx.user.display_name}" if ctx.user.display_name else ""
+    return [text(ctx.t("greeting", name=name, shop=ctx.shop.name), menu(ctx))]
+
+
 @router.command("help")
 def show_help(ctx: Context) -> list[Message]:
     """What this person can do here, by role."""

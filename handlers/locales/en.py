@@ -8,6 +8,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "points": ("points", "balance"),
     "card": ("card", "member card"),
     "help": ("help", "menu", "?"),
+    "hello": ("hello", "hi", "hey", "good morning"),
     "cancel": ("cancel",),
     "register": ("register",),
     "language": ("language", "lang"),
@@ -180,6 +181,7 @@ TEXT: dict[str, str] = {
     "card_alt": "{shop} member card: {points:point/points}",
     "card_hint": "Show this QR to the cashier to collect points.",
     # help, language, cancel, unknown
+    "greeting": "Hello{name}! Welcome to {shop} 😊 Tap a button below, or type help to see everything.",
     "help_customer": (
         "What you can type:\n"
         "• points: your points\n"

@@ -47,6 +47,19 @@ def test_unknown_text_gets_a_pointer_not_silence(line: Line) -> None:
     assert answer and answer[0].get("quickReply")
 
 
+def test_hello_gets_a_greeting_with_the_main_buttons(line: Line) -> None:
+    nok = line.user("Nok")
+    line.register(nok)
+    answer = line.say(nok, "สวัสดีค่ะ")
+    assert texts(answer)[0].startswith("สวัสดีค่ะ") and "Kafe Dee" in texts(answer)[0]
+    labels = [item["action"]["label"] for item in answer[0]["quickReply"]["items"]]
+    assert labels[:2] == ["แต้มของฉัน", "บัตรสมาชิก"]
+    anna = line.user("Anna", language="en")
+    greeting = line.say(anna, "Hi")
+    assert texts(greeting)[0].startswith("Hello") and "Welcome to Kafe Dee" in texts(greeting)[0]
+    assert greeting[0]["quickReply"]["items"]
+
+
 def test_language_switch(line: Line) -> None:
     user = line.user()
     assert "English" in line.ask(user, "language en")
