@@ -130,8 +130,7 @@ def show_card(ctx: Context) -> list[Message]:
     return [card_message(ctx, ctx.member)]
 
 
-@router.command("hello")
-def greet(ctx: Context) -> list[Message]:
+def greeting(ctx: Context) -> list[Message]:
     """A hello gets one back, with the buttons of what this person can do."""
     name = f" {ctx.user.display_name}" if ctx.user.display_name else ""
     return [text(ctx.t("greeting", name=name, shop=ctx.shop.name), menu(ctx))]

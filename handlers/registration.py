@@ -12,7 +12,7 @@ from collections.abc import Callable
 from linebot.v3.messaging import Message
 
 from handlers import customer
-from handlers.customer import card_message, menu, privacy_notice
+from handlers.customer import card_message, greeting, menu, privacy_notice
 from handlers.dialog import END, NOT_MINE, Dialog, End, Next, Outcome, Reply
 from handlers.i18n import language_for, means
 from handlers.router import Context, StepContext, router
@@ -169,4 +169,6 @@ def not_understood(ctx: Context) -> list[Message]:
     """Unknown text: a phone number from a newcomer registers; anything else gets a pointer."""
     if ctx.event.kind == "text" and ctx.member is None and phones.looks_like_phone(ctx.text):
         return REGISTER.follow(ctx, register_phone(ctx, ctx.text))
+    if ctx.event.kind == "text" and means(ctx.text, "hello"):
+        return greeting(ctx)
     return [text(ctx.t("unknown"), menu(ctx))]

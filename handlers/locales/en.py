@@ -8,7 +8,6 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "points": ("points", "balance"),
     "card": ("card", "member card"),
     "help": ("help", "menu", "?"),
-    "hello": ("hello", "hi", "hey", "good morning"),
     "cancel": ("cancel",),
     "register": ("register",),
     "language": ("language", "lang"),
@@ -59,6 +58,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 WORDS: dict[str, tuple[str, ...]] = {
     # answers typed after a command or inside a dialog; a button sends the first
     "skip": ("skip",),
+    "hello": ("hello", "hi", "hey", "good morning"),  # outside a dialog: a greeting back
     "unlimited": ("unlimited", "-"),
     "save": ("save",),
     "on": ("on",),

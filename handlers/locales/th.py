@@ -5,7 +5,6 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "points": ("แต้ม", "คะแนน"),
     "card": ("บัตร", "บัตรสมาชิก"),
     "help": ("ช่วยเหลือ", "วิธีใช้", "เมนู"),
-    "hello": ("สวัสดี", "หวัดดี", "สวัสดีค่ะ", "สวัสดีครับ"),
     "cancel": ("ยกเลิก",),
     "register": ("สมัคร", "สมัครสมาชิก"),
     "language": ("ภาษา",),
@@ -56,6 +55,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 WORDS: dict[str, tuple[str, ...]] = {
     # answers typed after a command or inside a dialog; a button sends the first
     "skip": ("ข้าม",),
+    "hello": ("สวัสดี", "หวัดดี", "สวัสดีค่ะ", "สวัสดีครับ"),  # outside a dialog: a greeting back
     "unlimited": ("ไม่จำกัด", "-"),
     "save": ("บันทึก",),
     "on": ("เปิด",),
