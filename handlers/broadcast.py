@@ -94,18 +94,21 @@ def _ask_message(ctx: Context, audience: list[str]) -> list[Message]:
 @BROADCAST.step(AUDIENCE)
 def take_audience(ctx: StepContext) -> Outcome:
     """The owner typed the numbers of the groups (e.g. `1 3 5`)."""
-    again = Reply([text(ctx.t("bc_pick_numbers"), buttons.audience(ctx, _counts(ctx)))])
     if ctx.event.kind != "text":
-        return again
+        return _pick_again(ctx)
     picked = [int(n) for n in re.findall(r"\d+", ctx.text)]
     options = audience_choices()
     if not picked and router.match(ctx.text) is not None:
         return NOT_MINE
     if not picked or any(not 1 <= n <= len(options) for n in picked):
-        return again
+        return _pick_again(ctx)
     audience = list(dict.fromkeys(options[n - 1] for n in picked))
     chosen = {"audience": audience, "holdout": campaigns.DEFAULT_HOLDOUT}
     return Next(MESSAGE, _ask_message(ctx, audience), chosen)
+
+
+def _pick_again(ctx: StepContext) -> Reply:
+    return Reply([text(ctx.t("bc_pick_numbers"), buttons.audience(ctx, _counts(ctx)))])
 
 
 def _photo(ctx: Context) -> str | None:
@@ -172,9 +175,9 @@ def _summary(ctx: Context, data: Data) -> str:
     return "\n".join(lines)
 
 
-def _confirm(ctx: StepContext, key: str, data: Data | None = None) -> Reply:
+def _confirm(ctx: StepContext, key: str, **values: Any) -> Reply:
     """Stay at the preview: the text `key`, with the preview's buttons."""
-    return Reply([text(ctx.t(key), _confirm_choices(ctx, data or ctx.dialog.data))])
+    return Reply([text(ctx.t(key, **values), _confirm_choices(ctx, ctx.dialog.data))])
 
 
 def _confirm_choices(ctx: Context, data: Data) -> list[Choice]:
@@ -259,8 +262,7 @@ def _drop_photo(ctx: StepContext) -> Outcome:
 
 def _set_holdout(ctx: StepContext, percent: int) -> Outcome:
     if percent > MAX_HOLDOUT:
-        choices = _confirm_choices(ctx, ctx.dialog.data)
-        return Reply([text(ctx.t("bc_holdout_too_big", most=MAX_HOLDOUT), choices)])
+        return _confirm(ctx, "bc_holdout_too_big", most=MAX_HOLDOUT)
     return _change(ctx, holdout=percent)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from PIL import Image
 from sqlmodel import Session, select
 
 from handlers.i18n import CATALOGS
+from storage import clock
 from storage.db import transaction
 from storage.models import Campaign, LineUser
 from tests.handlers.test_segments_broadcast import shop
@@ -95,6 +97,7 @@ def test_every_step_keeps_its_buttons_to_the_end(line: Line, engine: Any, lang: 
     assert words["seg_champions"] not in offered  # nobody to reach there: no button
     check(line.say(owner, "99"), lang, "seg_everyone", "seg_new")
     check(line.say(owner, "hello"), lang, "seg_everyone", "seg_new")
+    check(send_photo(line, owner, picture()), lang, "seg_everyone", "seg_new")  # no text yet
 
     shown = tap(line, owner, asked, words["seg_everyone"])
     check(shown, lang)
@@ -114,6 +117,7 @@ def test_every_step_keeps_its_buttons_to_the_end(line: Line, engine: Any, lang: 
         check(line.say(owner, wrong), lang, "qr_bc_send", "qr_bc_test", "qr_bc_edit")
     check(send_photo(line, owner, b"not a picture"), lang, "qr_bc_send", "qr_bc_edit")
 
+    clock.advance(timedelta(minutes=1))  # an owner taps fewer than 20 times a minute
     with_coupon = tap(line, owner, preview, "🎁")
     offered = check(with_coupon, lang, "qr_bc_send", "qr_bc_no_coupon")
     assert not any(label.startswith("🎁") for label in offered)
