@@ -3,6 +3,8 @@
 Steps: `audience` (numbers of segments, or everyone) -> `message` (the text; a photo may
 be sent at any point) -> `confirm` (preview, recipients, quota; confirm, test, edit, photo
 off, hold-out, coupon, or cancel). Sending is a background job; the chat only records it.
+Every answer while the dialog is open ends with the buttons its step accepts
+(handlers/broadcast_choices.py), and the group sizes are current (handlers/segment_scores.py).
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 
+from handlers import broadcast_choices as buttons
+from handlers.broadcast_choices import audience_choices
+from handlers.dates import show_time
 from handlers.dialog import END, NOT_MINE, Dialog, End, Next, Outcome, Reply
 from handlers.i18n import any_of, means
 from handlers.jobs import RefreshQuota, SendBroadcast
 from handlers.router import Context, StepContext, router
+from handlers.segment_scores import PICKER, current_run
 from handlers.views.messages import Choice, as_json, image, text
 from storage import audiences, campaigns, line_quota, rewards, segments
 from storage.models import Role
@@ -40,34 +46,33 @@ _HOLDOUT = re.compile(rf"^{any_of('holdout')}\s*(\d{{1,3}})\s*%?$")
 _COUPON = re.compile(rf"^{any_of('coupon')}\s*(\d{{1,6}})$")
 
 
-def audience_choices() -> list[str]:
-    """What the owner can pick, numbered from 1 in this order."""
-    return [*segments.ALL_SEGMENTS, audiences.EVERYONE, *audiences.EXTRA_AUDIENCES]
-
-
 def audience_label(ctx: Context, name: str) -> str:
     return ctx.t(f"seg_{name}")
 
 
-def _cancel_choice(ctx: Context) -> Choice:
-    return Choice(ctx.t("qr_cancel"), ctx.t("cmd_cancel"))
+def _counts(ctx: Context) -> dict[str, int]:
+    return audiences.reachable_by_audience(ctx.session, audience_choices())
 
 
-def _ask_audience(ctx: Context) -> list[Message]:
-    counts = audiences.reachable_by_audience(ctx.session, audience_choices())
+def ask_audience(ctx: Context, run: segments.Run) -> list[Message]:
+    """The numbered groups with how many people each can reach now, a button for each."""
+    counts = _counts(ctx)
     lines = [ctx.t("bc_pick")]
     for n, name in enumerate(audience_choices(), start=1):
         lines.append(f"{n}. {audience_label(ctx, name)} · {counts.get(name, 0):,}")
-    choices = [Choice(ctx.t("seg_everyone"), str(audience_choices().index(audiences.EVERYONE) + 1))]
-    return [text("\n".join(lines), [*choices, _cancel_choice(ctx)])]
+    lines.append(ctx.t("bc_pick_as_of", when=show_time(ctx.lang, run.computed_at, ctx.shop.tz)))
+    return [text("\n".join(lines), buttons.audience(ctx, counts))]
 
 
 @router.command("broadcast", min_role=Role.OWNER)
 def start_broadcast(ctx: Context) -> list[Message]:
-    """Start a broadcast: choose the groups first."""
+    """Start a broadcast: choose the groups first, by their sizes of now."""
     ctx.jobs.append(RefreshQuota())
     BROADCAST.start(ctx, AUDIENCE)
-    return _ask_audience(ctx)
+    run = current_run(ctx, show=PICKER)
+    if run is None:  # a bigger shop's first scores: the job sends the picker when ready
+        return [text(ctx.t("bc_pick_wait"), buttons.audience(ctx, {}))]
+    return ask_audience(ctx, run)
 
 
 @router.postback("broadcast", min_role=Role.OWNER)
@@ -83,23 +88,27 @@ def broadcast_to_segment(ctx: Context) -> list[Message]:
 
 def _ask_message(ctx: Context, audience: list[str]) -> list[Message]:
     names = ", ".join(audience_label(ctx, a) for a in audience)
-    return [text(ctx.t("bc_ask_message", audience=names), [_cancel_choice(ctx)])]
+    return [text(ctx.t("bc_ask_message", audience=names), buttons.message(ctx))]
 
 
 @BROADCAST.step(AUDIENCE)
 def take_audience(ctx: StepContext) -> Outcome:
     """The owner typed the numbers of the groups (e.g. `1 3 5`)."""
     if ctx.event.kind != "text":
-        return Reply([text(ctx.t("bc_pick_numbers"))])
+        return _pick_again(ctx)
     picked = [int(n) for n in re.findall(r"\d+", ctx.text)]
     options = audience_choices()
     if not picked and router.match(ctx.text) is not None:
         return NOT_MINE
     if not picked or any(not 1 <= n <= len(options) for n in picked):
-        return Reply([text(ctx.t("bc_pick_numbers"), [_cancel_choice(ctx)])])
+        return _pick_again(ctx)
     audience = list(dict.fromkeys(options[n - 1] for n in picked))
     chosen = {"audience": audience, "holdout": campaigns.DEFAULT_HOLDOUT}
     return Next(MESSAGE, _ask_message(ctx, audience), chosen)
+
+
+def _pick_again(ctx: StepContext) -> Reply:
+    return Reply([text(ctx.t("bc_pick_numbers"), buttons.audience(ctx, _counts(ctx)))])
 
 
 def _photo(ctx: Context) -> str | None:
@@ -115,12 +124,12 @@ def take_message(ctx: StepContext) -> Outcome:
     if ctx.event.kind == "image":
         token = _photo(ctx)
         if token is None:
-            return Reply([text(ctx.t("bc_photo_unreadable"), [_cancel_choice(ctx)])])
-        added = text(ctx.t("bc_photo_added"), [_cancel_choice(ctx)])
+            return Reply([text(ctx.t("bc_photo_unreadable"), buttons.message(ctx))])
+        added = text(ctx.t("bc_photo_added"), buttons.message(ctx))
         return Next(MESSAGE, [added], {"photo": token})
     body = ctx.event.text.strip()
     if not body:
-        return Reply([text(ctx.t("bc_ask_text"))])
+        return Reply([text(ctx.t("bc_ask_text"), buttons.message(ctx))])
     return _change(ctx, body=body[:4000])
 
 
@@ -166,27 +175,32 @@ def _summary(ctx: Context, data: Data) -> str:
     return "\n".join(lines)
 
 
+def _confirm(ctx: StepContext, key: str, **values: Any) -> Reply:
+    """Stay at the preview: the text `key`, with the preview's buttons."""
+    return Reply([text(ctx.t(key, **values), _confirm_choices(ctx, ctx.dialog.data))])
+
+
 def _confirm_choices(ctx: Context, data: Data) -> list[Choice]:
-    choices = [
-        Choice(ctx.t("qr_bc_send"), ctx.t("word_bc_send")),
-        Choice(ctx.t("qr_bc_test"), ctx.t("word_bc_test")),
-        Choice(ctx.t("qr_bc_edit"), ctx.t("word_bc_edit")),
-    ]
-    if data.get("photo"):
-        choices.append(Choice(ctx.t("qr_bc_no_photo"), ctx.t("word_bc_no_photo")))
-    if data.get("holdout"):
-        choices.append(Choice(ctx.t("qr_bc_no_holdout"), ctx.t("word_bc_no_holdout")))
-    return [*choices, _cancel_choice(ctx)]
+    return buttons.confirm(ctx, data, ctx.shop.coupons.rewards(ctx.session, ctx.lang))
+
+
+def _hints(ctx: Context, data: Data) -> str:
+    """What the preview's buttons do, and what may be typed instead."""
+    hints = [ctx.t("bc_confirm_hint")]
+    rewards = ctx.shop.coupons.rewards(ctx.session, ctx.lang)
+    if data.get("reward"):
+        hints.append(ctx.t("bc_coupon_remove_hint"))
+    elif rewards:
+        listed = ", ".join(f"{i} {n}" for i, n in rewards)
+        hints.append(ctx.t("bc_coupon_hint", rewards=listed))
+    return "\n".join(hints)
 
 
 def preview(ctx: Context, data: Data) -> list[Message]:
     """The campaign exactly as customers will see it, then the numbers and the choices."""
     messages = campaign_messages(ctx, data)
     intro = [text(ctx.t("bc_preview_intro", n=len(messages)))] if len(messages) <= 3 else []
-    hints = ctx.t("bc_confirm_hint")
-    rewards = ctx.shop.coupons.rewards(ctx.session, ctx.lang)
-    hints += "\n" + ctx.t("bc_coupon_hint", rewards=", ".join(f"{i} {n}" for i, n in rewards))
-    summary = text(_summary(ctx, data) + "\n\n" + hints, _confirm_choices(ctx, data))
+    summary = text(_summary(ctx, data) + "\n\n" + _hints(ctx, data), _confirm_choices(ctx, data))
     return [*intro, *messages, summary]
 
 
@@ -195,13 +209,14 @@ def take_confirmation(ctx: StepContext) -> Outcome:
     """Send, test, edit, change the photo, hold-out or coupon, or cancel."""
     if ctx.event.kind == "image":
         token = _photo(ctx)
-        return _change(ctx, photo=token) if token else Reply([text(ctx.t("bc_photo_unreadable"))])
+        return _change(ctx, photo=token) if token else _confirm(ctx, "bc_photo_unreadable")
     words: dict[str, Callable[[StepContext], Outcome]] = {
         "bc_send": _send,
         "bc_test": _send_test,
         "bc_edit": _edit,
         "bc_no_photo": _drop_photo,
         "bc_no_holdout": lambda c: _set_holdout(c, 0),
+        "bc_no_coupon": lambda c: _change(c, reward=None),
     }
     action = next((act for word, act in words.items() if means(ctx.text, word)), None)
     if action is not None:
@@ -212,7 +227,7 @@ def take_confirmation(ctx: StepContext) -> Outcome:
         return _set_coupon(ctx, int(match.group(1)))
     if router.match(ctx.text) is not None:
         return NOT_MINE
-    return Reply([text(ctx.t("bc_confirm_hint"), _confirm_choices(ctx, ctx.dialog.data))])
+    return _confirm(ctx, "bc_confirm_hint")
 
 
 def _send(ctx: StepContext) -> Outcome:
@@ -231,8 +246,10 @@ def _send(ctx: StepContext) -> Outcome:
 
 
 def _send_test(ctx: StepContext) -> Outcome:
-    ctx.push(ctx.user, campaign_messages(ctx, ctx.dialog.data), purpose="broadcast_test")
-    return Reply([text(ctx.t("bc_test_sent"), _confirm_choices(ctx, ctx.dialog.data))])
+    """The campaign to the owner alone, as the answer itself (free, and in order): a push
+    would arrive after the answer and take the preview's buttons away with it."""
+    copy = campaign_messages(ctx, ctx.dialog.data)
+    return Reply([*copy, *_confirm(ctx, "bc_test_sent").messages])
 
 
 def _edit(ctx: StepContext) -> Outcome:
@@ -245,15 +262,14 @@ def _drop_photo(ctx: StepContext) -> Outcome:
 
 def _set_holdout(ctx: StepContext, percent: int) -> Outcome:
     if percent > MAX_HOLDOUT:
-        choices = _confirm_choices(ctx, ctx.dialog.data)
-        return Reply([text(ctx.t("bc_holdout_too_big", most=MAX_HOLDOUT), choices)])
+        return _confirm(ctx, "bc_holdout_too_big", most=MAX_HOLDOUT)
     return _change(ctx, holdout=percent)
 
 
 def _set_coupon(ctx: StepContext, reward_id: int) -> Outcome:
     known = dict(ctx.shop.coupons.rewards(ctx.session, ctx.lang))
     if reward_id not in known:
-        return Reply([text(ctx.t("bc_coupon_unknown"), _confirm_choices(ctx, ctx.dialog.data))])
+        return _confirm(ctx, "bc_coupon_unknown")
     return _change(ctx, reward=reward_id)
 
 

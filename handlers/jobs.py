@@ -65,8 +65,13 @@ class RefreshQuota(Job):
 
 @dataclass(frozen=True)
 class RefreshScores(Job):
+    """Score every member again; with `tell`, push `show` ("segments": the chart,
+    "broadcast": the broadcast's group picker) to that owner when it is done."""
+
     kind: ClassVar[str] = "refresh_scores"
     as_of: str | None = None  # ISO date; today in the shop if None
+    tell: str | None = None  # the LINE user id of the owner waiting for the answer
+    show: str = "segments"
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from linebot.v3.messaging import Message
 
 from handlers.dates import show_date
 from handlers.i18n import means
-from handlers.jobs import RefreshScores
 from handlers.router import Context, router
 from handlers.segment_rules import rules
+from handlers.segment_scores import CHART, current_run
 from handlers.views.messages import Choice, flex, image, postback_data, text
 from storage import audiences, media_files, segments
 from storage.models import Role
@@ -122,16 +122,19 @@ def summary_bubble(
 
 @router.command("segments", min_role=Role.OWNER)
 def show_segments(ctx: Context) -> list[Message]:
-    """Customer groups (RFM): a chart with counts and shares, and a summary to tap."""
+    """Customer groups (RFM): a chart with counts and shares, and a summary to tap; scored
+    now for a small shop, pushed by a job when ready for a bigger one."""
     if means(" ".join(ctx.args[:1]), "rules"):
         return rules(ctx, ctx.args[1:])
-    if means(" ".join(ctx.args[:1]), "refresh"):
-        ctx.jobs.append(RefreshScores())
-        return [text(ctx.t("seg_refreshing"))]
-    run = segments.latest_run(ctx.session)
+    refresh = means(" ".join(ctx.args[:1]), "refresh")
+    run = current_run(ctx, show=CHART, refresh=refresh)
     if run is None:
-        ctx.jobs.append(RefreshScores())
-        return [text(ctx.t("seg_first_time"))]
+        return [text(ctx.t("seg_working"))]
+    return chart_messages(ctx, run)
+
+
+def chart_messages(ctx: Context, run: segments.Run) -> list[Message]:
+    """The chart of the stored groups and the summary to tap, with what to do next."""
     sizes = segments.segment_sizes(ctx.session)
     url = chart_url(ctx, sizes, run)
     choices = [

@@ -199,6 +199,12 @@ def _scored_count(session: Session) -> int:
     return int(session.exec(query).one())
 
 
+def member_count(session: Session) -> int:
+    """Members a refresh would score (everyone not erased): what decides how it is run."""
+    query = select(func.count()).select_from(Member).where(col(Member.erased_at).is_(None))
+    return int(session.exec(query).one())
+
+
 def latest_run(session: Session) -> Run | None:
     query = select(col(MemberScore.as_of), col(MemberScore.computed_at)).limit(1)
     row = session.exec(query).first()

@@ -1,4 +1,4 @@
-"""Segments and broadcasts in the background: chunked multicast delivery, quota, nightly RFM.
+"""Broadcasts in the background: chunked multicast delivery and the quota.
 
 `send_campaign` is the delivery job. It takes a lease on the campaign, fixes the recipients
 once, then sends chunk after chunk with each chunk's stored retry key; 429 and 5xx are
@@ -16,7 +16,6 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date
 
 from bot.jobs.queue import Jobs
 from bot.line.client import LineError
@@ -26,12 +25,10 @@ from storage import (
     campaign_leases,
     campaign_report,
     campaigns,
-    clock,
     line_quota,
     members,
     outbox,
     retry_policy,
-    segments,
 )
 from storage.campaigns import ChunkToSend
 from storage.db import transaction
@@ -40,7 +37,6 @@ from storage.models import Campaign
 log = logging.getLogger(__name__)
 
 LONGEST_WAIT = 900.0  # a chunk's wait is capped here: the job sleeps, holding its lease
-NIGHTLY_HOUR = 2  # shop time
 
 
 def _worker_name() -> str:
@@ -183,28 +179,3 @@ def refresh_quota(jobs: Jobs) -> None:
         return
     with transaction(services.engine) as session:
         line_quota.save_quota(session, limit=quota.limit, used=quota.used)
-
-
-def score_members(jobs: Jobs, as_of: date | None = None) -> int:
-    """Recompute the stored RFM scores (as of today in the shop unless told)."""
-    services = jobs.services
-    tz = services.tz
-    day = as_of or clock.now().astimezone(tz).date()
-    with transaction(services.engine) as session:
-        return segments.refresh_scores(session, as_of=day, tz=tz)
-
-
-def refresh_scores(jobs: Jobs, as_of: str | None = None) -> int:
-    return score_members(jobs, date.fromisoformat(as_of) if as_of else None)
-
-
-def nightly_scores(jobs: Jobs) -> int | None:
-    """Once a day, after 02:00 shop time, score everyone as of the new day."""
-    services = jobs.services
-    local = clock.now().astimezone(services.tz)
-    with transaction(services.engine) as session:
-        run = segments.latest_run(session)
-    if local.hour < NIGHTLY_HOUR or (run is not None and run.as_of >= local.date()):
-        return None
-    return score_members(jobs, local.date())
-

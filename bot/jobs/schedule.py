@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from huey import crontab
 
-from bot.jobs import automations, broadcast, owner_alert, tasks
+from bot.jobs import automations, broadcast, owner_alert, scores, tasks
 from bot.jobs.queue import Jobs, Schedule, Task, check_covers_every_job, make_huey, run_lost_jobs
 from bot.services import Services
 from handlers.jobs import (
@@ -30,7 +30,7 @@ TASKS: dict[type[Job], Task] = {
     LinkRichMenu: tasks.link_richmenu,
     SendBroadcast: broadcast.send_broadcast,
     RefreshQuota: broadcast.refresh_quota,
-    RefreshScores: broadcast.refresh_scores,
+    RefreshScores: scores.refresh_scores,
     SendWinbackOffers: owner_alert.send_winback_offers,
 }
 check_covers_every_job(TASKS)
@@ -42,7 +42,7 @@ PERIODIC: tuple[tuple[Schedule, Task], ...] = (
     (crontab(minute="*/15"), tasks.send_weekly_summaries),
     (crontab(minute="*/15"), automations.run_frequent),
     (crontab(minute="7"), automations.run_hourly),
-    (crontab(minute="7"), broadcast.nightly_scores),
+    (crontab(minute="7"), scores.nightly_scores),
     (crontab(hour="17", minute="5"), tasks.mark_expired_coupons),  # 00:05 in Bangkok
     (crontab(hour="20", minute="15"), tasks.forget_old_records),  # 03:15 in Bangkok
 )

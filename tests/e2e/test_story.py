@@ -134,13 +134,9 @@ def test_register_award_add_reward_redeem_from_the_menu_use_coupon(
 
 
 def owner_views_the_segments(page: Page) -> None:
-    """Manage tab, Segments: the first time scores are computed, then chart and summary."""
+    """Manage tab, Segments: a small shop is scored at once, so chart and summary come back."""
     expect = sync_api.expect
     be(page, "Owner Dang")
-    rich_menu(page)
-    menu_area(page, "กลุ่มลูกค้า").click()
-    expect(last_bot_text(page)).to_contain_text(TH["seg_first_time"], timeout=15_000)
-    page.wait_for_timeout(1500)
     rich_menu(page)
     menu_area(page, "กลุ่มลูกค้า").click()
     expect(page.locator(".row.bot img").last).to_be_visible(timeout=15_000)
