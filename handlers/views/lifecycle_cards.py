@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from linebot.v3.messaging import FlexMessage
 
-from handlers.views.messages import MUTED, Choice, FlexColors, flex, flex_box, flex_text
+from handlers.views.messages import (
+    MAX_BUTTON_LABEL,
+    MUTED,
+    Choice,
+    FlexColors,
+    cut_label,
+    flex,
+    flex_box,
+    flex_text,
+)
 
 
 def invite_card(
@@ -22,7 +31,7 @@ def invite_card(
         "type": "button",
         "style": colors.button_style,
         "color": colors.band,
-        "action": {"type": "uri", "label": button[:40], "uri": uri},
+        "action": {"type": "uri", "label": cut_label(button, MAX_BUTTON_LABEL), "uri": uri},
     }
     bubble = {
         "type": "bubble",

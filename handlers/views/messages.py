@@ -23,6 +23,7 @@ from linebot.v3.messaging import (
 )
 
 from handlers.views.colors import Palette, hex_of
+from handlers.views.thai_words import shortened
 
 MAX_POSTBACK = 300
 MAX_TEXT = 5000
@@ -31,6 +32,13 @@ MAX_QUICK_LABEL = 20
 MAX_BUBBLES = 12
 MUTED = "#888888"
 QUIET_BUTTON = "#EEEEEE"
+MAX_BUTTON_LABEL = 40
+
+
+def cut_label(label: str, limit: int) -> str:
+    """`label` within LINE's `limit` characters: cut between words, or at least between
+    clusters, with `…`, so a long Thai reward name never loses half a letter."""
+    return shortened(label, lambda start: len(start) <= limit)
 
 
 def postback_data(action: str, **params: str | int) -> str:
@@ -62,7 +70,7 @@ class Choice:
     data: str | None = None
 
     def action(self) -> MessageAction | PostbackAction:
-        label = self.label[:MAX_QUICK_LABEL]
+        label = cut_label(self.label, MAX_QUICK_LABEL)
         if self.data is not None:
             return PostbackAction(label=label, data=self.data, displayText=self.text or label)
         return MessageAction(label=label, text=self.text or self.label)
@@ -148,7 +156,7 @@ class Button:
     primary: bool = True
 
     def as_flex(self, colors: FlexColors) -> dict[str, Any]:
-        label = self.label[:40]
+        label = cut_label(self.label, MAX_BUTTON_LABEL)
         if self.data is not None:
             action = {"type": "postback", "label": label, "data": self.data, "displayText": label}
         else:
@@ -222,7 +230,7 @@ def carousel(
 
 
 def link_button(label: str, uri: str) -> URIAction:
-    return URIAction(label=label[:40], uri=uri)
+    return URIAction(label=cut_label(label, MAX_BUTTON_LABEL), uri=uri)
 
 
 def as_json(messages: list[Message]) -> list[dict[str, Any]]:
