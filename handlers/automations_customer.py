@@ -12,7 +12,7 @@ from urllib.parse import quote
 from linebot.v3.messaging import Message
 
 from handlers import lifecycle_messages as say
-from handlers.customer import menu
+from handlers.customer import join_menu, menu
 from handlers.dialog import END, NOT_MINE, Dialog, End, Outcome, Reply
 from handlers.i18n import CATALOGS, means
 from handlers.registration import AFTER_REGISTRATION
@@ -141,7 +141,7 @@ def birthday(ctx: Context) -> list[Message]:
     """`birthday 15/3`: give (or correct) the birthday; without a date, say it and ask."""
     member = ctx.member
     if member is None:
-        return [text(ctx.t("not_member"), menu(ctx))]
+        return [text(ctx.t("not_member"), join_menu(ctx))]
     BIRTHDAY.start(ctx, DATE)
     if ctx.args:
         found = read_birthday(" ".join(ctx.args))
@@ -176,7 +176,7 @@ def invite(ctx: Context) -> list[Message]:
     """The member's invite: a button that shares the shop's link and their code."""
     member, config = ctx.member, _enabled(ctx, "referral")
     if member is None:
-        return [text(ctx.t("not_member"), menu(ctx))]
+        return [text(ctx.t("not_member"), join_menu(ctx))]
     if config is None:
         return [text(ctx.t("invite_off"), menu(ctx))]
     brought = referrals.invited_by(ctx.session, id_of(member))

@@ -42,27 +42,48 @@ def _request(ctx: Context) -> AwardRequest | None:
     return award_limits.get_request(ctx.session, number) if number is not None else None
 
 
-def _decide(ctx: Context, request: AwardRequest, *, approve: bool) -> AwardRequest | None:
-    by = ctx.user.line_user_id
-    return award_limits.decide(ctx.session, id_of(request), approve=approve, by=by)
-
-
 def _decided_before(ctx: Context, request: AwardRequest) -> list[Message]:
     by = approval.cashier_name(ctx.session, request.decided_by or "")
     return [text(ctx.t(f"approval_already_{request.status}", by=by))]
 
 
-@router.postback(approval.APPROVE, min_role=Role.OWNER)
-def approve_award(ctx: Context) -> list[Message]:
-    """The owner approves an award over the ceiling: it is made once, the cashier is told."""
+def _cashier_gone(ctx: Context, request: AwardRequest) -> bool:
+    """The cashier left the staff (`staff remove`, `loyalty owner remove`, ...) since asking."""
+    cashier = members.get_line_user(ctx.session, request.staff_user_id)
+    return cashier is None or Role(cashier.role).rank < Role.STAFF.rank
+
+
+def _answer(ctx: Context, *, approve: bool) -> list[Message]:
+    """The owner's approve or decline: decided once (a second tap says who decided), and an
+    approval for a cashier no longer on the staff cancels the request instead."""
     request = _request(ctx)
     if request is None:
         return [text(ctx.t("approval_unknown"))]
-    decided = award_limits.decide(
-        ctx.session, request.id or 0, approve=True, by=ctx.user.line_user_id
-    )
+    by = ctx.user.line_user_id
+    if approve and request.status == award_limits.WAITING and _cashier_gone(ctx, request):
+        if award_limits.cancel_request(ctx.session, id_of(request), by=by):
+            name = approval.cashier_name(ctx.session, request.staff_user_id)
+            return [text(ctx.t("approval_cashier_gone", cashier=name))]
+    decided = award_limits.decide(ctx.session, id_of(request), approve=approve, by=by)
     if decided is None:
+        ctx.session.refresh(request)
         return _decided_before(ctx, request)
+    return _approved(ctx, decided) if approve else _declined(ctx, decided)
+
+
+@router.postback(approval.APPROVE, min_role=Role.OWNER)
+def approve_award(ctx: Context) -> list[Message]:
+    """The owner approves an award over the ceiling: it is made once, the cashier is told."""
+    return _answer(ctx, approve=True)
+
+
+@router.postback(approval.DECLINE, min_role=Role.OWNER)
+def decline_request(ctx: Context) -> list[Message]:
+    """The owner declines an award over the ceiling: nothing is awarded, the cashier is told."""
+    return _answer(ctx, approve=False)
+
+
+def _approved(ctx: Context, decided: AwardRequest) -> list[Message]:
     member = ctx.session.get(Member, decided.member_id)
     assert member is not None
     key = f"award:request:{decided.id}"
@@ -72,23 +93,12 @@ def approve_award(ctx: Context) -> list[Message]:
     return reply
 
 
-@router.postback(approval.DECLINE, min_role=Role.OWNER)
-def decline_request(ctx: Context) -> list[Message]:
-    """The owner declines an award over the ceiling: nothing is awarded, the cashier is told."""
-    request = _request(ctx)
-    if request is None:
-        return [text(ctx.t("approval_unknown"))]
-    decided = award_limits.decide(
-        ctx.session, request.id or 0, approve=False, by=ctx.user.line_user_id
-    )
-    if decided is None:
-        return _decided_before(ctx, request)
+def _declined(ctx: Context, decided: AwardRequest) -> list[Message]:
     _tell_cashier(ctx, decided, "approval_declined_notice", None)
     member = ctx.session.get(Member, decided.member_id)
     shown = approval.who(member) if member is not None else "-"
-    return [
-        text(ctx.t("approval_declined", amount=approval.baht(decided.amount_satang), who=shown))
-    ]
+    amount = approval.baht(decided.amount_satang)
+    return [text(ctx.t("approval_declined", amount=amount, who=shown))]
 
 
 def _tell_cashier(ctx: Context, request: AwardRequest, key: str, entry: LedgerEntry | None) -> None:

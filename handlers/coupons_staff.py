@@ -80,9 +80,11 @@ def _tell_customer(ctx: Context, result: UseResult, key: str) -> None:
 @router.command("coupon cancel", min_role=Role.OWNER)
 def cancel_coupon(ctx: Context) -> list[Message]:
     """`coupon cancel <code>`: an unused coupon is void and its points go back to the member."""
-    code = coupons.normalise_code(" ".join(ctx.args)) if ctx.args else None
-    if code is None:
+    if not ctx.args:
         return [text(ctx.t("cancel_coupon_usage"))]
+    code = coupons.normalise_code(" ".join(ctx.args))
+    if code is None:
+        return [text(ctx.t("use_unknown", code=" ".join(ctx.args)))]
     result = coupons.cancel_coupon(
         ctx.session, code=code, actor=ctx.user.line_user_id, tz=ctx.shop.tz
     )

@@ -19,13 +19,32 @@ NOTICE_VERSION = "1"
 NAMES = {"th": "ไทย", "en": "English"}  # each language in its own words
 
 
+def join_menu(ctx: Context) -> list[Choice]:
+    """Register and help: for someone not a member yet (staff too, once they ask)."""
+    return [
+        Choice(ctx.t("qr_register"), ctx.t("cmd_register")),
+        Choice(ctx.t("qr_help"), ctx.t("cmd_help")),
+    ]
+
+
+def work_menu(ctx: Context) -> list[Choice]:
+    """Staff and owners' own main buttons: the counter's, and the owner's home."""
+    choices = [
+        Choice(ctx.t("menu_award"), ctx.t("cmd_award")),
+        Choice(ctx.t("menu_redeem"), ctx.t("cmd_redeem")),
+        Choice(ctx.t("menu_member"), ctx.t("cmd_member")),
+        Choice(ctx.t("qr_help"), ctx.t("cmd_help")),
+    ]
+    if ctx.role == Role.OWNER:
+        choices.insert(0, Choice(ctx.t("menu_home"), ctx.t("cmd_owner")))
+    return choices
+
+
 def menu(ctx: Context) -> list[Choice]:
-    """The quick replies that say what a customer can do next."""
+    """The quick replies that say what this person can do next. Staff and owners who are
+    not members are not offered to register as customers: they get their own buttons."""
     if ctx.member is None:
-        return [
-            Choice(ctx.t("qr_register"), ctx.t("cmd_register")),
-            Choice(ctx.t("qr_help"), ctx.t("cmd_help")),
-        ]
+        return work_menu(ctx) if ctx.role.rank >= Role.STAFF.rank else join_menu(ctx)
     return [
         Choice(ctx.t("qr_points"), ctx.t("cmd_points")),
         Choice(ctx.t("qr_card"), ctx.t("cmd_card")),
@@ -60,7 +79,7 @@ def show_points(ctx: Context) -> list[Message]:
     """Balance, points earned this month and the last five changes."""
     member = ctx.member
     if member is None:
-        return [text(ctx.t("not_member"), menu(ctx))]
+        return [text(ctx.t("not_member"), join_menu(ctx))]
     month_start = _month_start(ctx)
     lines = [
         ctx.t("points_balance", points=member.points),
@@ -126,7 +145,7 @@ def _tier_rows(ctx: Context, member: Member) -> list[tuple[str, str]]:
 def show_card(ctx: Context) -> list[Message]:
     """The member card (Flex) with its QR."""
     if ctx.member is None:
-        return [text(ctx.t("not_member"), menu(ctx))]
+        return [text(ctx.t("not_member"), join_menu(ctx))]
     return [card_message(ctx, ctx.member)]
 
 

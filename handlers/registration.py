@@ -166,8 +166,10 @@ def _linked(ctx: Context, member: Member) -> End:
 
 @router.fallback
 def not_understood(ctx: Context) -> list[Message]:
-    """Unknown text: a phone number from a newcomer registers; anything else gets a pointer."""
-    if ctx.event.kind == "text" and ctx.member is None and phones.looks_like_phone(ctx.text):
+    """Unknown text: a phone number from a newcomer registers (not from staff, who type
+    customers' phones; they register by asking to); anything else gets a pointer."""
+    newcomer = ctx.member is None and ctx.role == Role.CUSTOMER
+    if ctx.event.kind == "text" and newcomer and phones.looks_like_phone(ctx.text):
         return REGISTER.follow(ctx, register_phone(ctx, ctx.text))
     if ctx.event.kind == "text" and means(ctx.text, "hello"):
         return greeting(ctx)

@@ -139,6 +139,8 @@ def take_add_answer(ctx: StepContext) -> Outcome:
     ok, value = _answer(ctx, question)
     if not ok:
         return Reply([question.ask(ctx, problem=True)])
+    if question.field == "stock" and value == 0:  # a new reward nobody could ever redeem
+        return Reply([text(ctx.t("reward_stock_zero")), question.ask(ctx)])
     answered = {question.field: value}
     following = QUESTIONS.index(question) + 1
     if following < len(QUESTIONS):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import ColumnElement, func, update
 from sqlmodel import Session, col, select
 
 from storage import clock
@@ -17,6 +17,7 @@ from storage.models import AwardLimit, AwardRequest, Purchase
 
 CONFIRM, DAILY = "confirm", "daily"
 WAITING, APPROVED, DECLINED = "waiting", "approved", "declined"
+CANCELLED = "cancelled"  # the cashier left the staff before the owner answered
 DEFAULT_CONFIRM_SATANG = 5_000 * 100
 SHOP = ""  # the row for the whole shop
 
@@ -97,18 +98,34 @@ def decide(session: Session, request_id: int, *, approve: bool, by: str) -> Awar
     """Approve or decline a waiting request: the request when this call decided it, None
     when it was decided before (or does not exist). One conditional UPDATE: of two taps
     at once, one decides."""
-    claimed = session.exec(  # type: ignore[call-overload]
-        update(AwardRequest)
-        .where(col(AwardRequest.id) == request_id, col(AwardRequest.status) == WAITING)
-        .values(status=APPROVED if approve else DECLINED, decided_by=by, decided_at=clock.now())
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
+    status = APPROVED if approve else DECLINED
+    if _close(session, col(AwardRequest.id) == request_id, status, by) != 1:
         return None
     request = session.get(AwardRequest, request_id)
     if request is not None:
         session.refresh(request)
     return request
+
+
+def cancel_request(session: Session, request_id: int, *, by: str) -> bool:
+    """Cancel one waiting request (its cashier is no longer staff); False if not waiting."""
+    return _close(session, col(AwardRequest.id) == request_id, CANCELLED, by) == 1
+
+
+def cancel_waiting(session: Session, staff_user_id: str, *, by: str) -> int:
+    """Cancel every request of `staff_user_id` still waiting; how many were cancelled."""
+    return _close(session, col(AwardRequest.staff_user_id) == staff_user_id, CANCELLED, by)
+
+
+def _close(session: Session, which: ColumnElement[bool], status: str, by: str) -> int:
+    """Move the waiting requests `which` selects to `status`, in one conditional UPDATE."""
+    closed = session.exec(  # type: ignore[call-overload]
+        update(AwardRequest)
+        .where(which, col(AwardRequest.status) == WAITING)
+        .values(status=status, decided_by=by, decided_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    return int(closed.rowcount)
 
 
 def get_request(session: Session, request_id: int) -> AwardRequest | None:

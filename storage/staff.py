@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
-from storage import clock, codes
+from storage import award_limits, clock, codes
 from storage.members import set_role
 from storage.models import LineUser, Role, StaffInvite
 
@@ -50,3 +51,48 @@ def accept_invite(session: Session, *, code: str, user: LineUser) -> bool:
         set_role(session, user, Role.STAFF)
     session.flush()
     return True
+
+
+def remove_from_staff(session: Session, user: LineUser, *, by: str) -> int:
+    """`user` goes back to being a customer; their awards still waiting for the owner's
+    approval are cancelled. Returns how many were cancelled."""
+    set_role(session, user, Role.CUSTOMER)
+    return award_limits.cancel_waiting(session, user.line_user_id, by=by)
+
+
+@dataclass(frozen=True)
+class UsedInvite:
+    who: LineUser | None  # None: that LINE user is gone (erased)
+    used_by: str
+    used_at: datetime
+
+
+@dataclass(frozen=True)
+class Invites:
+    open_until: list[datetime]  # when each open invite expires, soonest first
+    used: list[UsedInvite]  # the latest first
+
+
+def invites(session: Session, *, used_shown: int = 5) -> Invites:
+    """The invites not used yet and still valid, and who used the latest ones (and when)."""
+    now = clock.now()
+    still_open = session.exec(
+        select(StaffInvite.expires_at)
+        .where(col(StaffInvite.used_at).is_(None), col(StaffInvite.expires_at) >= now)
+        .order_by(col(StaffInvite.expires_at))
+    ).all()
+    used = session.exec(
+        select(StaffInvite, LineUser)
+        .join(LineUser, col(LineUser.line_user_id) == StaffInvite.used_by, isouter=True)
+        .where(col(StaffInvite.used_at).is_not(None))
+        .order_by(col(StaffInvite.used_at).desc(), col(StaffInvite.id).desc())
+        .limit(used_shown)
+    ).all()
+    return Invites(
+        open_until=list(still_open),
+        used=[
+            UsedInvite(who=user, used_by=invite.used_by or "", used_at=invite.used_at)
+            for invite, user in used
+            if invite.used_at is not None
+        ],
+    )

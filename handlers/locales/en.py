@@ -209,7 +209,7 @@ TEXT: dict[str, str] = {
         "• segments: your customers in RFM groups (chart), tap a group to message it\n"
         "• broadcast: send a message to chosen groups (preview, quota, confirm); "
         "broadcast test; campaigns; campaign report <n>\n"
-        "• staff invite / staff list / staff remove <n>\n"
+        "• staff invite / staff list / staff remove <n or name>\n"
         "• reward add / reward list / reward edit <n> / reward pause <n> / reward resume <n>\n"
         "• coupon cancel <code>: cancel an unused coupon and give the points back\n"
         "• automations: welcome, thank-you, win-back, birthday, points expiry, tiers, referral"
@@ -267,6 +267,8 @@ TEXT: dict[str, str] = {
     "approval_already_approved": "{by} already approved this; nothing was awarded twice.",
     "approval_already_declined": "{by} already declined this.",
     "approval_unknown": "There is no such request.",
+    "approval_already_cancelled": "This request was cancelled: the cashier is no longer staff. Nothing was awarded.",
+    "approval_cashier_gone": "{cashier} is no longer staff, so this request is cancelled. Nothing was awarded.",
     "approval_approved_notice": "The owner approved: {points:point/points} for {amount} baht to {who} (entry #{entry}).",
     "approval_declined_notice": "The owner declined the award of {amount} baht to {who}: no points given.",
     "approval_declined": "Declined: {amount} baht to {who} gets no points. The cashier has been told.",
@@ -298,13 +300,27 @@ TEXT: dict[str, str] = {
         "Invite code for a new staff member (valid 24 hours, once). "
         "Forward the next message to them; they send it to this chat:"
     ),
-    "staff_list_title": "Staff:",
     "role_customer": "customer",
     "role_staff": "staff",
     "role_owner": "owner",
-    "staff_remove_usage": "Type: staff remove <number from staff list>",
+    "staff_remove_usage": "Type: staff remove <number or name from the staff list>",
     "staff_remove_owner": "An owner cannot be removed from the chat. Use the loyalty command line.",
     "staff_removed": "{name} is no longer staff.",
+    "staff_removed_waiting": "Cancelled {count:award/awards} by {name} that waited for your approval.",
+    "staff_card_title": "Staff",
+    "staff_list_alt": "Staff of {shop}: {names}",
+    "staff_remove_button": "Remove {name}",
+    "staff_invites_title": "Invites",
+    "staff_invite_open": "Open invite, valid until {when}",
+    "staff_invite_used": "{name} joined on {when}",
+    "staff_invites_none": "No invites yet.",
+    "staff_remove_ask": "Remove {name} from staff? They go back to being a customer.",
+    "staff_remove_yes": "Yes, remove",
+    "staff_remove_no": "No, keep",
+    "staff_remove_kept": "{name} stays on the staff. Nothing changed.",
+    "staff_not_found": "Staff member {who} not found. Staff: {known}",
+    "staff_name_twice": "More than one staff member is called {who}. Tap Remove next to the right one in the staff list.",
+    "staff_not_staff": "{name} is not staff any more. Nothing changed.",
     # rewards and coupons
     "qr_rewards": "Rewards",
     "qr_coupons": "My coupons",
@@ -367,7 +383,7 @@ TEXT: dict[str, str] = {
     "use_already_used": "❌ Coupon {code} was already used on {when} by {staff} ({reward}).",
     "use_expired": "❌ Coupon {code} has expired (valid until {when}) ({reward}).",
     "use_cancelled": "❌ Coupon {code} was cancelled ({reward}).",
-    "use_unknown": "❌ No coupon {code}. Please check the code.",
+    "use_unknown": "❌ Coupon {code} not found. Please check the code.",
     "photo_no_qr": "No QR code of this shop found in the photo. Try again with the QR sharp and filling the frame, or type redeem and the code.",
     "photo_qr_says": "The QR in this photo says:\n{said}\n\nA photo of a QR can only use a coupon or open a member card for points, so nothing was done. If you do mean this, type it yourself.",
     "cancel_coupon_usage": "Type: coupon cancel <code>, e.g. coupon cancel C-7K3QX9ABC",
@@ -385,6 +401,7 @@ TEXT: dict[str, str] = {
     "bad_name_en": "The name must be 1-80 characters.",
     "bad_points_cost": "Please type the points as a number from 1 to 1,000,000.",
     "bad_stock": "Please type a number from 0 to 1,000,000, or unlimited.",
+    "reward_stock_zero": "Stock 0 means nobody can redeem this reward, so it is not added that way. Type how many you have to give out (or tap unlimited); to stop a reward later, use reward pause.",
     "bad_valid_days": "Please type the days as a number from 1 to 3650.",
     "bad_limit_per_member": "Please type a number from 1 to 1000, or unlimited.",
     "bad_picture_token": "No picture received. Send a photo (JPEG or PNG), or tap skip.",

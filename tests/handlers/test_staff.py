@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from storage import clock
 from storage.ledger import ledger_sum
 from storage.models import LedgerEntry, Member, Purchase, Role
-from tests.support.line import Line, texts
+from tests.support.line import Line, alt_texts, postbacks, texts
 
 
 def cashier_and_customer(line: Line) -> tuple[Any, Any]:
@@ -137,10 +137,11 @@ def test_invite_join_list_remove(line: Line) -> None:
     assert "ยินดีต้อนรับสู่ทีม" in line.ask(recruit, join_text)
     stranger = line.user("Stranger")
     assert "ไม่ถูกต้อง" in line.ask(stranger, join_text)
-    listing = line.ask(owner, "staff list")
-    assert "1. Dang" in listing and "2. Ploy" in listing
+    assert alt_texts(line.say(owner, "staff list")) == ["พนักงานของ Kafe Dee: Dang, Ploy"]
     assert "ลบเจ้าของร้าน" in line.ask(owner, "staff remove 1")
-    assert "ไม่ได้เป็นพนักงาน" in line.ask(owner, "staff remove 2")
+    asked = line.say(owner, "staff remove 2")
+    assert "เอา Ploy ออกจากพนักงานไหม" in texts(asked)[0]
+    assert "ไม่ได้เป็นพนักงาน" in "\n".join(texts(line.tap(owner, postbacks(asked)["ใช่ เอาออก"])))
     assert "เฉพาะพนักงาน" in line.ask(recruit, "award 0812345678 100")
 
 
