@@ -20,4 +20,5 @@ from handlers import (  # noqa: F401  (registers routes)
     segment_alert_owner,
     segments,
     staff,
+    unusual_activity_owner,
 )

@@ -40,7 +40,10 @@ def settings() -> Settings:
 def services() -> Services:
     """The services of this invocation (settings, engine, LINE client, SMS sender), built once
     from the settings as the web app and the worker build theirs; or those a caller passed as
-    `obj=services` (tests, embedding). An `obj={"engine": ...}` engine is used in them."""
+    `obj=services` (tests, embedding). An `obj={"engine": ...}` engine is used in them.
+
+    The LINE client built here is closed when the command ends; one a caller passed is
+    theirs to close."""
     root = click.get_current_context().find_root()
     if isinstance(root.obj, Services):
         return root.obj
@@ -51,6 +54,7 @@ def services() -> Services:
         except (ArgumentError, ImportError) as error:
             raise Stop(f"DATABASE_URL is not a database this service can use: {error}") from None
         root.obj = given
+        root.call_on_close(given["services"].line.close)
     found: Services = given["services"]
     return found
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from huey import crontab
 
-from bot.jobs import automations, broadcast, owner_alert, scores, tasks
+from bot.jobs import activity_alert, automations, broadcast, owner_alert, scores, tasks
 from bot.jobs.queue import Jobs, Schedule, Task, check_covers_every_job, make_huey, run_lost_jobs
 from bot.services import Services
 from handlers.jobs import (
@@ -41,6 +41,7 @@ PERIODIC: tuple[tuple[Schedule, Task], ...] = (
     (crontab(minute="*"), broadcast.resume_broadcasts),
     (crontab(minute="*/15"), tasks.send_weekly_summaries),
     (crontab(minute="*/15"), automations.run_frequent),
+    (crontab(minute="*/15"), activity_alert.send_daily_alert),
     (crontab(minute="7"), automations.run_hourly),
     (crontab(minute="7"), scores.nightly_scores),
     (crontab(hour="17", minute="5"), tasks.mark_expired_coupons),  # 00:05 in Bangkok

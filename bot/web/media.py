@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort
+from sqlmodel import Session
 from werkzeug.routing import BaseConverter
 
 from bot.web import shell
@@ -16,7 +17,6 @@ from handlers.views.coupon_image import PREVIEW_WIDTH, CouponFace, render_coupon
 from handlers.views.insight_charts import draw_chart
 from handlers.views.qr import qr_png
 from storage import coupons, insight_series, media_files, members, rewards
-from storage.db import transaction
 
 bp = Blueprint("media", __name__, url_prefix="/media")
 
@@ -33,15 +33,18 @@ def award_link(basic_id: str, member_code: str) -> str:
     return f"https://line.me/R/oaMessage/{basic_id}/?{quote(award_text(member_code))}"
 
 
+def _member_code(session: Session, token: str) -> str | None:
+    member = members.find_member_by_card_token(session, token)
+    return member.code if member else None
+
+
 @bp.get("/card/<token:token>.png")
 def member_card_qr(token: str) -> Response:
-    services = shell.services()
-    with transaction(services.engine) as session:
-        member = members.find_member_by_card_token(session, token)
-        code = member.code if member else None
+    code = shell.look_up(token, _member_code)
     if code is None:
         abort(404)
-    response = Response(qr_png(award_link(services.settings.basic_id, code)), mimetype="image/png")
+    basic_id = shell.services().settings.basic_id
+    response = Response(qr_png(award_link(basic_id, code)), mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
 
@@ -49,13 +52,13 @@ def member_card_qr(token: str) -> Response:
 # rewards and coupons
 
 
+def _face(session: Session, token: str) -> CouponFace | None:
+    found = coupons.find_by_image_token(session, token)
+    return coupon_face(shell.services().shop, *found) if found is not None else None
+
+
 def _coupon_face(token: str) -> CouponFace | None:
-    services = shell.services()
-    with transaction(services.engine) as session:
-        found = coupons.find_by_image_token(session, token)
-        if found is None:
-            return None
-        return coupon_face(services.shop, *found)
+    return shell.look_up(token, _face)
 
 
 def _png(data: bytes) -> Response:
@@ -91,13 +94,15 @@ def coupon_qr(token: str) -> Response:
     return _png(qr_png(face.qr_content))
 
 
+def _picture(session: Session, token: str) -> tuple[bytes, str] | None:
+    stored = rewards.find_picture(session, token)
+    return (stored.data, stored.content_type) if stored else None
+
+
 @bp.get("/picture/<token:token>.jpg")
 def reward_picture(token: str) -> Response:
     """A reward's picture as the owner sent it (made at most 1024 px)."""
-    services = shell.services()
-    with transaction(services.engine) as session:
-        stored = rewards.find_picture(session, token)
-        found = (stored.data, stored.content_type) if stored else None
+    found = shell.look_up(token, _picture)
     if found is None:
         abort(404)
     response = Response(found[0], mimetype=found[1])
@@ -108,20 +113,24 @@ def reward_picture(token: str) -> Response:
 # segments and broadcasts, insights
 
 
+def _chart(session: Session, token: str) -> bytes | None:
+    row = media_files.find(session, token)
+    if row is None or not row.spec:
+        return None
+    if row.data is None:
+        if row.kind == insight_series.CHART_KIND:
+            drawn = draw_chart(row.spec, shell.services().settings.shop_color)
+        else:
+            drawn = bar_chart(row.spec)
+        media_files.keep_drawing(session, row, drawn)
+    return row.data
+
+
 @bp.get("/chart/<token:token>.png")
 def chart(token: str) -> Response:
     """A chart (segments, or the owner's statistics): drawn from its stored numbers on the
     first fetch, then kept."""
-    services = shell.services()
-    with transaction(services.engine) as session:
-        row = media_files.find(session, token)
-        if row is None or not row.spec:
-            abort(404)
-        if row.data is None:
-            if row.kind == insight_series.CHART_KIND:
-                drawn = draw_chart(row.spec, services.settings.shop_color)
-            else:
-                drawn = bar_chart(row.spec)
-            media_files.keep_drawing(session, row, drawn)
-        data = row.data
-    return _png(data)  # type: ignore[arg-type]
+    data = shell.look_up(token, _chart)
+    if data is None:
+        abort(404)
+    return _png(data)

@@ -10,12 +10,12 @@ import json
 from html import escape
 
 from flask import Blueprint, Response, send_file
+from sqlmodel import Session
 
 from bot.web import shell
 from handlers.i18n import t
 from handlers.views.fonts import font_path
 from storage import members, privacy
-from storage.db import transaction
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
@@ -42,15 +42,13 @@ def _page(lang: str, body: str, form: str = "", status: int = 200) -> Response:
     return response
 
 
-def _language(token: str) -> str | None:
+def _language(session: Session, token: str) -> str | None:
     """The owner's language if the link is still good, else None."""
-    services = shell.services()
-    with transaction(services.engine) as session:
-        export = privacy.find_export(session, token)
-        if export is None:
-            return None
-        user = members.get_line_user(session, export.line_user_id)
-        return user.language if user is not None else "th"
+    export = privacy.find_export(session, token)
+    if export is None:
+        return None
+    user = members.get_line_user(session, export.line_user_id)
+    return user.language if user is not None else "th"
 
 
 @bp.get("/font/noto-sans-thai.ttf")
@@ -61,7 +59,7 @@ def thai_font() -> Response:
 
 @bp.get("/export/<token:token>")
 def export_page(token: str) -> Response:
-    lang = _language(token)
+    lang = shell.look_up(token, _language)
     if lang is None:
         return _page("th", f"{t('th', 'export_gone')}\n{t('en', 'export_gone')}", status=410)
     button = f'<form method="post"><button>{escape(t(lang, "export_button"))}</button></form>'
@@ -70,9 +68,7 @@ def export_page(token: str) -> Response:
 
 @bp.post("/export/<token:token>")
 def export_download(token: str) -> Response:
-    services = shell.services()
-    with transaction(services.engine) as session:
-        data = privacy.take_export(session, token)
+    data = shell.look_up(token, privacy.take_export)
     if data is None:
         return _page("th", f"{t('th', 'export_gone')}\n{t('en', 'export_gone')}", status=410)
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli.main import cli
+from bot.line.client import LineClient
 from storage import migrations
 from storage.db import make_engine, transaction
 from storage.models import LineUser, Role
@@ -122,6 +123,19 @@ def test_owner_add_before_db_upgrade_says_what_to_run(env: dict[str, str]) -> No
     assert result.stderr == (
         "error: the database has no tables yet: run `loyalty db upgrade` first\n"
     )
+
+
+def test_the_line_client_a_command_builds_is_closed_when_it_ends(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed: list[LineClient] = []
+    monkeypatch.setattr(LineClient, "close", lambda client: closed.append(client))
+    loyalty(env, "db", "upgrade")
+
+    result = loyalty(env, "richmenu", "show")
+
+    assert result.exit_code == 0, result.output
+    assert len(closed) == 1
 
 
 @pytest.mark.parametrize("command", [["db", "upgrade"], ["owner", "add", OWNER], ["owner", "list"]])
