@@ -305,7 +305,7 @@ TEXT: dict[str, str] = {
     "role_owner": "owner",
     "staff_remove_usage": "Type: staff remove <number or name from the staff list>",
     "staff_remove_owner": "An owner cannot be removed from the chat. Use the loyalty command line.",
-    "staff_removed": "{name} is no longer staff.",
+    "staff_removed": "{name} is removed from staff and is now a customer.",
     "staff_removed_waiting": "Cancelled {count:award/awards} by {name} that waited for your approval.",
     "staff_card_title": "Staff",
     "staff_list_alt": "Staff of {shop}: {names}",

@@ -294,7 +294,7 @@ TEXT: dict[str, str] = {
     "role_owner": "เจ้าของร้าน",
     "staff_remove_usage": "พิมพ์: ลบพนักงาน <ลำดับหรือชื่อจากรายชื่อพนักงาน>",
     "staff_remove_owner": "ลบเจ้าของร้านผ่านแชตไม่ได้ กรุณาใช้คำสั่ง loyalty บนเซิร์ฟเวอร์",
-    "staff_removed": "{name} ไม่ได้เป็นพนักงานแล้ว",
+    "staff_removed": "เอา {name} ออกจากพนักงานแล้วค่ะ ตอนนี้เป็นลูกค้าทั่วไป",
     "staff_removed_waiting": "ยกเลิกการให้แต้มของ {name} ที่รอคุณอนุมัติแล้ว {count} รายการ",
     "staff_card_title": "พนักงาน",
     "staff_list_alt": "พนักงานของ {shop}: {names}",

@@ -19,7 +19,7 @@ from storage.models import AuditEntry, Campaign, Dialog, LedgerEntry, Member, Re
 from tests.handlers.reward_helpers import add_reward, send_image
 from tests.handlers.test_rewards_owner import photo
 from tests.handlers.test_segments_broadcast import shop
-from tests.support.line import Line, texts
+from tests.support.line import Line, postbacks, texts
 
 
 def open_dialog(line: Line, user: Any) -> Dialog | None:
@@ -94,7 +94,8 @@ def test_staff_removed_before_typing_the_amount_awards_nothing(line: Line, engin
     with Session(engine) as session:
         member_code = session.exec(select(Member.code)).one()
     assert "How much did they spend" in line.ask(cashier, f"award {member_code}")
-    assert "Bee ไม่ได้เป็นพนักงานแล้ว" in line.ask(owner, "staff remove 2")
+    confirm = postbacks(line.say(owner, "staff remove 2"))
+    assert "เอา Bee ออกจากพนักงานแล้ว" in "\n".join(texts(line.tap(owner, confirm["ใช่ เอาออก"])))
     answer = line.ask(cashier, "350")
     assert "can no longer do this" in answer
     assert open_dialog(line, cashier) is None

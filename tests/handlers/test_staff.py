@@ -141,7 +141,7 @@ def test_invite_join_list_remove(line: Line) -> None:
     assert "ลบเจ้าของร้าน" in line.ask(owner, "staff remove 1")
     asked = line.say(owner, "staff remove 2")
     assert "เอา Ploy ออกจากพนักงานไหม" in texts(asked)[0]
-    assert "ไม่ได้เป็นพนักงาน" in "\n".join(texts(line.tap(owner, postbacks(asked)["ใช่ เอาออก"])))
+    assert "ออกจากพนักงานแล้ว" in "\n".join(texts(line.tap(owner, postbacks(asked)["ใช่ เอาออก"])))
     assert "เฉพาะพนักงาน" in line.ask(recruit, "award 0812345678 100")
 
 
