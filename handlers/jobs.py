@@ -112,8 +112,10 @@ def record_jobs(session: Session, jobs: list[Job]) -> list[Recorded]:
     for job in jobs:
         if JOB_TYPES.get(job.kind) is not type(job):
             raise ValueError(f"unknown job type {type(job).__name__}")
-        ticket = None if isinstance(job, DeliverPush) else queued_jobs.record(
-            session, job.kind, job.args()
+        ticket = (
+            None
+            if isinstance(job, DeliverPush)
+            else queued_jobs.record(session, job.kind, job.args())
         )
         recorded.append(Recorded(job, ticket))
     return recorded

@@ -1,6 +1,7 @@
 """Every route of the conversation: importing this module registers them all on `router`."""
 
 from handlers import (  # noqa: F401  (registers routes)
+    automation_taps,
     automations_customer,
     automations_owner,
     award_answers,

@@ -126,9 +126,10 @@ def test_a_next_visit_coupon_rides_with_the_thank_you(
     assert "ส่วนลด 20 บาท" in shown[0]["text"] and "17 มี.ค. 2568" in shown[0]["text"]
     assert "หยุดรับข่าว" in shown[0]["text"]
     owner = line.user("Dang", role=Role.OWNER)
-    assert "ขอบคุณหลังซื้อ [thankyou] · เปิด" in line.ask(owner, "automations")
-    assert "ส่ง 1 · ใช้คูปอง 0" in line.ask(owner, "automations")
-    assert "เดือนนี้: 1 ข้อความ" in line.ask(owner, "automations")
+    cards = line.read(owner, "automations")
+    assert "ขอบคุณหลังซื้อ\n🟢 เปิด" in cards
+    assert "ส่ง 1 · ใช้คูปอง 0" in cards
+    assert "เดือนนี้: 1 ข้อความ" in cards
 
 
 def test_two_workers_running_the_same_jobs_at_once_send_and_award_once(

@@ -182,6 +182,6 @@ def test_a_year_of_automations_does_exactly_what_it_should(
         assert tiers.tier_of(session, anna.id) == "member"  # type: ignore[arg-type]  # review 18 Jan 2026
     assert pushes(engine, by_line) == EXPECTED_PUSHES
     assert entries(engine, by_member) == EXPECTED_ENTRIES
-    summary = line.ask(people["dang"], "automations")  # on 4 February 2026
+    summary = line.read(people["dang"], "automations")  # on 4 February 2026
     assert "30 วัน: แต้มหมดอายุ 362 แต้ม" in summary
-    assert "แต้มหมดอายุ [expiry] · เปิด\n" in summary
+    assert "แต้มหมดอายุ\n🟢 เปิด\n" in summary

@@ -113,7 +113,7 @@ def test_an_automation_push_failing_for_a_day_is_counted_as_failed_for_the_owner
 
     thanks = [r for r in rows(engine) if r.purpose == "auto:thankyou"]
     assert [r.status for r in thanks] == ["failed"]
-    answer = line.ask(owner, "automations")
+    answer = line.read(owner, "automations")
     assert "ส่ง 0 · ใช้คูปอง 0" in answer
     assert "ส่งไม่สำเร็จ 1 ข้อความ" in answer
 

@@ -63,6 +63,16 @@ class Line:
         """Send `text`; returns the bot's text answers joined (for readable assertions)."""
         return "\n".join(texts(self.say(user, text)))
 
+    def ask_tap(self, user: FakeUser, data: str) -> str:
+        """Tap a postback with `data`; returns the bot's text answers joined."""
+        return "\n".join(texts(self.tap(user, data)))
+
+    def read(self, user: FakeUser, text: str) -> str:
+        """Send `text`; returns every word the bot showed: texts, then each Flex text and
+        button label, one per line."""
+        said = self.say(user, text)
+        return "\n".join(texts(said) + flex_words(said))
+
     def award(self, user: FakeUser, text: str) -> str:
         """Send an award and say yes to each question it asks (a new member, a large
         amount); returns every text answer joined."""
@@ -112,6 +122,27 @@ def postbacks(messages: list[dict[str, Any]]) -> dict[str, str]:
                 walk(value)
 
     walk(messages)
+    return found
+
+
+def flex_words(messages: list[dict[str, Any]]) -> list[str]:
+    """Each text and button label in the Flex messages, in order."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "text" and "text" in node:
+                found.append(node["text"])
+            elif node.get("type") == "button":
+                found.append(node["action"]["label"])
+            for key, value in node.items():
+                if key != "action":
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk([m["contents"] for m in messages if m.get("type") == "flex"])
     return found
 
 
