@@ -76,7 +76,7 @@ def reward_card(ctx: Context, reward: Reward, member: Member | None, taken: int)
         cost=ctx.t("reward_cost", points=f"{reward.points_cost:,}"),
         facts=facts,
         picture_url=views.picture_url(ctx.shop, reward),
-        button=button,
+        buttons=[button] if button else [],
         note=note,
     )
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 
-from handlers import coupon_views as views
 from handlers.dialog import END, NOT_MINE, Dialog, End, Next, Outcome, Reply
 from handlers.i18n import means
 from handlers.numbers import whole_number
@@ -180,13 +179,13 @@ def save_reward(ctx: StepContext) -> Outcome:
 
 def _saved(ctx: Context, reward: Reward, key: str) -> list[Message]:
     """Say it is saved, and show the reward as customers will see it."""
-    card = replace(reward_card(ctx, reward, None, 0), button=None, note=None)
+    card = replace(reward_card(ctx, reward, None, 0), buttons=[], note=None)
     bubble = reward_bubble(card, ctx.shop.colors)
-    preview = carousel(ctx.t("rewards_alt", shop=ctx.shop.name), [bubble], _owner_menu(ctx))
+    preview = carousel(ctx.t("rewards_alt", shop=ctx.shop.name), [bubble], owner_menu(ctx))
     return [text(ctx.t(key, id=reward.id, name=reward.name_th)), preview]
 
 
-def _owner_menu(ctx: Context) -> list[Choice]:
+def owner_menu(ctx: Context) -> list[Choice]:
     return [
         Choice(ctx.t("qr_reward_list"), ctx.t("cmd_reward_list")),
         Choice(ctx.t("qr_reward_add"), ctx.t("cmd_reward_add")),
@@ -204,7 +203,12 @@ def edit_reward(ctx: Context) -> list[Message]:
     """`reward edit <number>`: pick what to change, then give the new value."""
     reward = _target(ctx)
     if reward is None:
-        return [text(ctx.t("reward_edit_usage"), _owner_menu(ctx))]
+        return [text(ctx.t("reward_edit_usage"), owner_menu(ctx))]
+    return start_edit(ctx, reward)
+
+
+def start_edit(ctx: Context, reward: Reward) -> list[Message]:
+    """Which field of `reward` to change: one tap each."""
     EDIT.start(ctx, FIELD, reward_id=reward.id)
     choices = [
         Choice(ctx.t(f"field_{q.field}"), data=postback_data("reward_field", field=q.field))
@@ -220,7 +224,7 @@ def choose_field(ctx: Context) -> list[Message]:
     question = BY_FIELD.get(ctx.data.get("field", ""))
     editing = EDIT.open_in(ctx)
     if editing is None or question is None:
-        return [text(ctx.t("reward_edit_usage"), _owner_menu(ctx))]
+        return [text(ctx.t("reward_edit_usage"), owner_menu(ctx))]
     return EDIT.follow(editing, Next(question.field, [question.ask(ctx)]))
 
 
@@ -239,7 +243,7 @@ def take_edit_answer(ctx: StepContext) -> Outcome:
         return Reply([question.ask(ctx, problem=True)])
     reward = rewards.get_reward(ctx.session, ctx.dialog.data["reward_id"])
     if reward is None:
-        return End([text(ctx.t("reward_edit_usage"), _owner_menu(ctx))])
+        return End([text(ctx.t("reward_edit_usage"), owner_menu(ctx))])
     rewards.update_reward(ctx.session, reward, **{question.field: value})
     return End(_saved(ctx, reward, "reward_updated"))
 
@@ -248,10 +252,15 @@ def _set_active(ctx: Context, active: bool) -> list[Message]:
     reward = _target(ctx)
     if reward is None:
         key = "reward_resume_usage" if active else "reward_pause_usage"
-        return [text(ctx.t(key), _owner_menu(ctx))]
+        return [text(ctx.t(key), owner_menu(ctx))]
+    return set_active(ctx, reward, active)
+
+
+def set_active(ctx: Context, reward: Reward, active: bool) -> list[Message]:
+    """Pause (hidden from customers; coupons stay valid) or resume a reward."""
     rewards.set_active(ctx.session, reward, active)
     key = "reward_resumed" if active else "reward_paused"
-    return [text(ctx.t(key, id=reward.id, name=reward.name_th), _owner_menu(ctx))]
+    return [text(ctx.t(key, id=reward.id, name=reward.name_th), owner_menu(ctx))]
 
 
 @router.command("reward pause", min_role=Role.OWNER)
@@ -264,26 +273,3 @@ def pause_reward(ctx: Context) -> list[Message]:
 def resume_reward(ctx: Context) -> list[Message]:
     """`reward resume <number>`: back in the catalogue."""
     return _set_active(ctx, True)
-
-
-@router.command("reward list", min_role=Role.OWNER)
-def list_rewards(ctx: Context) -> list[Message]:
-    """Every reward, paused ones too, with the number the other commands take."""
-    every = rewards.list_rewards(ctx.session, active_only=False)
-    if not every:
-        return [text(ctx.t("reward_list_empty"), _owner_menu(ctx))]
-    lines = [ctx.t("reward_list_title")] + [_line(ctx, r) for r in every]
-    lines.append(ctx.t("reward_list_hint"))
-    return [text("\n".join(lines), _owner_menu(ctx))]
-
-
-def _line(ctx: Context, reward: Reward) -> str:
-    parts = [
-        f"#{reward.id} {reward.name_th}",
-        ctx.t("reward_cost", points=f"{reward.points_cost:,}"),
-        views.stock_text(ctx, reward),
-        ctx.t("reward_issued", count=f"{reward.issued:,}"),
-    ]
-    if not reward.active:
-        parts.append(ctx.t("reward_is_paused"))
-    return " · ".join(parts)

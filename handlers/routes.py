@@ -17,6 +17,7 @@ from handlers import (  # noqa: F401  (registers routes)
     privacy,
     registration,
     rewards,
+    rewards_manage,
     rewards_owner,
     segment_alert_owner,
     segments,

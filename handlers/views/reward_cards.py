@@ -10,13 +10,13 @@ from handlers.views.messages import MUTED, Button, FlexColors, flex_box, flex_te
 
 @dataclass(frozen=True)
 class RewardCard:
-    """One reward as a customer sees it."""
+    """One reward as a customer sees it (the owner's list adds edit and pause buttons)."""
 
     name: str
     cost: str
     facts: list[str] = field(default_factory=list)
     picture_url: str | None = None
-    button: Button | None = None
+    buttons: list[Button] = field(default_factory=list)
     note: str | None = None
 
 
@@ -27,8 +27,7 @@ def reward_bubble(card: RewardCard, colors: FlexColors) -> dict[str, Any]:
         *[flex_text(fact, size="sm", color=MUTED) for fact in card.facts],
     ]
     footer: list[dict[str, Any]] = []
-    if card.button is not None:
-        footer.append(card.button.as_flex(colors))
+    footer += [button.as_flex(colors) for button in card.buttons]
     if card.note:
         footer.append(flex_text(card.note, size="sm", color=MUTED, align="center"))
     bubble: dict[str, Any] = {

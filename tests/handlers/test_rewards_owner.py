@@ -16,7 +16,7 @@ from storage import clock, rewards
 from storage.db import transaction
 from storage.models import Dialog, Reward, Role
 from tests.handlers.reward_helpers import add_reward, fetch, send_image
-from tests.support.line import Line, texts
+from tests.support.line import Line, flex_words, postbacks, texts
 
 
 def photo() -> bytes:
@@ -124,3 +124,46 @@ def test_pause_hides_a_reward_and_resume_brings_it_back(line: Line) -> None:
     assert f"#{reward} ลาเต้เย็น" in listing and "พักไว้" in listing
     assert "อีกครั้ง" in line.ask(owner, f"เปิดรางวัล {reward}")
     assert line.say(owner, "รางวัล")[1]["type"] == "flex"
+
+
+def test_the_list_cards_edit_pause_and_resume_by_taps(line: Line) -> None:
+    reward = add_reward(line, name_th="ลาเต้เย็น", stock=3)
+    owner = line.user("Owner", role=Role.OWNER)
+    listing = line.say(owner, "รายการรางวัล")
+    assert [m["type"] for m in listing] == ["text", "flex"]
+    assert f"#{reward} ลาเต้เย็น" in flex_words(listing)
+    paused = line.tap(owner, postbacks(listing)["พักรางวัล"])
+    assert "พักรางวัล" in texts(paused)[0]
+    assert not saved_rewards(line)[0].active
+    again = line.say(owner, "รายการรางวัล")
+    assert "⏸ พักไว้" in flex_words(again)
+    line.tap(owner, postbacks(again)["เปิดรางวัล"])
+    assert saved_rewards(line)[0].active
+    fields = line.tap(owner, postbacks(again)["แก้ไข"])
+    assert len(fields[0]["quickReply"]["items"]) == 8
+    line.tap(owner, "action=reward_field&field=stock")
+    line.say(owner, "20")
+    assert saved_rewards(line)[0].stock == 20
+
+
+def test_reward_card_taps_are_checked(line: Line) -> None:
+    reward = add_reward(line)
+    owner = line.user("Owner", role=Role.OWNER)
+    cashier = line.user("Cashier", role=Role.STAFF)
+    assert "เฉพาะเจ้าของร้าน" in line.ask_tap(cashier, f"action=reward_active&reward={reward}&on=0")
+    assert "เฉพาะเจ้าของร้าน" in line.ask_tap(cashier, f"action=reward_edit_tap&reward={reward}")
+    assert "ไม่พบรางวัล" in line.ask_tap(owner, "action=reward_active&reward=999&on=0")
+    assert "ไม่พบรางวัล" in line.ask_tap(owner, f"action=reward_active&reward={reward}&on=2")
+    assert "ไม่พบรางวัล" in line.ask_tap(owner, "action=reward_edit_tap&reward=x")
+    assert saved_rewards(line)[0].active
+
+
+def test_more_than_a_carousel_of_rewards_pages(line: Line) -> None:
+    for n in range(14):
+        add_reward(line, name_th=f"รางวัล {n}")
+    owner = line.user("Owner", role=Role.OWNER)
+    first = line.say(owner, "รายการรางวัล")[1]["contents"]["contents"]
+    assert len(first) == 12
+    more = postbacks([first[-1]])["ดูเพิ่มเติม"]
+    rest = line.tap(owner, more)[0]["contents"]["contents"]
+    assert len(rest) == 3
