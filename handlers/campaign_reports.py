@@ -22,7 +22,8 @@ def show_campaign_report(ctx: Context) -> list[Message]:
     if campaign is None:
         return [text(ctx.t("bc_report_not_found", id=ctx.args[0]))]
     report = campaign_report.report(ctx.session, campaign, ctx.shop.coupons)
-    return [text(report_text(ctx, report))]
+    back = [Choice(ctx.t("qr_campaigns"), ctx.t("cmd_campaigns"))]
+    return [text(report_text(ctx, report), back)]
 
 
 def _share(returned: campaign_report.Returned) -> str:
@@ -72,4 +73,10 @@ def list_campaigns(ctx: Context) -> list[Message]:
         when = show_time(ctx.lang, campaign.created_at, ctx.shop.tz)
         status = ctx.t(f"bc_status_{campaign.status}")
         lines.append(f"#{campaign.id} · {when} · {status} · {campaign.recipients:,}")
-    return [text("\n".join(lines), [Choice(ctx.t("qr_broadcast"), ctx.t("cmd_broadcast"))])]
+    reports = [
+        Choice(ctx.t("qr_campaign_report", id=c.id), f"{ctx.t('cmd_campaign_report')} {c.id}")
+        for c in recent
+    ]
+    return [
+        text("\n".join(lines), [*reports, Choice(ctx.t("qr_broadcast"), ctx.t("cmd_broadcast"))])
+    ]

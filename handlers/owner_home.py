@@ -100,7 +100,17 @@ def show_home(ctx: Context) -> list[Message]:
     """The owner's home card: today and this month, points held, and every area a tap away."""
     card = home_card(ctx)
     alt = ctx.t("home_alt", shop=ctx.shop.name, sales=card.rows[0].today, bills=card.rows[1].today)
-    return [flex(alt, home_bubble(card, ctx.shop.colors))]
+    return [flex(alt, home_bubble(card, ctx.shop.colors), more_areas(ctx))]
+
+
+def more_areas(ctx: Context) -> list[Choice]:
+    """What the card has no room for: past campaigns, award limits, the other language."""
+    other = "en" if ctx.lang == "th" else "th"
+    return [
+        Choice(ctx.t("qr_campaigns"), ctx.t("cmd_campaigns")),
+        Choice(ctx.t("qr_award_limits"), ctx.t("cmd_award_limits")),
+        Choice(ctx.t(f"qr_language_{other}"), f"{ctx.t('cmd_language')} {other}"),
+    ]
 
 
 @router.command("settings", min_role=Role.OWNER)
@@ -119,5 +129,6 @@ def show_settings(ctx: Context) -> list[Message]:
         Choice(ctx.t("qr_home"), ctx.t("cmd_owner")),
         Choice(ctx.t("menu_reward_list"), ctx.t("cmd_reward_list")),
         Choice(ctx.t("menu_automations"), ctx.t("cmd_automations")),
+        *more_areas(ctx),
     ]
     return [text(body, choices)]

@@ -32,7 +32,7 @@ def test_owner_sets_the_confirm_amount_and_it_is_stored(line: Line, engine: Any)
     with Session(engine) as session:
         assert award_limits.confirm_above(session) == 100_000
     assert "ให้แต้ม 1,500 บาท = 60 แต้ม?" in postbacks(line.say(cashier, "award 0812345678 1500"))
-    assert "Type: award confirm above" in line.ask(owner, "award confirm above lots")
+    assert "or type: award confirm above" in line.ask(owner, "award confirm above lots")
     line.say(owner, "award confirm above off")
     assert "60 แต้ม" in line.ask(cashier, "award 0812345678 1500")
     assert "เฉพาะเจ้าของร้าน" in line.ask(cashier, "ยืนยันยอดเกิน 100000")
@@ -109,3 +109,25 @@ def test_the_owner_has_no_ceiling(line: Line, engine: Any) -> None:
     owner, _, _ = shop(line)
     line.say(owner, "award daily limit 100")
     assert "Awarded 10 points" in line.ask(owner, "award 0812345678 250")
+
+
+def _quick(said: list[dict[str, Any]]) -> dict[str, str]:
+    """The label and the text of each quick reply of the last message."""
+    items = said[-1]["quickReply"]["items"]
+    return {item["action"]["label"]: item["action"]["text"] for item in items}
+
+
+def test_every_limit_is_set_by_taps(line: Line, engine: Any) -> None:
+    owner = line.user("Dang", role=Role.OWNER)
+    line.user("Bee", role=Role.STAFF)
+    shown = _quick(line.say(owner, "วงเงินให้แต้ม"))
+    confirm = _quick(line.say(owner, shown["ยอดที่ต้องยืนยัน"]))
+    assert "เกิน 10,000 บาท" in line.ask(owner, confirm["฿10,000"])
+    daily = _quick(line.say(owner, shown["วงเงินต่อวัน"]))
+    assert "วันละ 20,000 บาท" in line.ask(owner, daily["฿20,000"])
+    own = _quick(line.say(owner, shown["วงเงินของ Bee"]))
+    assert "Bee ให้แต้มได้วันละ 50,000 บาท" in line.ask(owner, own["฿50,000"])
+    line.ask(owner, _quick(line.say(owner, shown["ยอดที่ต้องยืนยัน"]))["ไม่จำกัด"])
+    with Session(engine) as session:
+        assert award_limits.confirm_above(session) is None
+        assert award_limits.daily_ceiling(session, "") == 2_000_000

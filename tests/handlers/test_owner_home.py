@@ -151,3 +151,14 @@ def test_settings_sum_up_the_shop(line: Line, owner: FakeUser) -> None:
     body = texts(answer)[0]
     assert "1 แต้มทุก ฿25" in body and "฿2.25" in body and "ภาษาของคุณ: ไทย" in body
     assert [q["action"]["text"] for q in answer[0]["quickReply"]["items"]][0] == "เจ้าของร้าน"
+
+
+def test_quick_replies_reach_what_the_card_has_no_room_for(line: Line, owner: FakeUser) -> None:
+    card = line.say(owner, "owner")[-1]
+    sent = {i["action"]["label"]: i["action"]["text"] for i in card["quickReply"]["items"]}
+    assert set(sent) == {"แคมเปญที่ส่งแล้ว", "วงเงินให้แต้ม", "English"}
+    assert router.match(normalise(sent["แคมเปญที่ส่งแล้ว"]))[0].key == "campaigns"  # type: ignore[index]
+    assert "ยืนยัน" in line.ask(owner, sent["วงเงินให้แต้ม"])
+    line.say(owner, sent["English"])
+    card = line.say(owner, "owner")[-1]
+    assert [i["action"]["label"] for i in card["quickReply"]["items"]][-1] == "ภาษาไทย"

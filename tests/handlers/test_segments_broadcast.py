@@ -109,7 +109,10 @@ def test_broadcast_dialog_preview_test_send_and_report(line: Line, engine: Any) 
     report = line.ask(owner, "campaign report 1")
     assert "Broadcast #1 (done)" in report and "Sent: 3" in report
     assert "recipients 0.0% (0 of 3)" in report
-    assert "#1" in line.ask(owner, "campaigns")
+    listed = line.say(owner, "campaigns")
+    assert "#1" in texts(listed)[0]
+    tapped = {i["action"]["label"]: i["action"]["text"] for i in listed[0]["quickReply"]["items"]}
+    assert "Sent: 3" in line.ask(owner, tapped["Report #1"])
 
 
 def test_broadcast_to_a_tapped_group_with_a_photo_and_no_hold_out(
