@@ -13,6 +13,11 @@ from handlers.views.messages import Choice, text
 from storage import segment_rules, segments
 
 KINDS = {"days": "recency_days", "rfm_purchases": "purchases", "rfm_spend": "spend_percent"}
+PRESETS = (  # (label, word of the kind, four thresholds): one tap each
+    ("qr_seg_rules_often", "days", (14, 30, 60, 120)),
+    ("qr_seg_rules_rarely", "days", (60, 120, 180, 365)),
+    ("qr_seg_rules_many", "rfm_purchases", (20, 10, 5, 2)),
+)
 
 
 def times(percent: int) -> str:
@@ -62,9 +67,20 @@ def _kind(word: str) -> str | None:
     return next((kind for key, kind in KINDS.items() if means(word, key)), None)
 
 
+def _choices(ctx: Context) -> list[Choice]:
+    """Back to the groups, a few ready sets of thresholds, and the defaults."""
+    command = f"{ctx.t('cmd_segments')} {ctx.t('word_rules')}"
+    presets = [
+        Choice(ctx.t(label), f"{command} {ctx.t('word_' + kind)} {' '.join(map(str, values))}")
+        for label, kind, values in PRESETS
+    ]
+    reset = Choice(ctx.t("qr_seg_rules_reset"), f"{command} {ctx.t('word_reset')}")
+    return [Choice(ctx.t("qr_seg_show"), ctx.t("cmd_segments")), *presets, reset]
+
+
 def rules(ctx: Context, args: list[str]) -> list[Message]:
     """Show the scoring rules; `days|purchases|spend a b c d` or `reset` changes them."""
-    choices = [Choice(ctx.t("qr_seg_show"), ctx.t("cmd_segments"))]
+    choices = _choices(ctx)
     if not args:
         return [text(describe(ctx, segment_rules.thresholds(ctx.session)), choices)]
     if len(args) == 1 and means(args[0], "reset"):

@@ -98,3 +98,18 @@ def test_only_the_owner_changes_the_rules(line: Line, engine: Any) -> None:
     assert "owner" in line.ask(cashier, "segments rules days 7 14 30 60")
     with transaction(engine) as session:
         assert segment_rules.thresholds(session) == segment_rules.DEFAULT
+
+
+def test_ready_thresholds_are_a_tap_away(line: Line, engine: Any) -> None:
+    owner = one_customer(line, engine, "th")
+    shown = line.say(owner, "กลุ่มลูกค้า เกณฑ์")
+    sent = {i["action"]["label"]: i["action"]["text"] for i in shown[-1]["quickReply"]["items"]}
+    assert all(len(label) <= 20 for label in sent)
+    line.say(owner, sent["มาบ่อย 14-120 วัน"])
+    line.say(owner, sent["ซื้อ 20·10·5·2 ครั้ง"])
+    with transaction(engine) as session:
+        chosen = segment_rules.thresholds(session)
+    assert chosen.recency_days == (14, 30, 60, 120) and chosen.purchases == (20, 10, 5, 2)
+    line.say(owner, sent["ค่าเริ่มต้น"])
+    with transaction(engine) as session:
+        assert segment_rules.thresholds(session).recency_days == (30, 60, 90, 180)
