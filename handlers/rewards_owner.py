@@ -70,9 +70,11 @@ class Question:
     field: str
     read: Callable[[Context], Any]
     words: tuple[str, ...] = ()  # quick replies offered with the question
+    steps: tuple[int, ...] = ()  # and the usual numbers, so most answers are a tap
 
     def ask(self, ctx: Context, problem: bool = False) -> Message:
         choices = [Choice(ctx.t(w), ctx.t(w)) for w in self.words]
+        choices += [Choice(f"{n:,}", str(n)) for n in self.steps]
         choices.append(Choice(ctx.t("qr_cancel"), ctx.t("cmd_cancel")))
         intro = ctx.t(f"bad_{self.field}") + "\n" if problem else ""
         return text(intro + ctx.t(f"ask_{self.field}"), choices)
@@ -81,10 +83,10 @@ class Question:
 QUESTIONS = (
     Question("name_th", _read_name),
     Question("name_en", _read_optional_name, ("word_skip",)),
-    Question("points_cost", _read_whole),
-    Question("stock", _read_whole_or_unlimited, ("word_unlimited",)),
-    Question("valid_days", _read_whole),
-    Question("limit_per_member", _read_whole_or_unlimited, ("word_unlimited",)),
+    Question("points_cost", _read_whole, steps=(20, 50, 100, 200, 500)),
+    Question("stock", _read_whole_or_unlimited, ("word_unlimited",), (10, 20, 50, 100)),
+    Question("valid_days", _read_whole, steps=(7, 14, 30, 60, 90)),
+    Question("limit_per_member", _read_whole_or_unlimited, ("word_unlimited",), (1, 2, 5)),
     Question("picture_token", _read_picture, ("word_skip",)),
 )
 BY_FIELD = {q.field: q for q in QUESTIONS}

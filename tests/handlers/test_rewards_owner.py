@@ -167,3 +167,14 @@ def test_more_than_a_carousel_of_rewards_pages(line: Line) -> None:
     more = postbacks([first[-1]])["ดูเพิ่มเติม"]
     rest = line.tap(owner, more)[0]["contents"]["contents"]
     assert len(rest) == 3
+
+
+def test_number_questions_offer_the_usual_numbers(line: Line) -> None:
+    owner = line.user("Owner", role=Role.OWNER)
+    line.say(owner, "เพิ่มรางวัล")
+    line.say(owner, "ลาเต้เย็น")
+    asked = line.say(owner, "ข้าม")[-1]
+    offered = [i["action"]["text"] for i in asked["quickReply"]["items"]]
+    assert offered[:5] == ["20", "50", "100", "200", "500"]
+    stock = line.say(owner, offered[1])[-1]
+    assert [i["action"]["text"] for i in stock["quickReply"]["items"]][:2] == ["ไม่จำกัด", "10"]
