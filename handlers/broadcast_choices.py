@@ -40,9 +40,16 @@ def audience(ctx: Context, counts: Mapping[str, int] | None = None) -> list[Choi
     return [*picks, cancel(ctx)]
 
 
+READY_TEXTS = ("miss_you", "new_menu", "thank_you")
+
+
 def message(ctx: Context) -> list[Choice]:
-    """The message step takes typed text or a photo: cancel is its only button."""
-    return [cancel(ctx)]
+    """The message step takes typed text or a photo; a few ready texts are a tap away."""
+    ready = [
+        Choice(ctx.t(f"qr_bc_ready_{name}"), ctx.t(f"bc_ready_{name}", shop=ctx.shop.name))
+        for name in READY_TEXTS
+    ]
+    return [*ready, cancel(ctx)]
 
 
 def confirm(ctx: Context, data: Mapping[str, Any], rewards: list[tuple[int, str]]) -> list[Choice]:

@@ -150,6 +150,18 @@ def test_a_groups_button_starts_at_the_message_with_its_buttons(line: Line, engi
     check(line._after(owner, lambda: line.fake.send_image(owner, b"junk")), "en")
 
 
+def test_a_ready_text_is_a_tap_away(line: Line, engine: Any) -> None:
+    owner, people = shop(line, engine, customers=1)
+    asked = line.say(owner, "broadcast")
+    shown = tap(line, owner, asked, CATALOGS["en"]["seg_everyone"])
+    offered = check(shown, "en", "qr_bc_ready_miss_you", "qr_bc_ready_new_menu")
+    assert CATALOGS["en"]["qr_bc_ready_thank_you"] in offered
+    preview = tap(line, owner, shown, CATALOGS["en"]["qr_bc_ready_miss_you"])
+    tap(line, owner, preview, CATALOGS["en"]["qr_bc_send"])
+    got = line.fake.bot_messages(people[0].user_id)[-1]["text"]
+    assert got.startswith("We miss you at ") and "{shop}" not in got
+
+
 @pytest.mark.parametrize("step", ["audience", "message", "preview"])
 def test_cancel_from_any_step_sends_nothing(line: Line, engine: Any, step: str) -> None:
     owner, _ = shop(line, engine, customers=1)
