@@ -117,7 +117,7 @@ def show_automations(ctx: Context) -> list[Message]:
     bubbles.append(month_bubble(_month(ctx), colors))
     on = [ctx.t("auto_title_" + a.name) for a in AUTOMATIONS if _enabled(ctx, a)]
     alt = ctx.t("auto_alt", on=", ".join(on) or "-")
-    return [carousel(alt, bubbles)]
+    return [carousel(alt, bubbles, [Choice(ctx.t("qr_home"), ctx.t("cmd_owner"))])]
 
 
 def _enabled(ctx: Context, automation: Automation) -> bool:

@@ -19,7 +19,7 @@ from linebot.v3.messaging import Message
 from handlers.context import Context, Event, Shop, StepContext
 from handlers.dialog import Dialog, lost
 from handlers.i18n import command_words, normalise
-from handlers.views.messages import parse_postback
+from handlers.views.messages import choices_last, parse_postback
 from handlers.views.messages import text as text_message
 from storage import audit, dialogs
 from storage.models import Role
@@ -136,7 +136,7 @@ class Router:
         messages = self._dispatch(ctx)
         for hook in self.after_hooks:
             messages = hook(ctx, messages)
-        return messages
+        return choices_last(messages)
 
     def _dispatch(self, ctx: Context) -> list[Message]:
         refused = self._dialog_refused(ctx)

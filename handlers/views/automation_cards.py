@@ -13,7 +13,7 @@ from typing import Any
 
 from handlers.views.messages import MUTED, Button, FlexColors, flex_box, flex_text
 
-ON_MARK, OFF_MARK = "🟢", "⚪"
+OFF_BAND = "#8A8F98"  # an automation switched off: its header greys out
 
 
 @dataclass(frozen=True)
@@ -33,16 +33,18 @@ class MonthCard:
     lines: list[str]
 
 
-def _header(title: str, subtitle: str | None, colors: FlexColors) -> dict[str, Any]:
-    lines = [flex_text(title, color=colors.on_band, weight="bold", size="lg")]
+def _header(
+    title: str, subtitle: str | None, colors: FlexColors, on: bool = True
+) -> dict[str, Any]:
+    ink = colors.on_band if on else "#FFFFFF"
+    lines = [flex_text(title, color=ink, weight="bold", size="lg")]
     if subtitle:
-        lines.append(flex_text(subtitle, color=colors.on_band, size="sm"))
-    return flex_box(lines, backgroundColor=colors.band)
+        lines.append(flex_text(subtitle, color=ink, size="sm", weight="bold"))
+    return flex_box(lines, backgroundColor=colors.band if on else OFF_BAND)
 
 
 def automation_bubble(card: AutomationCard, colors: FlexColors) -> dict[str, Any]:
     """One automation; its buttons stay within a bubble's few kilobytes."""
-    mark = ON_MARK if card.on else OFF_MARK
     body: list[dict[str, Any]] = [button.as_flex(colors) for button in card.settings]
     if card.note:
         body.append(flex_text(card.note, size="xs", color=MUTED))
@@ -51,7 +53,7 @@ def automation_bubble(card: AutomationCard, colors: FlexColors) -> dict[str, Any
     bubble: dict[str, Any] = {
         "type": "bubble",
         "size": "kilo",
-        "header": _header(card.title, f"{mark} {card.state}", colors),
+        "header": _header(card.title, card.state, colors, card.on),
         "body": flex_box(body, spacing="sm"),
     }
     if card.switch is not None:

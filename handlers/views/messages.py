@@ -83,6 +83,19 @@ def quick_reply(choices: list[Choice]) -> QuickReply | None:
     return QuickReply(items=items)
 
 
+def choices_last(messages: list[Message]) -> list[Message]:
+    """LINE shows only the last message's quick replies: when an answer put them on an
+    earlier message (a text before its charts), the last message without any takes them."""
+    if not messages or getattr(messages[-1], "quick_reply", None) is not None:
+        return messages
+    given = next(
+        (m.quick_reply for m in reversed(messages) if getattr(m, "quick_reply", None)), None
+    )
+    if given is not None:
+        messages[-1].quick_reply = given
+    return messages
+
+
 def text(body: str, choices: list[Choice] | None = None) -> TextMessage:
     """A text message (cut to LINE's 5000 characters) with optional quick replies."""
     if len(body) > MAX_TEXT:

@@ -127,7 +127,7 @@ def test_a_next_visit_coupon_rides_with_the_thank_you(
     assert "หยุดรับข่าว" in shown[0]["text"]
     owner = line.user("Dang", role=Role.OWNER)
     cards = line.read(owner, "automations")
-    assert "ขอบคุณหลังซื้อ\n🟢 เปิด" in cards
+    assert "ขอบคุณหลังซื้อ\nเปิดอยู่" in cards
     assert "ส่ง 1 · ใช้คูปอง 0" in cards
     assert "เดือนนี้: 1 ข้อความ" in cards
 

@@ -184,4 +184,4 @@ def test_a_year_of_automations_does_exactly_what_it_should(
     assert entries(engine, by_member) == EXPECTED_ENTRIES
     summary = line.read(people["dang"], "automations")  # on 4 February 2026
     assert "30 วัน: แต้มหมดอายุ 362 แต้ม" in summary
-    assert "แต้มหมดอายุ\n🟢 เปิด\n" in summary
+    assert "แต้มหมดอายุ\nเปิดอยู่\n" in summary

@@ -187,6 +187,8 @@ def test_the_page_is_served_in_demo_mode(running: demo_module.Demo) -> None:
         assert fetch(f"{running.simulator_url}/{asset}")[0] == 200
     status, font, kind = fetch(f"{running.simulator_url}/font/noto-sans-thai.ttf")
     assert status == 200 and len(font) > 100_000
+    status, font, kind = fetch(f"{running.simulator_url}/font/noto-emoji.ttf")
+    assert status == 200 and kind == "font/ttf" and font[:4] == b"\x00\x01\x00\x00"
     assert fetch(running.url + "/")[1] == html
 
 

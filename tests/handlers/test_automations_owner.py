@@ -30,7 +30,7 @@ def test_the_carousel_shows_every_automation_its_settings_and_the_month(line: Li
     for title in ("ระดับสมาชิก", "ชวนเพื่อน", "แจ้งเตือนลูกค้าดีที่หายไป", "ข้อจำกัด"):
         assert title in answer
     assert "ไม่มาเกิน (วัน): 45" in answer and "แต้มโกลด์: x1.5" in answer
-    assert "งดส่งตั้งแต่: 21" in answer and "🟢 เปิด" in answer
+    assert "งดส่งตั้งแต่: 21" in answer and "เปิดอยู่" in answer
     assert "30 วัน: ส่ง 0 · ใช้คูปอง 0 · ให้แต้ม 0" in answer
     assert "เดือนนี้: 0 ข้อความ" in answer
     buttons = _buttons(bubbles)
@@ -66,7 +66,7 @@ def test_every_setting_is_changed_by_taps(line: Line, engine: Engine) -> None:
     assert "ไม่มาเกิน (วัน): 60" in flex_words(saved)
     assert _config(engine, "winback")["days"] == 60
     switched = _tap(line, owner, "ปิดใช้", saved)
-    assert texts(switched) == ["ปิดแล้วค่ะ"] and "⚪ ปิด" in flex_words(switched)
+    assert texts(switched) == ["ปิดแล้วค่ะ"] and "ปิดอยู่" in flex_words(switched)
     assert _config(engine, "winback").enabled is False
     _tap(line, owner, "เปิดใช้", switched)
     assert _config(engine, "winback").enabled is True

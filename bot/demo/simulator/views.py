@@ -22,7 +22,7 @@ from flask.typing import ResponseReturnValue
 
 from bot.services import Services
 from bot.web import shell
-from handlers.views.fonts import font_path
+from handlers.views.fonts import emoji_font_path, font_path
 
 bp = Blueprint(
     "simulator",
@@ -56,6 +56,12 @@ def page() -> str:
 def thai_font() -> Response:
     """Noto Sans Thai from its pip package, so Thai renders without system fonts."""
     return send_file(font_path(), mimetype="font/ttf", max_age=86400)
+
+
+@bp.get("/font/noto-emoji.ttf")
+def emoji_font() -> Response:
+    """Noto Emoji (the pictures' emoji font), so emoji in chats never show as boxes."""
+    return send_file(emoji_font_path(), mimetype="font/ttf", max_age=86400)
 
 
 @bp.route("/api/<path:path>", methods=["GET", "POST"])

@@ -497,10 +497,13 @@
 
   function renderQuickReplies(persona, lines) {
     const bar = $("quick-replies");
-    bar.innerHTML = "";
     const last = lines[lines.length - 1];
     const items = last && last.sender === "bot" && !(state.pending[persona.id] || []).length &&
       persona.following && last.message.quickReply ? last.message.quickReply.items || [] : [];
+    const key = JSON.stringify([persona.id, items]);
+    if (bar.dataset.key === key) return;  // unchanged: keep the buttons a finger is on
+    bar.dataset.key = key;
+    bar.innerHTML = "";
     for (const item of items) {
       const pill = document.createElement("button");
       pill.type = "button";
