@@ -151,11 +151,15 @@ def automations(owner: Owner) -> None:
     owner.area(TH["menu_automations"])
     owner.shows(TH["auto_title_winback"])
     sync_api.expect(owner.page.locator("#quick-replies .pill").first).to_be_visible()
-    owner.page.evaluate(
-        "() => { const all = document.querySelectorAll('#chat .fx-carousel');"  # win-back first
-        " const row = all[all.length - 1]; row.scrollLeft = row.children[2].offsetLeft - row.children[0].offsetLeft; }"
-    )
+    owner.page.evaluate(SHOW_WINBACK)
     shot(owner.page, "automations.png")
+
+
+SHOW_WINBACK = """() => {
+  const all = document.querySelectorAll('#chat .fx-carousel');
+  const row = all[all.length - 1];
+  row.scrollLeft = row.children[2].offsetLeft - row.children[0].offsetLeft;
+}"""
 
 
 def staff_limits_and_settings(owner: Owner) -> None:
