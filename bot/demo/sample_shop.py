@@ -2,7 +2,8 @@
 
 Everything is written through the shop's own storage functions, in the order it happened,
 with the clock moved to each moment: members join and consent, cashier Bee records every
-purchase (`ledger.award_purchase`, so points are ledger entries and lots), customers
+purchase (`ledger.award_purchase`, so points are ledger entries and lots; a customer whose
+spend reaches a tier is moved up and congratulated, as at the counter), customers
 redeem rewards and Bee scans the coupons, and Owner Dang's broadcasts choose their
 recipients and hold-outs from the RFM groups of their day. The clock is put back after.
 """
@@ -31,6 +32,7 @@ from bot.demo.sample_plan import (
     sample_user_id,
 )
 from bot.services import Services
+from handlers import lifecycle_messages
 from handlers.customer import NOTICE_VERSION
 from handlers.views.messages import as_json, text
 from storage import (
@@ -40,6 +42,7 @@ from storage import (
     coupons,
     ledger,
     members,
+    outbox,
     phones,
     privacy,
     reward_costs,
@@ -204,6 +207,11 @@ def _visit(shop: _Shop, customer: Customer, visit: Visit) -> None:
         tz=shop.tz,
         occurred_at=visit.at,
     )
+    congratulation = lifecycle_messages.move_up(shop.session, shop.services.shop, id_of(member))
+    if congratulation is not None:
+        row = outbox.claim_for_delivery(shop.session, congratulation)
+        if row is not None:
+            outbox.mark_sent(shop.session, row)
     if customer.line and chance("redeem", shop.visits) < 0.35:
         _redeem(shop, member, customer)
 

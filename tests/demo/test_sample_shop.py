@@ -19,11 +19,14 @@ from bot.services import build
 from bot.settings import Settings
 from storage import clock, segments
 from storage.models import (
+    AutomationSend,
     Campaign,
     Coupon,
     LedgerEntry,
     LineUser,
     Member,
+    MemberLifecycle,
+    OutboxMessage,
     PointLot,
     Purchase,
     Reward,
@@ -178,3 +181,16 @@ def test_past_broadcasts_have_hold_outs(shop: Shop) -> None:
     assert all(c.status == "done" and c.recipients > 0 and c.held_out > 0 for c in done)
     assert all(c.finished_at is not None and c.finished_at < PINNED for c in done)
     assert gifts > 0
+
+
+def test_regulars_moved_up_a_tier_and_were_told_long_ago(shop: Shop) -> None:
+    with Session(shop.engine) as session:
+        silver = session.exec(
+            select(func.count()).where(col(MemberLifecycle.tier) != "member")
+        ).one()
+        runs = session.exec(
+            select(func.count()).where(AutomationSend.automation == "tiers")
+        ).one()
+        pushes = session.exec(select(OutboxMessage.status, OutboxMessage.sent_at)).all()
+    assert silver > 10 and runs > 10
+    assert pushes and all(status == "sent" and at < PINNED for status, at in pushes)
