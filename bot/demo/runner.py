@@ -239,7 +239,9 @@ def start(
     local = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{server.server_port}"
     personas = seed_cast(services, fake)
     if sample:
-        build_sample(services, cashier=demo_user_id("bee"), owner=demo_user_id("dang"))
+        log.info("a new demo database: building the sample shop (a few seconds)")
+        built = build_sample(services, cashier=demo_user_id("bee"), owner=demo_user_id("dang"))
+        log.info("sample shop ready: %d members, %d purchases", built.members, built.purchases)
     install(fake, personas, basic_id=BASIC_ID, image_origins={BASE_URL: local})
     fake.deliver = http_delivery(f"{local}/callback")
     consumer = start_jobs(jobs)
