@@ -147,7 +147,9 @@ def worker(workers: int, worker_type: str) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
-@click.option("--fresh", is_flag=True, help="Start from an empty demo database.")
+@click.option(
+    "--fresh", is_flag=True, help="Forget the demo database and start an empty shop (no sample)."
+)
 def demo(host: str, port: int, fresh: bool) -> None:
     """Run the shop on this computer with a fake LINE and a chat simulator in the browser."""
     try:

@@ -14,7 +14,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--fresh", action="store_true", help="forget the previous demo's data")
+    parser.add_argument(
+        "--fresh", action="store_true", help="forget the demo database: an empty shop, no sample"
+    )
     options = parser.parse_args(argv)
     run(options.host, options.port, fresh=options.fresh)
 

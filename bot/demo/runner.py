@@ -26,6 +26,8 @@ from bot.demo.console import PortInUse, banner, refuse_a_taken
 from bot.demo.fakeline import FakeLine, FakeUser
 from bot.demo.fakeline.simulator_api import Persona
 from bot.demo.fakeline.simulator_routes import install
+from bot.demo.sample_shop import build_sample
+from bot.demo.scene import read_scene
 from bot.demo.simulator import bp as simulator_bp
 from bot.jobs.queue import Jobs
 from bot.jobs.schedule import make_jobs
@@ -217,12 +219,17 @@ def start(
     fresh: bool = False,
     instance_dir: Path | None = None,
 ) -> Demo:
-    """Start the fake platform, the app, the job consumer; returns at once (see `run`)."""
+    """Start the fake platform, the app, the job consumer; returns at once (see `run`).
+
+    A new demo database gets the sample shop (`sample_shop`); `fresh` forgets the old one
+    and starts an empty shop, with only the cast. A kept database is used as it is.
+    """
     refuse_a_taken(host, port)
     instance = (instance_dir or Path(environment().get("INSTANCE_DIR", "instance"))).resolve()
     instance.mkdir(parents=True, exist_ok=True)
     if fresh:
         _forget_old_demo(instance)
+    sample = not fresh and not (instance / "demo.db").exists()
     database_url = f"sqlite:///{instance / 'demo.db'}"
     prepare_database(database_url)
     fake = FakeLine(channel_secret=SECRET, access_token=ACCESS_TOKEN).start()
@@ -231,6 +238,10 @@ def start(
     server = make_server(host, port, with_simulator(create_app(jobs=jobs)), threaded=True)
     local = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{server.server_port}"
     personas = seed_cast(services, fake)
+    if sample:
+        log.info("a new demo database: building the sample shop (a few seconds)")
+        built = build_sample(services, cashier=demo_user_id("bee"), owner=demo_user_id("dang"))
+        log.info("sample shop ready: %d members, %d purchases", built.members, built.purchases)
     install(fake, personas, basic_id=BASIC_ID, image_origins={BASE_URL: local})
     fake.deliver = http_delivery(f"{local}/callback")
     consumer = start_jobs(jobs)
@@ -260,7 +271,8 @@ def run(host: str = "127.0.0.1", port: int = 8000, fresh: bool = False) -> None:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
     settings = demo.services.settings
-    print(banner(settings.shop_name, demo.simulator_url, demo.instance_dir), flush=True)
+    scene = read_scene(demo.services.engine, demo.personas)
+    print(banner(settings.shop_name, demo.simulator_url, demo.instance_dir, scene), flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
