@@ -20,10 +20,10 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from storage import clock
+from storage import automation_settings, clock, lots
 from storage.db import transaction
 from storage.ledger import points_for
-from storage.models import EntryKind, LedgerEntry, Member, Purchase
+from storage.models import EntryKind, LedgerEntry, Member, PointLot, Purchase
 from storage.purchase_owners import members_for
 from storage.purchase_rows import BadFile as BadFile
 from storage.purchase_rows import Report, Row, read_batches
@@ -31,6 +31,7 @@ from storage.purchase_rows import file_digest as file_digest
 
 BATCH = 5000
 MEMBER, PURCHASE, LEDGER = Member.__table__, Purchase.__table__, LedgerEntry.__table__  # type: ignore[attr-defined]
+LOT = PointLot.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -94,7 +95,7 @@ def import_batch(session: Session, rows: list[Row], options: Options, report: Re
     )
     report.imported += len(rows)
     if options.award_points:
-        _award(session, rows, owners, options.baht_per_point, report)
+        _award(session, rows, owners, options, report)
 
 
 def _new_refs(session: Session, rows: list[Row], report: Report) -> list[Row]:
@@ -113,9 +114,11 @@ def _new_refs(session: Session, rows: list[Row], report: Report) -> list[Row]:
 
 
 def _award(
-    session: Session, rows: list[Row], owners: dict[int, int], baht_per_point: int, report: Report
+    session: Session, rows: list[Row], owners: dict[int, int], options: Options, report: Report
 ) -> None:
-    """Points for imported purchases: one earn entry each (keyed by the purchase's ref)."""
+    """Points for imported purchases: one earn entry each (keyed by the purchase's ref),
+    and its lot, as every earn has, so the lots still add up to the balance."""
+    baht_per_point = options.baht_per_point
     ids = dict(
         session.exec(
             select(Purchase.ref, Purchase.id).where(col(Purchase.ref).in_([r.ref for r in rows]))
@@ -140,6 +143,7 @@ def _award(
             }
         )
     session.execute(insert(LEDGER), entries)
+    _add_lots(session, [e["idempotency_key"] for e in entries if e["points"] > 0], options.tz)
     session.execute(
         update(MEMBER)
         .where(MEMBER.c.id == bindparam("member_id"))
@@ -147,3 +151,28 @@ def _award(
         [{"member_id": m, "add": p} for m, p in per_member.items()],
     )
     report.points += sum(per_member.values())
+
+
+def _add_lots(session: Session, keys: list[str], tz: ZoneInfo) -> None:
+    """A lot per new earn entry, expiring as `lots.add_lot` would have it."""
+    if not keys:
+        return
+    months = automation_settings.config(session, "expiry")["months"]
+    found = session.exec(
+        select(LedgerEntry.id, LedgerEntry.member_id, LedgerEntry.points, LedgerEntry.created_at)
+        .where(col(LedgerEntry.idempotency_key).in_(keys))
+    ).all()
+    session.execute(
+        insert(LOT),
+        [
+            {
+                "member_id": member_id,
+                "entry_id": entry_id,
+                "points": points,
+                "remaining": points,
+                "earned_at": created_at,
+                "expires_at": lots.expiry_for(created_at, months, tz),
+            }
+            for entry_id, member_id, points, created_at in found
+        ],
+    )

@@ -12,10 +12,11 @@ from sqlmodel import Session, func, select
 
 from bot.cli.segments import import_group, rfm
 from bot.settings import Settings
-from storage import members, purchases_import
+from storage import coupons, lots, members, purchases_import
 from storage.db import transaction
 from storage.ledger import ledger_sum
-from storage.models import LedgerEntry, Member, MemberScore, Purchase
+from storage.models import LedgerEntry, Member, MemberScore, PointLot, Purchase
+from tests.support import factories
 
 GOOD = """phone,customer_ref,occurred_at,amount,ref
 081-234-5678,,2024-06-01,350.00,A-1
@@ -125,7 +126,24 @@ def test_award_points_earns_once_per_purchase(
         member = session.exec(select(Member).where(Member.phone == "+66812345678")).one()
         keys = session.exec(select(LedgerEntry.idempotency_key)).all()
         assert member.points == 14 + 4 == ledger_sum(session, member.id)
+        assert lots.remaining_total(session, member.id) == member.points  # type: ignore[arg-type]
+        expiring = session.exec(select(PointLot.expires_at).where(PointLot.member_id == member.id))
+        assert all(when is not None for when in expiring)  # 12 months, as the counter's
     assert "import:A-1" in keys and len(keys) == 4
+    with transaction(engine) as session:
+        member = session.exec(select(Member).where(Member.phone == "+66812345678")).one()
+        reward = factories.reward(session, name_th="กาแฟ", points_cost=10)
+        coupons.redeem(
+            session,
+            member_id=member.id,  # type: ignore[arg-type]
+            reward_id=reward.id,  # type: ignore[arg-type]
+            actor="test",
+            idempotency_key="after-import",
+            tz=ZoneInfo("Asia/Bangkok"),
+        )
+    with Session(engine) as session:
+        member = session.exec(select(Member).where(Member.phone == "+66812345678")).one()
+        assert lots.remaining_total(session, member.id) == member.points == 8  # type: ignore[arg-type]
 
 
 def test_known_phone_is_used_and_learns_its_customer_ref(
