@@ -80,13 +80,19 @@ def _switch_button(ctx: Context, automation: Automation, on: bool) -> Button | N
     return Button(ctx.t(key), data=data, primary=not on)
 
 
+def _state(automation: Automation, on: bool) -> str:
+    if not automation.switchable:
+        return "auto_always"
+    return "auto_on" if on else "auto_off"
+
+
 def card(ctx: Context, automation: Automation, done: Activity) -> AutomationCard:
     """What the owner sees of one automation (its bubble in the carousel)."""
     config = automation_settings.config(ctx.session, automation.name)
     return AutomationCard(
         title=ctx.t("auto_title_" + automation.name),
         on=config.enabled,
-        state=ctx.t("auto_on" if config.enabled else "auto_off"),
+        state=ctx.t(_state(automation, config.enabled)),
         settings=[_setting(ctx, automation, k, config[k.key]) for k in automation.knobs],
         activity=_activity(ctx, automation, done),
         switch=_switch_button(ctx, automation, config.enabled),
