@@ -42,10 +42,12 @@ class Owner:
         """The rich menu's first tile: the home card. A new minute: an owner taps fewer than
         20 times a minute (the chat's rate limit)."""
         clock.advance(timedelta(minutes=1))
+        cards = self.page.locator("#chat .fx-bubble", has_text=TH["home_today"])
+        before = cards.count()
         rich_menu(self.page)
         menu_area(self.page, TH["menu_home"]).click()
-        card = self.page.locator("#chat .fx-bubble", has_text=TH["home_today"]).last
-        sync_api.expect(card).to_be_visible()
+        sync_api.expect(cards).to_have_count(before + 1)  # the new card, not the last one
+        card = cards.last
         self.page.click("#menubar-toggle")
         return card
 

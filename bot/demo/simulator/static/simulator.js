@@ -323,6 +323,9 @@
 
   function renderPersonas() {
     const nav = $("personas");
+    const key = JSON.stringify([state.current, state.personas, state.unread]);
+    if (nav.dataset.key === key) return;  // unchanged: a tap in progress lands where it began
+    nav.dataset.key = key;
     nav.innerHTML = "";
     state.personas.forEach((persona, i) => {
       const tab = document.createElement("button");
