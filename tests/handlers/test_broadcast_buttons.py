@@ -162,6 +162,21 @@ def test_a_ready_text_is_a_tap_away(line: Line, engine: Any) -> None:
     assert got.startswith("We miss you at ") and "{shop}" not in got
 
 
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_a_buttons_label_typed_does_what_the_button_does(
+    line: Line, engine: Any, lang: str
+) -> None:
+    owner, _ = shop(line, engine, customers=1)
+    speaks(engine, owner, lang)
+    words = CATALOGS[lang]
+    line.say(owner, words["cmd_broadcast"])
+    line.say(owner, "12")
+    line.say(owner, "Cake week!")
+    tested = line.say(owner, words["qr_bc_test"])
+    assert tested[0] == {"type": "text", "text": "Cake week!"}
+    assert "Cake week!" not in texts(line.say(owner, words["qr_bc_edit"]))
+
+
 @pytest.mark.parametrize("step", ["audience", "message", "preview"])
 def test_cancel_from_any_step_sends_nothing(line: Line, engine: Any, step: str) -> None:
     owner, _ = shop(line, engine, customers=1)
