@@ -146,11 +146,19 @@ def confirm_removal(ctx: Context) -> list[Message]:
     said = [ctx.t("staff_removed", name=name_of(person))]
     if cancelled:
         said.append(ctx.t("staff_removed_waiting", count=cancelled, name=name_of(person)))
-    return [text("\n".join(said))]
+    return [text("\n".join(said), _after_removal(ctx))]
+
+
+def _after_removal(ctx: Context) -> list[Choice]:
+    return [
+        Choice(ctx.t("menu_staff"), ctx.t("cmd_staff_list")),
+        Choice(ctx.t("qr_home"), ctx.t("cmd_owner")),
+    ]
 
 
 @router.postback(KEEP, min_role=Role.OWNER)
 def keep_staff(ctx: Context) -> list[Message]:
     """No: nothing changes."""
     person = _tapped(ctx)
-    return [text(ctx.t("staff_remove_kept", name=name_of(person) if person else "-"))]
+    kept = ctx.t("staff_remove_kept", name=name_of(person) if person else "-")
+    return [text(kept, _after_removal(ctx))]

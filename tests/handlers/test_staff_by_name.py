@@ -72,7 +72,10 @@ def test_remove_asks_by_name_and_the_yes_is_keyed_by_the_person(line: Line, engi
     yes = postbacks(asked)["Yes, remove"]
     assert bee.user_id in yes and "user=" in yes
     joined(line, owner, "Anna")  # someone joins between the question and the yes
-    assert "Bee is removed from staff" in "\n".join(texts(line.tap(owner, yes)))
+    removed = line.tap(owner, yes)
+    assert "Bee is removed from staff" in "\n".join(texts(removed))
+    after = [i["action"]["label"] for i in removed[-1]["quickReply"]["items"]]
+    assert after == ["Staff", "Shop home"]
     assert role_of(engine, bee.user_id) == Role.CUSTOMER
     assert list(postbacks(line.say(owner, "staff list"))) in (
         ["Remove Ploy", "Remove Anna"],
