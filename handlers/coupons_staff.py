@@ -8,8 +8,9 @@ from sqlmodel import Session
 
 from handlers import coupon_views as views
 from handlers.customer import notify
+from handlers.dates import show_time
 from handlers.router import Context, router
-from handlers.views.messages import text
+from handlers.views.messages import Choice, text
 from storage import coupons, members, phones
 from storage.coupons import Use, UseResult
 from storage.models import LineUser, Member, Role
@@ -81,7 +82,7 @@ def _tell_customer(ctx: Context, result: UseResult, key: str) -> None:
 def cancel_coupon(ctx: Context) -> list[Message]:
     """`coupon cancel <code>`: an unused coupon is void and its points go back to the member."""
     if not ctx.args:
-        return [text(ctx.t("cancel_coupon_usage"))]
+        return _latest_to_cancel(ctx)
     code = coupons.normalise_code(" ".join(ctx.args))
     if code is None:
         return [text(ctx.t("use_unknown", code=" ".join(ctx.args)))]
@@ -105,3 +106,20 @@ def cancel_coupon(ctx: Context) -> list[Message]:
         balance=f"{result.member.points:,}",
     )
     return [text(reply)]
+
+
+def _latest_to_cancel(ctx: Context) -> list[Message]:
+    """No code: the newest unused paid coupons, each a tap away from `coupon cancel <code>`."""
+    found = coupons.latest_paid_coupons(ctx.session)
+    if not found:
+        return [text(ctx.t("cancel_coupon_none"))]
+    lines = [ctx.t("cancel_coupon_pick")]
+    for coupon, reward, member in found:
+        when = show_time(ctx.lang, coupon.issued_at, ctx.shop.tz)
+        lines.append(
+            f"{coupon.code} · {views.reward_name(reward, ctx.lang)} · {_who(member)} · {when}"
+        )
+    lines.append(ctx.t("cancel_coupon_usage"))
+    command = ctx.t("cmd_coupon_cancel")
+    picks = [Choice(coupon.code, f"{command} {coupon.code}") for coupon, _, _ in found]
+    return [text("\n".join(lines), picks)]

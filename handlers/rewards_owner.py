@@ -191,6 +191,7 @@ def owner_menu(ctx: Context) -> list[Choice]:
     return [
         Choice(ctx.t("qr_reward_list"), ctx.t("cmd_reward_list")),
         Choice(ctx.t("qr_reward_add"), ctx.t("cmd_reward_add")),
+        Choice(ctx.t("qr_coupon_cancel"), ctx.t("cmd_coupon_cancel")),
     ]
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, not_, update
 from sqlmodel import Session, col, select
 
 from storage import clock
-from storage.models import Coupon, CouponStatus, Reward
+from storage.models import Coupon, CouponStatus, Member, Reward
 
 
 def _live(member_id: int) -> tuple[Any, ...]:
@@ -34,6 +34,24 @@ def live_coupons(
     """The member's unused, unexpired coupons, newest first."""
     query = _newest_first(and_(*_live(member_id))).offset(offset).limit(limit)
     return [(c, r) for c, r in session.exec(query).all()]
+
+
+def latest_paid_coupons(session: Session, limit: int = 12) -> list[tuple[Coupon, Reward, Member]]:
+    """The shop's newest unused, unexpired coupons paid with points (the ones a cancel gives
+    points back for), with their reward and member."""
+    query = (
+        select(Coupon, Reward, Member)
+        .join(Reward, col(Reward.id) == col(Coupon.reward_id))
+        .join(Member, col(Member.id) == col(Coupon.member_id))
+        .where(
+            col(Coupon.status) == CouponStatus.ACTIVE,
+            col(Coupon.expires_at) > clock.now(),
+            col(Coupon.points) > 0,
+        )
+        .order_by(col(Coupon.issued_at).desc(), col(Coupon.id).desc())
+        .limit(limit)
+    )
+    return [(c, r, m) for c, r, m in session.exec(query).all()]
 
 
 def count_live_coupons(session: Session, member_id: int) -> int:

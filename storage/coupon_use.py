@@ -103,9 +103,7 @@ def cancel_coupon(session: Session, *, code: str, actor: str, tz: tzinfo) -> Use
     return UseResult(Use.CANCELLED, coupon, reward, member)
 
 
-def _give_back(
-    session: Session, coupon: Coupon, member: Member, actor: str, tz: tzinfo
-) -> None:
+def _give_back(session: Session, coupon: Coupon, member: Member, actor: str, tz: tzinfo) -> None:
     """The points back (a paid coupon only: a gift cost none) and the reward to the stock."""
     if coupon.gift_key is None:
         _points_back(session, coupon, member, actor, tz)
@@ -116,9 +114,7 @@ def _give_back(
     )
 
 
-def _points_back(
-    session: Session, coupon: Coupon, member: Member, actor: str, tz: tzinfo
-) -> None:
+def _points_back(session: Session, coupon: Coupon, member: Member, actor: str, tz: tzinfo) -> None:
     ledger.post_entry(
         session,
         member=member,

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from storage import clock, codes, ledger, members
 from storage.coupon_lists import count_live_coupons as count_live_coupons
+from storage.coupon_lists import latest_paid_coupons as latest_paid_coupons
 from storage.coupon_lists import live_coupons as live_coupons
 from storage.coupon_lists import mark_expired as mark_expired
 from storage.coupon_lists import past_coupons as past_coupons

@@ -53,9 +53,7 @@ def add_lot(session: Session, entry: LedgerEntry, tz: tzinfo) -> PointLot:
     return lot
 
 
-def restore_lots(
-    session: Session, entry: LedgerEntry, restored_entry_id: int, tz: tzinfo
-) -> None:
+def restore_lots(session: Session, entry: LedgerEntry, restored_entry_id: int, tz: tzinfo) -> None:
     """Points given back (a cancelled coupon) return to the lots they came from, same expiry."""
     uses = session.exec(
         select(LotUse, PointLot)

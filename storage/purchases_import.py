@@ -159,8 +159,9 @@ def _add_lots(session: Session, keys: list[str], tz: ZoneInfo) -> None:
         return
     months = automation_settings.config(session, "expiry")["months"]
     found = session.exec(
-        select(LedgerEntry.id, LedgerEntry.member_id, LedgerEntry.points, LedgerEntry.created_at)
-        .where(col(LedgerEntry.idempotency_key).in_(keys))
+        select(
+            LedgerEntry.id, LedgerEntry.member_id, LedgerEntry.points, LedgerEntry.created_at
+        ).where(col(LedgerEntry.idempotency_key).in_(keys))
     ).all()
     session.execute(
         insert(LOT),

@@ -3,10 +3,10 @@
 The owner opens the home card from the rich menu and reaches each area by its buttons and
 quick replies: stats and another period, groups and their scoring rules, a broadcast with
 a ready text (tested on herself, then sent), the campaign's report, rewards (added with
-tapped numbers, edited, paused, resumed), automations (a setting changed, one switched
-off), staff (invited, one removed after a confirm), award limits, and settings. The only
-words typed are the new reward's name, which no button could know. Saves the README's
-automations and stats screenshots to test-artifacts/.
+tapped numbers, edited, paused, resumed), a coupon cancelled, automations (a setting
+changed, one switched off), staff (invited, one removed after a confirm), award limits,
+and settings. The only words typed are the new reward's name, which no button could
+know. Saves the README's automations and stats screenshots to test-artifacts/.
 
 Needs Debian's chromium (/usr/bin/chromium) and the `e2e` extra (playwright); skips without.
 """
@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING
 
 from bot.demo import runner as demo_module
 from handlers.i18n import CATALOGS
-from storage import clock, members, phones
+from storage import clock, members, phones, rewards
 from storage.db import transaction
 from tests.e2e.browser import last_bot_text, menu_area, require_browser, rich_menu, send, shot
 from tests.e2e.test_owner_home_browser import a_few_sales
+from tests.support import factories
 
 TH = CATALOGS["th"]
 
@@ -79,12 +80,17 @@ class Owner:
         return bubble
 
 
-def a_shop(running: demo_module.Demo) -> None:
-    """A few sales today and last week, and members enough for groups to broadcast to."""
+def a_shop(running: demo_module.Demo) -> str:
+    """A few sales today and last week, members enough for groups to broadcast to, and a
+    coupon waiting to be used; returns its code."""
     a_few_sales(running)
     with transaction(running.services.engine) as session:
         for n in range(3, 6):
             members.create_member(session, phone=phones.to_e164(f"08123456{n:02d}"))
+        regular = members.find_member_by_phone(session, phones.to_e164("0812345600"))
+        coffee = rewards.find_by_name(session, "กาแฟเย็น")
+        assert regular is not None and coffee is not None
+        return factories.coupon(session, member=regular, reward=coffee).code
 
 
 def stats_and_groups(owner: Owner) -> None:
@@ -116,7 +122,7 @@ def broadcast_and_its_report(owner: Owner) -> None:
     owner.said("#1")
 
 
-def rewards(owner: Owner) -> None:
+def reward_catalogue(owner: Owner) -> None:
     owner.area(TH["menu_reward_list"])
     owner.quick(TH["qr_reward_add"])
     owner.type("ลาเต้เย็นหวานน้อย")
@@ -138,6 +144,13 @@ def rewards(owner: Owner) -> None:
     owner.said("พักรางวัล")
     owner.area(TH["menu_reward_list"])
     owner.shows("ลาเต้เย็นหวานน้อย").locator(".fx-button", has_text=TH["reward_resume_button"]).click()
+
+
+def a_coupon_cancelled(owner: Owner, code: str) -> None:
+    owner.area(TH["menu_reward_list"])
+    owner.quick(TH["qr_coupon_cancel"])
+    owner.quick(code)
+    owner.said(code)
 
 
 def automations(owner: Owner) -> None:
@@ -180,12 +193,13 @@ def staff_limits_and_settings(owner: Owner) -> None:
 
 
 def test_every_owner_task_by_taps(running: demo_module.Demo, page: Page) -> None:
-    a_shop(running)
+    code = a_shop(running)
     page.click("[data-persona='Owner Dang']")
     owner = Owner(page)
     stats_and_groups(owner)
     broadcast_and_its_report(owner)
-    rewards(owner)
+    reward_catalogue(owner)
+    a_coupon_cancelled(owner, code)
     automations(owner)
     staff_limits_and_settings(owner)
     assert owner.typed == ["ลาเต้เย็นหวานน้อย"]

@@ -129,6 +129,20 @@ def test_owner_cancels_an_unused_coupon_and_the_points_come_back(line: Line) -> 
     assert member_of(line, user).points == 150
 
 
+def test_the_owner_picks_the_coupon_to_cancel_by_a_tap(line: Line) -> None:
+    owner = line.user("Owner", role=Role.OWNER)
+    assert "ไม่มีคูปอง" in line.ask(owner, "ยกเลิกคูปอง")
+    user, code, _ = _coupon(line, points=150)
+    listed = line.say(owner, "รายการรางวัล")
+    offered = {i["action"]["label"]: i["action"]["text"] for i in listed[-1]["quickReply"]["items"]}
+    picked = line.say(owner, offered["ยกเลิกคูปอง"])
+    assert code in texts(picked)[0] and "ลาเต้เย็น" in texts(picked)[0]
+    taps = {i["action"]["label"]: i["action"]["text"] for i in picked[-1]["quickReply"]["items"]}
+    assert "คืน 100 แต้ม" in line.ask(owner, taps[code])
+    assert member_of(line, user).points == 150
+    assert "ไม่มีคูปอง" in line.ask(owner, "ยกเลิกคูปอง")
+
+
 def test_a_used_coupon_cannot_be_cancelled(line: Line) -> None:
     user, code, _ = _coupon(line)
     owner = line.user("Owner", role=Role.OWNER)
