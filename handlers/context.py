@@ -70,6 +70,7 @@ class Context:
     jobs: list[Job] = field(default_factory=list)
     audit_subject: Member | None = None  # the member a staff or owner action was about
     answering: bool = False  # set while the router answers (a photo is answered as text)
+    held: dict[int, Member] = field(default_factory=dict, repr=False)
 
     @property
     def lang(self) -> str:
@@ -81,9 +82,17 @@ class Context:
 
     @property
     def member(self) -> Member | None:
-        if self.user.member_id is None:
+        """The person's member row, read once per event (the session's identity map keeps
+        only weak references, so without holding it each use would read it again)."""
+        member_id = self.user.member_id
+        if member_id is None:
             return None
-        return self.session.get(Member, self.user.member_id)
+        held = self.held.get(member_id)
+        if held is None:
+            held = self.session.get(Member, member_id)
+            if held is not None:
+                self.held[member_id] = held
+        return held
 
     def t(self, key: str, **values: Any) -> str:
         return t(self.lang, key, **values)

@@ -70,7 +70,7 @@ def _handle_once(engine: Engine, shop: Shop, event: Event) -> Outcome:
             return Outcome(duplicate=True)
         if event.user_id is None or event.kind == "other":
             return Outcome()
-        known = members.get_line_user(session, event.user_id) is not None
+        found = members.get_line_user(session, event.user_id)  # held: upsert reuses it
         user = members.upsert_line_user(
             session,
             line_user_id=event.user_id,
@@ -82,7 +82,7 @@ def _handle_once(engine: Engine, shop: Shop, event: Event) -> Outcome:
             return Outcome(messages=limited, language=user.language)
         ctx = Context(session=session, event=event, shop=shop, user=user)
         ctx.dialog = dialogs.current_dialog(session, user.line_user_id)
-        if not known and event.kind != "follow":
+        if found is None and event.kind != "follow":
             ctx.jobs.append(RefreshProfile(line_user_id=user.line_user_id))
         messages = router.dispatch(ctx)
         session.add(user)

@@ -5,41 +5,37 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, literal
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from storage import clock
 from storage.models import RateLimitWindow
 
 WINDOW = timedelta(minutes=1)
-
-
-def _window(session: Session, line_user_id: str) -> RateLimitWindow:
-    """The user's counter row, locked; created on the first command."""
-    row = session.get(RateLimitWindow, line_user_id, with_for_update=True)
-    if row is not None:
-        return row
-    try:
-        with session.begin_nested():
-            session.add(
-                RateLimitWindow(line_user_id=line_user_id, window_start=clock.now(), count=0)
-            )
-            session.flush()
-    except IntegrityError:
-        pass  # another event of the same user made it first
-    row = session.get(RateLimitWindow, line_user_id, with_for_update=True, populate_existing=True)
-    assert row is not None
-    return row
+TABLE = RateLimitWindow.__table__  # type: ignore[attr-defined]
 
 
 def count_command(session: Session, line_user_id: str) -> int:
     """Count one command; returns how many the user sent in the current minute, this one
-    included. The minute starts with the first command after the last one ended."""
-    row = _window(session, line_user_id)
+    included. The minute starts with the first command after the last one ended.
+
+    One statement: an insert that, for a user already counting, adds one, or starts a new
+    minute at 1 when the last one has ended. Two events of one user at once queue on the
+    row (PostgreSQL) or on the database (SQLite), so none is missed.
+    """
     now = clock.now()
-    if now - row.window_start >= WINDOW:
-        row.window_start, row.count = now, 0
-    row.count += 1
-    session.add(row)
-    session.flush()
-    return row.count
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    fresh = insert(TABLE).values(line_user_id=line_user_id, window_start=now, count=1)
+    ended = TABLE.c.window_start <= now - WINDOW
+    statement = fresh.on_conflict_do_update(
+        index_elements=[TABLE.c.line_user_id],
+        set_={
+            "count": case((ended, 1), else_=TABLE.c.count + 1),
+            "window_start": case(
+                (ended, literal(now, TABLE.c.window_start.type)), else_=TABLE.c.window_start
+            ),
+        },
+    ).returning(TABLE.c.count)
+    return int(session.connection().execute(statement).scalar_one())

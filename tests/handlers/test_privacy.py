@@ -193,6 +193,25 @@ def test_commands_are_limited_per_person_with_one_polite_answer(line: Line) -> N
     assert "เร็วเกินไป" not in line.ask(user, "help")
 
 
+def test_a_new_minute_starts_with_the_first_command_after_the_last_one_ended(
+    line: Line, engine: Engine
+) -> None:
+    user = line.user()
+    clock.freeze(datetime(2026, 10, 5, 5, tzinfo=UTC))
+    for _ in range(20):
+        line.say(user, "help")
+    clock.advance(timedelta(seconds=59))
+    assert "เร็วเกินไป" in line.ask(user, "help")  # still the first minute
+    clock.advance(timedelta(seconds=1))  # the minute has ended: this one starts the next
+    assert "เร็วเกินไป" not in line.ask(user, "help")
+    from storage.models import RateLimitWindow
+
+    with transaction(engine) as session:
+        row = session.get(RateLimitWindow, user.user_id)
+        assert row is not None and row.count == 1
+        assert row.window_start == datetime(2026, 10, 5, 5, 1, tzinfo=UTC)
+
+
 def test_counters_are_kept_in_the_database(line: Line, engine: Engine) -> None:
     user = line.user()
     line.say(user, "help")
