@@ -80,12 +80,11 @@ def show_points(ctx: Context) -> list[Message]:
     member = ctx.member
     if member is None:
         return [text(ctx.t("not_member"), join_menu(ctx))]
-    month_start = _month_start(ctx)
+    earned, entries = ledger.points_history(ctx.session, member, _month_start(ctx), 5)
     lines = [
         ctx.t("points_balance", points=member.points),
-        ctx.t("points_month", points=ledger.earned_since(ctx.session, member, month_start)),
+        ctx.t("points_month", points=earned),
     ]
-    entries = ledger.recent_entries(ctx.session, member, 5)
     if entries:
         lines.append(ctx.t("points_recent"))
         for entry in entries:

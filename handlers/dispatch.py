@@ -15,7 +15,7 @@ from handlers.i18n import t
 from handlers.jobs import Recorded, RefreshProfile, record_jobs
 from handlers.router import Context, Event, Shop, router
 from handlers.views.messages import text
-from storage import dialogs, events, members, ratelimit
+from storage import dialogs, events, members, people, ratelimit
 from storage.db import lost_a_race, transaction
 from storage.models import LineUser
 
@@ -70,7 +70,7 @@ def _handle_once(engine: Engine, shop: Shop, event: Event) -> Outcome:
             return Outcome(duplicate=True)
         if event.user_id is None or event.kind == "other":
             return Outcome()
-        found = members.get_line_user(session, event.user_id)  # held: upsert reuses it
+        found = people.person(session, event.user_id)  # held: the reads below reuse it
         user = members.upsert_line_user(
             session,
             line_user_id=event.user_id,
@@ -81,8 +81,10 @@ def _handle_once(engine: Engine, shop: Shop, event: Event) -> Outcome:
         if limited is not None:
             return Outcome(messages=limited, language=user.language)
         ctx = Context(session=session, event=event, shop=shop, user=user)
-        ctx.dialog = dialogs.current_dialog(session, user.line_user_id)
-        if found is None and event.kind != "follow":
+        if found.member is not None and found.member.id is not None:
+            ctx.held[found.member.id] = found.member
+        ctx.dialog = dialogs.still_open(session, found.dialog)
+        if found.user is None and event.kind != "follow":
             ctx.jobs.append(RefreshProfile(line_user_id=user.line_user_id))
         messages = router.dispatch(ctx)
         session.add(user)

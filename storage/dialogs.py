@@ -15,7 +15,11 @@ TIMEOUT = timedelta(minutes=10)
 
 def current_dialog(session: Session, line_user_id: str) -> Dialog | None:
     """The user's open dialog, or None if there is none or it went quiet too long."""
-    dialog = session.get(Dialog, line_user_id)
+    return still_open(session, session.get(Dialog, line_user_id))
+
+
+def still_open(session: Session, dialog: Dialog | None) -> Dialog | None:
+    """`dialog` unless it went quiet too long (then it is forgotten)."""
     if dialog is None:
         return None
     if clock.now() - dialog.updated_at > TIMEOUT:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
@@ -209,19 +210,36 @@ def recent_entries(session: Session, member: Member, limit: int = 5) -> list[Led
     )
 
 
+def _earned(member_id: int | None, since: datetime) -> Any:
+    """Points earned (not redeemed, not voided) since `since`, as a query."""
+    earning, voiding = aliased(LedgerEntry), aliased(LedgerEntry)
+    return select(func.coalesce(func.sum(earning.points), 0)).where(
+        earning.member_id == member_id,
+        col(earning.points) > 0,
+        col(earning.kind) != EntryKind.VOID,
+        earning.created_at >= since,
+        ~select(voiding.id).where(voiding.voids_entry_id == earning.id).exists(),
+    )
+
+
 def earned_since(session: Session, member: Member, since: datetime) -> int:
     """Points earned (not redeemed, not voided) since `since`."""
-    voiding = aliased(LedgerEntry)
-    total = session.exec(
-        select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(
-            LedgerEntry.member_id == member.id,
-            col(LedgerEntry.points) > 0,
-            col(LedgerEntry.kind) != EntryKind.VOID,
-            LedgerEntry.created_at >= since,
-            ~select(voiding.id).where(voiding.voids_entry_id == LedgerEntry.id).exists(),
-        )
-    ).one()
-    return int(total)
+    return int(session.exec(_earned(member.id, since)).one())
+
+
+def points_history(
+    session: Session, member: Member, since: datetime, limit: int = 5
+) -> tuple[int, list[LedgerEntry]]:
+    """What `points` shows, in one query: the points earned since `since` and the latest
+    entries (as `recent_entries`). No entries at all means nothing earned either."""
+    earned = _earned(member.id, since).scalar_subquery()
+    rows = session.exec(
+        select(LedgerEntry, earned)
+        .where(LedgerEntry.member_id == member.id, col(LedgerEntry.kind) != EntryKind.GIFT)
+        .order_by(col(LedgerEntry.id).desc())
+        .limit(limit)
+    ).all()
+    return (int(rows[0][1]) if rows else 0), [entry for entry, _ in rows]
 
 
 def ledger_sum(session: Session, member_id: int) -> int:

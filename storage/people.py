@@ -1,0 +1,35 @@
+"""Who sent an event: their LINE row, their member and their open dialog, read together in
+one query (the webhook needs all three for nearly every event)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from storage.models import Dialog, LineUser, Member
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the database knows of one LINE user; all None for someone new."""
+
+    user: LineUser | None
+    member: Member | None
+    dialog: Dialog | None
+
+
+def person(session: Session, line_user_id: str) -> Person:
+    """The LINE user, their member and their dialog (any of them missing is None); the rows
+    join the session, so later reads of them by key need no query while they are held."""
+    query = (
+        select(LineUser, Member, Dialog)
+        .outerjoin(Member, col(Member.id) == col(LineUser.member_id))
+        .outerjoin(Dialog, col(Dialog.line_user_id) == col(LineUser.line_user_id))
+        .where(LineUser.line_user_id == line_user_id)
+    )
+    found = session.exec(query).first()
+    if found is None:
+        return Person(None, None, None)
+    user, member, dialog = found
+    return Person(user, member, dialog)
