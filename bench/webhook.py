@@ -1,13 +1,17 @@
-"""Webhook throughput: signed award events through gunicorn, the database and the fake LINE.
+"""Webhook cost against the floor: signed events through gunicorn, the database and the fake LINE.
 
-    .venv/bin/python bench/webhook.py [--events 2000] [--clients 8] [--database sqlite|postgresql]
+    .venv/bin/python bench/webhook.py [--events 2000] [--clients 16] [--runs 3]
+        [--database sqlite|postgresql] [--command points award]
 
-Starts the fake LINE platform, migrates a fresh database, starts `gunicorn
-"bot.web.app:create_app()"` (2 workers x 4 threads, as the Procfile), makes one cashier (with
-the per-person rate limit off) and 500 members, then sends `--events` signed
-`award <phone> <baht>` webhooks from `--clients`
-threads. Prints events/s, latency percentiles and the peak memory of each web worker.
-Pushes are queued (outbox + huey) but no consumer runs: this measures the web path only.
+Starts the fake LINE platform and, in turn, two apps under the same gunicorn settings (2
+workers x 4 threads, as the Procfile) and the same load: the floor (`bench/floor_bot.py`: the
+SDK's signature check and parser and one reply through a reused client, no database) and
+the project (`bot.web.app:create_app()`, a fresh migrated database, one cashier, 500
+members with LINE accounts, the per-person rate limit off). `--clients` threads send
+`--events` signed webhooks: `points` from the members, or `award <phone> <baht>` from the
+cashier. For each, the median of `--runs` runs: CPU per event of the web workers (from
+/proc, after a warm-up), events/s, p50/p99 latency; then the ratio of the project to the
+floor. Pushes are queued (outbox + huey) but no consumer runs: this is the web path only.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +41,7 @@ from sqlalchemy import text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
 from bot.demo.fakeline import FakeLine, sign  # noqa: E402
+from handlers.customer import NOTICE_VERSION  # noqa: E402
 from storage import members  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.models import Role  # noqa: E402
@@ -68,17 +75,35 @@ def drop_schema(app_url: str, admin_url: str) -> None:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
+def customer_id(n: int) -> str:
+    return "U" + f"{n:032x}"
+
+
 def seed(url: str, phones: list[str]) -> None:
+    """A cashier and a member per phone, each with a LINE account that agreed to everything."""
     engine = make_engine(url)
     SQLModel.metadata.create_all(engine)
     with transaction(engine) as session:
         members.set_role(session, members.upsert_line_user(session, line_user_id=STAFF), Role.STAFF)
-        for phone in phones:
-            members.create_member(session, phone=phone)
+        for n, phone in enumerate(phones):
+            member = members.create_member(session, phone=phone)
+            user = members.upsert_line_user(session, line_user_id=customer_id(n), following=True)
+            user.service_consent_version = NOTICE_VERSION
+            members.link(session, user, member)
     engine.dispose()
 
 
-def start_web(url: str, fake: FakeLine, port: int, workdir: Path) -> subprocess.Popen[bytes]:
+def floor_env(fake: FakeLine) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "FLOOR_SECRET": SECRET,
+        "FLOOR_TOKEN": TOKEN,
+        "FLOOR_API": fake.url,
+    }
+
+
+def project_env(url: str, fake: FakeLine, workdir: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -93,11 +118,15 @@ def start_web(url: str, fake: FakeLine, port: int, workdir: Path) -> subprocess.
         "RATE_LIMIT_PER_MINUTE": "0",
     }
     env.pop("REDIS_URL", None)
+    return env
+
+
+def start_web(app: str, env: dict[str, str], port: int, workdir: Path) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
         "gunicorn",
-        "bot.web.app:create_app()",
+        app,
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -121,34 +150,40 @@ def start_web(url: str, fake: FakeLine, port: int, workdir: Path) -> subprocess.
     raise SystemExit("gunicorn did not start")
 
 
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def worker_pids(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     return [int(pid) for pid in children]
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU the processes used so far."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def send_events(
-    fake: FakeLine, port: int, phones: list[str], count: int, clients: int
+    fake: FakeLine, port: int, command: str, phones: list[str], count: int, clients: int
 ) -> list[float]:
+    """`count` signed webhooks from `clients` threads; the latency of each."""
     latencies: list[float] = []
     lock = threading.Lock()
-    per_client = count // clients
+    per_client = max(1, count // clients)
+
+    def one_event() -> bytes:
+        if command == "award":
+            text = f"award {random.choice(phones)} {random.randint(50, 900)}"
+            return fake.webhook_body([fake.text_event(fake.users[STAFF], text)])
+        who = fake.users[customer_id(random.randrange(len(phones)))]
+        return fake.webhook_body([fake.text_event(who, "points")])
 
     def client() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine: list[float] = []
         for _ in range(per_client):
-            user = fake.users[STAFF]
-            event = fake.text_event(
-                user, f"award {random.choice(phones)} {random.randint(50, 900)}"
-            )
-            body = fake.webhook_body([event])
+            body = one_event()
             headers = {"Content-Type": "application/json", "X-Line-Signature": sign(body, SECRET)}
             started = time.perf_counter()
             connection.request("POST", "/callback", body=body, headers=headers)
@@ -167,11 +202,66 @@ def send_events(
     return latencies
 
 
+@dataclass(frozen=True)
+class Run:
+    cpu_ms: float  # per event, web workers
+    per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
+def measure(web: subprocess.Popen[bytes], send: Callable[[int], list[float]], events: int) -> Run:
+    send(64)  # warm-up: imports, connections, first queries
+    pids = worker_pids(web.pid)
+    cpu_before, started = cpu_seconds(pids), time.perf_counter()
+    latencies = sorted(send(events))
+    elapsed, cpu = time.perf_counter() - started, cpu_seconds(pids) - cpu_before
+    return Run(
+        cpu_ms=1000 * cpu / len(latencies),
+        per_second=len(latencies) / elapsed,
+        p50_ms=1000 * statistics.median(latencies),
+        p99_ms=1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
+    )
+
+
+def median_run(runs: list[Run]) -> Run:
+    return Run(*(statistics.median(getattr(r, f) for r in runs) for f in Run.__dataclass_fields__))
+
+
+def serve_and_measure(
+    app: str,
+    env: dict[str, str],
+    workdir: Path,
+    fake: FakeLine,
+    send: Callable[..., list[float]],
+    events: int,
+    runs: int,
+) -> Run:
+    port = free_port()
+    web = start_web(app, env, port, workdir)
+    try:
+        return median_run([measure(web, lambda n: send(port, n), events) for _ in range(runs)])
+    finally:
+        web.send_signal(signal.SIGTERM)
+        web.wait(timeout=20)
+
+
+def show(name: str, run: Run) -> str:
+    return (
+        f"{name:<8} CPU {run.cpu_ms:5.2f} ms/event · {run.per_second:5.0f} events/s · "
+        f"p50 {run.p50_ms:6.1f} ms · p99 {run.p99_ms:6.1f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2000)
-    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--command", nargs="+", choices=["points", "award"], default=["points", "award"]
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="loyalty-bench-"))
     phones = [f"+6681{n:07d}" for n in random.sample(range(10_000_000), 500)]
@@ -179,35 +269,50 @@ def main() -> None:
     seed(app_url, phones)
     fake = FakeLine(channel_secret=SECRET, access_token=TOKEN).start()
     fake.add_user("Bench cashier", user_id=STAFF).following = True
-    port = free_port()
-    web = start_web(app_url, fake, port, workdir)
+    for n in range(len(phones)):
+        fake.add_user(f"Member {n}", user_id=customer_id(n)).following = True
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores,"
+        f" Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}"
+    )
+    print(
+        f"gunicorn 2 workers x 4 threads; {args.clients} clients; {args.events} events;"
+        f" median of {args.runs} runs; database {args.database}"
+    )
     try:
-        started = time.perf_counter()
-        latencies = send_events(fake, port, phones, args.events, args.clients)
-        elapsed = time.perf_counter() - started
-        rss = [peak_rss_mb(pid) for pid in worker_pids(web.pid)]
+        for command in args.command:
+
+            def send(port: int, n: int, command: str = command) -> list[float]:
+                return send_events(fake, port, command, phones, n, args.clients)
+
+            floor = serve_and_measure(
+                "bench.floor_bot:create_app()",
+                floor_env(fake),
+                workdir,
+                fake,
+                send,
+                args.events,
+                args.runs,
+            )
+            project = serve_and_measure(
+                "bot.web.app:create_app()",
+                project_env(app_url, fake, workdir),
+                workdir,
+                fake,
+                send,
+                args.events,
+                args.runs,
+            )
+            print(f"`{command}`")
+            print("  " + show("floor", floor))
+            print("  " + show("project", project))
+            print(
+                f"  ratio: CPU {project.cpu_ms / floor.cpu_ms:.2f}x the floor (goal <= 1.6),"
+                f" throughput {project.per_second / floor.per_second:.2f}x (goal >= 0.7)"
+            )
     finally:
-        web.send_signal(signal.SIGTERM)
-        web.wait(timeout=20)
         fake.stop()
         drop_schema(app_url, admin_url)
-    replies = len(fake.calls("/v2/bot/message/reply", status=200))
-    latencies.sort()
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
-    print(f"database: {args.database}; gunicorn 2 workers x 4 threads; {args.clients} clients")
-    print(
-        f"award events: {len(latencies)} in {elapsed:.1f} s"
-        f" = {len(latencies) / elapsed:.0f} events/s"
-    )
-    print(
-        f"latency ms: p50 {1000 * statistics.median(latencies):.1f}, "
-        f"p95 {1000 * latencies[int(0.95 * len(latencies))]:.1f}, "
-        f"max {1000 * latencies[-1]:.1f}"
-    )
-    print(f"replies accepted by fake LINE: {replies}")
-    print("peak RSS per web worker (MB): " + ", ".join(f"{r:.0f}" for r in rss))
 
 
 if __name__ == "__main__":
