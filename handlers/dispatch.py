@@ -16,7 +16,7 @@ from handlers.jobs import Recorded, RefreshProfile, record_jobs
 from handlers.router import Context, Event, Shop, router
 from handlers.views.messages import text
 from storage import dialogs, events, members, people, ratelimit
-from storage.db import lost_a_race, transaction
+from storage.db import hold_loaded, lost_a_race, transaction
 from storage.models import LineUser
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ def language_of(engine: Engine, line_user_id: str | None) -> str:
 
 def _handle_once(engine: Engine, shop: Shop, event: Event) -> Outcome:
     with transaction(engine) as session:
+        hold_loaded(session)
         if not events.claim_event(session, event.event_id):
             return Outcome(duplicate=True)
         if event.user_id is None or event.kind == "other":

@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 from storage import clock
+from storage.db import get_once, remember
 from storage.models import AutomationSetting, Reward
 
 
@@ -114,7 +115,7 @@ class Config:
 def config(session: Session, name: str) -> Config:
     """The automation's switch and settings: the owner's choices over the defaults."""
     automation = BY_NAME[name]
-    row = session.get(AutomationSetting, name)
+    row: AutomationSetting | None = get_once(session, AutomationSetting, name)
     values = {k.key: k.default for k in automation.knobs}
     if row is None:
         return Config(name, automation.on, values)
@@ -127,6 +128,7 @@ def _row(session: Session, name: str) -> AutomationSetting:
     if row is None:
         row = AutomationSetting(name=name, enabled=BY_NAME[name].on)
         session.add(row)
+    remember(session, AutomationSetting, name, row)
     return row
 
 

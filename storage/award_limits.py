@@ -22,8 +22,21 @@ DEFAULT_CONFIRM_SATANG = 5_000 * 100
 SHOP = ""  # the row for the whole shop
 
 
+LOADED = "award_limits"  # in `session.info`: every limit row, read once per session
+
+
+def _rows(session: Session) -> dict[tuple[str, str], AwardLimit]:
+    """Every limit (a shop has a handful: one per kind, and a cashier's own) in one read;
+    an award asks for three of them."""
+    rows = session.info.get(LOADED)
+    if rows is None:
+        rows = {(r.kind, r.staff_user_id): r for r in session.exec(select(AwardLimit))}
+        session.info[LOADED] = rows
+    return rows
+
+
 def _row(session: Session, kind: str, staff_user_id: str = SHOP) -> AwardLimit | None:
-    return session.get(AwardLimit, (kind, staff_user_id))
+    return _rows(session).get((kind, staff_user_id))
 
 
 def confirm_above(session: Session) -> int | None:
@@ -41,6 +54,7 @@ def _set(session: Session, kind: str, staff_user_id: str, satang: int | None, se
     row.satang, row.set_by, row.updated_at = satang, set_by, clock.now()
     session.add(row)
     session.flush()
+    _rows(session)[(kind, staff_user_id)] = row
 
 
 def daily_ceiling(session: Session, staff_user_id: str) -> int | None:

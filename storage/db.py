@@ -9,7 +9,10 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
+
+HOLD = "hold_loaded"  # in `session.info`: the rows it loaded, kept for the session's life
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -48,6 +51,38 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commits on success, rolls back on any exception."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+def hold_loaded(session: Session) -> None:
+    """Keep every row `session` loads until it ends, so reading one again by its key (the
+    person, a setting, a member's lifecycle) needs no query. The session's identity map
+    holds rows only weakly; for a short session (one webhook event) holding them is cheap.
+    Rows read with a lock still go to the database (`populate_existing`)."""
+    session.info[HOLD] = []
+
+
+@event.listens_for(OrmSession, "loaded_as_persistent")
+def _hold(session: OrmSession, instance: Any) -> None:
+    held = session.info.get(HOLD)
+    if held is not None:
+        held.append(instance)
+
+
+KNOWN = "known_rows"  # in `session.info`: (model, key) -> row or None, read once
+
+
+def get_once(session: Session, model: type[Any], key: Any) -> Any:
+    """The row of `model` with `key`, read at most once per session, its absence too (a
+    setting left at its default is looked for by several steps of one event). Whoever
+    creates such a row tells `remember`."""
+    known = session.info.setdefault(KNOWN, {})
+    if (model, key) not in known:
+        known[(model, key)] = session.get(model, key)
+    return known[(model, key)]
+
+
+def remember(session: Session, model: type[Any], key: Any, row: Any) -> None:
+    session.info.setdefault(KNOWN, {})[(model, key)] = row
 
 
 # PostgreSQL's answers for "another transaction got there first": a unique key taken

@@ -139,8 +139,6 @@ def test_an_award_with_a_key_used_before_writes_no_second_purchase(engine: Engin
         with pytest.raises(ledger.KeyConflict):
             ledger.award_purchase(session, tz=BKK, member=anna, **award)  # type: ignore[arg-type]
         with pytest.raises(ledger.KeyConflict):
-            ledger.award_purchase(
-                session, tz=BKK, member=nok, **{**award, "amount_satang": 5}
-            )  # type: ignore[arg-type]
+            ledger.award_purchase(session, tz=BKK, member=nok, **{**award, "amount_satang": 5})  # type: ignore[arg-type]
         assert len(session.exec(select(Purchase)).all()) == 1
         assert (nok.points, anna.points) == (40, 0)
