@@ -12,13 +12,12 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
-import qrcode
 from PIL import Image, ImageDraw
-from qrcode.constants import ERROR_CORRECT_M
 
 from handlers.views.colors import RGB, Palette
 from handlers.views.fonts import font
 from handlers.views.mixed_text import draw_text
+from handlers.views.qr import modules_image, qr_modules
 from handlers.views.text_fit import fit_line, wrap_two_lines
 
 log = logging.getLogger(__name__)
@@ -194,15 +193,10 @@ def _tear_line(draw: ImageDraw.ImageDraw, inks: Inks) -> None:
 
 def _qr(image: Image.Image, content: str) -> None:
     """The QR, drawn on whole pixels per module so every phone camera reads it."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
-    code.add_data(content)
-    code.make(fit=True)
-    modules = code.get_matrix()
+    modules = qr_modules(content)
     side = len(modules)
-    dots = bytes(0 if dark else 255 for row in modules for dark in row)
     scale = max(1, QR_BOX // side)
-    picture = Image.frombytes("L", (side, side), dots)
-    picture = picture.resize((side * scale, side * scale), Image.Resampling.NEAREST)
+    picture = modules_image(modules, scale=scale)
     offset = (QR_BOX - side * scale) // 2
     image.paste(picture, ((SIZE[0] - side * scale) // 2, TEAR_Y + 60 + offset))
 
