@@ -39,15 +39,10 @@ def modules_image(modules: Modules, *, scale: int = 1, border: int = 0) -> Image
     return picture.resize((side * scale, side * scale), Image.Resampling.NEAREST)
 
 
-def qr_image(content: str, *, box_size: int = 12, border: int = 4) -> Image.Image:
-    """A black-on-white Pillow image of `content`."""
-    return modules_image(qr_modules(content), scale=box_size, border=border).convert("RGB")
-
-
 def qr_png(content: str, *, size: int = 600) -> bytes:
-    """A square PNG of about `size` pixels encoding `content`."""
-    image = qr_image(content)
-    image = image.resize((size, size), resample=0)
+    """A square PNG of about `size` pixels encoding `content`, one bit a pixel."""
+    image = modules_image(qr_modules(content), scale=12, border=4)
+    image = image.resize((size, size), Image.Resampling.NEAREST)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.convert("1", dither=Image.Dither.NONE).save(out, format="PNG", optimize=True)
     return out.getvalue()
