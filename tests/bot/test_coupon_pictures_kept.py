@@ -1,0 +1,80 @@
+"""A coupon's three pictures are drawn once, on the first fetch of any of them, and kept:
+later fetches (LINE's, a phone's again) are served as they were drawn."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.web import media
+from handlers.views.coupon_image import CouponFace, CouponPictures, coupon_pictures
+from storage import media_files
+from storage.db import transaction
+from tests.support import factories
+from tests.support.line import Line
+
+
+def _coupon_token(line: Line, phone: str = "0812345678") -> str:
+    with transaction(line.engine) as session:
+        member = factories.member(session, phone=phone, points=500)
+        reward = factories.reward(session, name_th="ชาไทยเย็น 🧋", points_cost=200)
+        return factories.coupon(session, member=member, reward=reward).image_token
+
+
+@pytest.fixture
+def draws(monkeypatch: pytest.MonkeyPatch) -> list[CouponFace]:
+    """The faces drawn through the media routes, one per drawing."""
+    drawn: list[CouponFace] = []
+
+    def counted(face: CouponFace) -> CouponPictures:
+        drawn.append(face)
+        return coupon_pictures(face)
+
+    monkeypatch.setattr(media, "coupon_pictures", counted)
+    return drawn
+
+
+def _get(line: Line, path: str) -> bytes:
+    response = line.client.get(path)
+    assert response.status_code == 200, path
+    assert response.mimetype == "image/png"
+    return bytes(response.data)
+
+
+def test_the_three_pictures_are_drawn_once(line: Line, draws: list[CouponFace]) -> None:
+    token = _coupon_token(line)
+    paths = {
+        "qr": f"/media/coupon/{token}/qr.png",
+        "full": f"/media/coupon/{token}.png",
+        "preview": f"/media/coupon/{token}/preview.png",
+    }
+    first = {part: _get(line, path) for part, path in paths.items()}
+    again = {part: _get(line, path) for part, path in paths.items()}
+    assert len(draws) == 1
+    assert again == first
+    drawn = coupon_pictures(draws[0])
+    assert first == {"full": drawn.full, "preview": drawn.preview, "qr": drawn.qr}
+
+
+def test_each_coupon_has_its_own_pictures(line: Line, draws: list[CouponFace]) -> None:
+    tokens = [_coupon_token(line, "0812345678"), _coupon_token(line, "0898765432")]
+    pictures = [_get(line, f"/media/coupon/{token}.png") for token in tokens]
+    assert len(draws) == 2 and pictures[0] != pictures[1]
+
+
+def test_pictures_kept_twice_keep_the_first(line: Line) -> None:
+    """Two requests drawing the same new coupon at once: the second keeps nothing, fails not."""
+    token = _coupon_token(line)
+    with transaction(line.engine) as session:
+        media_files.keep_coupon_pictures(session, token, {"full": b"first"})
+    with transaction(line.engine) as session:
+        media_files.keep_coupon_pictures(session, token, {"full": b"second"})
+        assert media_files.find_coupon_picture(session, token, "full") == b"first"
+
+
+def test_an_unknown_coupon_is_404_and_draws_nothing(
+    line: Line, client: Any, draws: list[CouponFace]
+) -> None:
+    assert client.get("/media/coupon/nope/preview.png").status_code == 404
+    assert draws == []
