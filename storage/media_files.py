@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import delete, literal, or_, union_all
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from storage import codes
-from storage.models import MediaFile
+from storage import clock, codes
+from storage.models import Coupon, CouponStatus, MediaFile
 
 
 def save_chart(session: Session, spec: dict[str, Any]) -> str:
@@ -37,6 +38,7 @@ def keep_drawing(session: Session, row: MediaFile, data: bytes) -> None:
 
 
 COUPON_KIND = "coupon"
+COUPON_PARTS = ("full", "preview", "qr")
 
 
 def _coupon_token(image_token: str, part: str) -> str:
@@ -63,3 +65,23 @@ def keep_coupon_pictures(session: Session, image_token: str, parts: Mapping[str,
             session.flush()
     except IntegrityError:
         pass
+
+
+def forget_ended_coupon_pictures(session: Session) -> int:
+    """Drop the kept pictures of coupons that can no longer be used (used, cancelled or past
+    their end), about 77 KB each; a late fetch draws them again. Returns how many went."""
+    ended = or_(col(Coupon.status) != CouponStatus.ACTIVE, col(Coupon.expires_at) <= clock.now())
+    tokens = union_all(
+        *(
+            select(
+                literal(f"{COUPON_KIND}.") + col(Coupon.image_token) + literal(f".{part}")
+            ).where(ended)
+            for part in COUPON_PARTS
+        )
+    )
+    gone = session.exec(  # type: ignore[call-overload]
+        delete(MediaFile).where(
+            col(MediaFile.kind) == COUPON_KIND, col(MediaFile.token).in_(tokens)
+        )
+    )
+    return int(gone.rowcount)

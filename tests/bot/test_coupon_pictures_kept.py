@@ -1,5 +1,6 @@
 """A coupon's three pictures are drawn once, on the first fetch of any of them, and kept:
-later fetches (LINE's, a phone's again) are served as they were drawn."""
+later fetches (LINE's, a phone's again) are served as they were drawn. Once the coupon has
+ended (used, cancelled, expired), the daily coupon job drops them."""
 
 from __future__ import annotations
 
@@ -7,19 +8,27 @@ from typing import Any
 
 import pytest
 
+from bot.jobs.queue import Jobs
+from bot.jobs.tasks import mark_expired_coupons
 from bot.web import media
 from handlers.views.coupon_image import CouponFace, CouponPictures, coupon_pictures
-from storage import media_files
+from storage import coupons, media_files
 from storage.db import transaction
 from tests.support import factories
 from tests.support.line import Line
 
 
-def _coupon_token(line: Line, phone: str = "0812345678") -> str:
+def _coupon(line: Line, phone: str = "0812345678") -> tuple[str, str]:
+    """(code, image token) of a new coupon."""
     with transaction(line.engine) as session:
         member = factories.member(session, phone=phone, points=500)
         reward = factories.reward(session, name_th="ชาไทยเย็น 🧋", points_cost=200)
-        return factories.coupon(session, member=member, reward=reward).image_token
+        coupon = factories.coupon(session, member=member, reward=reward)
+        return coupon.code, coupon.image_token
+
+
+def _coupon_token(line: Line, phone: str = "0812345678") -> str:
+    return _coupon(line, phone)[1]
 
 
 @pytest.fixture
@@ -78,3 +87,17 @@ def test_an_unknown_coupon_is_404_and_draws_nothing(
 ) -> None:
     assert client.get("/media/coupon/nope/preview.png").status_code == 404
     assert draws == []
+
+
+def test_pictures_of_a_used_coupon_go_with_the_daily_job(line: Line, jobs: Jobs) -> None:
+    used_code, used = _coupon(line, "0812345678")
+    live = _coupon_token(line, "0898765432")
+    for token in (used, live):
+        _get(line, f"/media/coupon/{token}.png")
+    with transaction(line.engine) as session:
+        coupons.use_coupon(session, code=used_code, staff_user_id="U-cashier")
+    mark_expired_coupons(jobs)
+    with transaction(line.engine) as session:
+        kept = [media_files.find_coupon_picture(session, used, p) for p in media_files.COUPON_PARTS]
+        assert kept == [None, None, None]
+        assert media_files.find_coupon_picture(session, live, "preview") is not None
