@@ -23,6 +23,7 @@ from storage import (
     clock,
     coupons,
     insight_series,
+    media_files,
     members,
     outbox,
     privacy,
@@ -100,12 +101,15 @@ def resend_stale_pushes(jobs: Jobs) -> None:
 
 
 def mark_expired_coupons(jobs: Jobs) -> int:
-    """Daily bookkeeping (00:05 in Bangkok): live coupons past their end become `expired`.
+    """Daily bookkeeping (00:05 in Bangkok): live coupons past their end become `expired`,
+    and the kept pictures of coupons that ended go. Returns how many coupons expired.
 
     Nothing waits for this: using a coupon checks its end time itself.
     """
     with transaction(jobs.services.engine) as session:
-        return coupons.mark_expired(session)
+        expired = coupons.mark_expired(session)
+        media_files.forget_ended_coupon_pictures(session)
+        return expired
 
 
 # rich menus

@@ -1,8 +1,10 @@
 """Images LINE fetches from BASE_URL, behind unguessable tokens: member-card QR codes,
-coupons (ticket, preview, QR alone), reward and broadcast pictures, segment charts."""
+coupons (ticket, preview, QR alone: drawn once, then kept), reward and broadcast pictures,
+segment charts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort
@@ -13,7 +15,7 @@ from bot.web import shell
 from handlers.coupon_views import coupon_face
 from handlers.scan_texts import award_text
 from handlers.views.charts import bar_chart
-from handlers.views.coupon_image import PREVIEW_WIDTH, CouponFace, render_coupon
+from handlers.views.coupon_image import coupon_pictures
 from handlers.views.insight_charts import draw_chart
 from handlers.views.qr import qr_png
 from storage import coupons, insight_series, media_files, members, rewards
@@ -52,13 +54,23 @@ def member_card_qr(token: str) -> Response:
 # rewards and coupons
 
 
-def _face(session: Session, token: str) -> CouponFace | None:
-    found = coupons.find_by_image_token(session, token)
-    return coupon_face(shell.services().shop, *found) if found is not None else None
+def _coupon_part(part: str) -> Callable[[Session, str], bytes | None]:
+    """Finds one of a coupon's pictures: kept since the first fetch of any of the three, or
+    drawn now, all three from one drawing, and kept."""
 
+    def find(session: Session, token: str) -> bytes | None:
+        found = coupons.find_by_image_token(session, token)
+        if found is None:
+            return None
+        kept = media_files.find_coupon_picture(session, token, part)
+        if kept is not None:
+            return kept
+        drawn = coupon_pictures(coupon_face(shell.services().shop, *found))
+        parts = {"full": drawn.full, "preview": drawn.preview, "qr": drawn.qr}
+        media_files.keep_coupon_pictures(session, token, parts)
+        return parts[part]
 
-def _coupon_face(token: str) -> CouponFace | None:
-    return shell.look_up(token, _face)
+    return find
 
 
 def _png(data: bytes) -> Response:
@@ -67,31 +79,29 @@ def _png(data: bytes) -> Response:
     return response
 
 
+def _coupon_png(token: str, part: str) -> Response:
+    data = shell.look_up(token, _coupon_part(part))
+    if data is None:
+        abort(404)
+    return _png(data)
+
+
 @bp.get("/coupon/<token:token>.png")
 def coupon_picture(token: str) -> Response:
     """The coupon as a ticket: reward, QR, code, expiry, shop."""
-    face = _coupon_face(token)
-    if face is None:
-        abort(404)
-    return _png(render_coupon(face))
+    return _coupon_png(token, "full")
 
 
 @bp.get("/coupon/<token:token>/preview.png")
 def coupon_preview(token: str) -> Response:
     """The same ticket, small, for the chat's preview (LINE allows at most 1 MB)."""
-    face = _coupon_face(token)
-    if face is None:
-        abort(404)
-    return _png(render_coupon(face, width=PREVIEW_WIDTH))
+    return _coupon_png(token, "preview")
 
 
 @bp.get("/coupon/<token:token>/qr.png")
 def coupon_qr(token: str) -> Response:
     """The coupon's QR alone, for the Flex card."""
-    face = _coupon_face(token)
-    if face is None:
-        abort(404)
-    return _png(qr_png(face.qr_content))
+    return _coupon_png(token, "qr")
 
 
 def _picture(session: Session, token: str) -> tuple[bytes, str] | None:

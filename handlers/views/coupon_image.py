@@ -12,13 +12,12 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
-import qrcode
 from PIL import Image, ImageDraw
-from qrcode.constants import ERROR_CORRECT_M
 
 from handlers.views.colors import RGB, Palette
 from handlers.views.fonts import font
 from handlers.views.mixed_text import draw_text
+from handlers.views.qr import modules_image, qr_modules, qr_png
 from handlers.views.text_fit import fit_line, wrap_two_lines
 
 log = logging.getLogger(__name__)
@@ -68,20 +67,54 @@ class Inks:
         return cls(palette.strong, palette.on_strong, palette.on_wash, palette.wash)
 
 
+@dataclass(frozen=True)
+class CouponPictures:
+    """A coupon's three PNGs: the ticket, its preview for the chat, and the QR alone."""
+
+    full: bytes
+    preview: bytes
+    qr: bytes
+
+
 def render_coupon(face: CouponFace, *, width: int | None = None) -> bytes:
     """The coupon as PNG bytes; `width` scales it down (previews)."""
+    image = _drawn(face)
+    if width is not None and width < SIZE[0]:
+        image = _shrink(image, width)
+    return _png(image, Inks.of(face.palette))
+
+
+def coupon_pictures(face: CouponFace) -> CouponPictures:
+    """All three pictures from one drawing of the ticket."""
+    image, inks = _drawn(face), Inks.of(face.palette)
+    preview = _png(_shrink(image, PREVIEW_WIDTH), inks)
+    return CouponPictures(full=_png(image, inks), preview=preview, qr=qr_png(face.qr_content))
+
+
+def _drawn(face: CouponFace) -> Image.Image:
+    """The full-size ticket: the shop's part from `_ground`, then this coupon's own."""
     inks = Inks.of(face.palette)
+    image = _ground(inks, face.shop_name, face.title, face.hint).copy()
+    draw = ImageDraw.Draw(image)
+    _reward(draw, face, inks)
+    _qr(image, face.qr_content)
+    _code_and_validity(draw, face)
+    return image
+
+
+@lru_cache(maxsize=4)
+def _ground(inks: Inks, shop_name: str, title: str, hint: str) -> Image.Image:
+    """What every coupon of a shop shares: ticket, header, tear line and hint.
+
+    None of these overlaps what `_drawn` adds, so drawing them first changes no pixel.
+    """
     image = Image.new("RGB", SIZE, inks.backdrop)
     draw = ImageDraw.Draw(image)
     _ticket(draw, inks)
-    _header(draw, face, inks)
-    _reward(draw, face, inks)
+    _header(draw, shop_name, title, inks)
     _tear_line(draw, inks)
-    _qr(image, face.qr_content)
-    _code_and_validity(draw, face)
-    if width is not None and width < SIZE[0]:
-        image = _shrink(image, width)
-    return _png(image, inks)
+    _hint(draw, hint)
+    return image
 
 
 def _shrink(image: Image.Image, width: int) -> Image.Image:
@@ -122,9 +155,13 @@ def _blends(inks: Inks) -> Image.Image:
 
 
 def _png(image: Image.Image, inks: Inks) -> bytes:
-    """A palette PNG of the coupon's own colours: a third of the bytes of RGB."""
+    """A palette PNG of the coupon's own colours: a third of the bytes of RGB.
+
+    zlib level 3: a quarter more bytes than the default 6, in half the time.
+    """
     out = io.BytesIO()
-    image.quantize(palette=_blends(inks), dither=Image.Dither.NONE).save(out, format="PNG")
+    mapped = image.quantize(palette=_blends(inks), dither=Image.Dither.NONE)
+    mapped.save(out, format="PNG", compress_level=3)
     return out.getvalue()
 
 
@@ -139,12 +176,12 @@ def _ticket(draw: ImageDraw.ImageDraw, inks: Inks) -> None:
     )
 
 
-def _header(draw: ImageDraw.ImageDraw, face: CouponFace, inks: Inks) -> None:
+def _header(draw: ImageDraw.ImageDraw, shop_name: str, title: str, inks: Inks) -> None:
     center = SIZE[0] // 2
-    name, size = fit_line(face.shop_name, 60, 36, SIZE[0] - 2 * MARGIN - 80, weight=700)
+    name, size = fit_line(shop_name, 60, 36, SIZE[0] - 2 * MARGIN - 80, weight=700)
     at = (center, MARGIN + 95)
     draw_text(draw, at, name, size=size, weight=700, fill=inks.on_band, anchor="mm")
-    title, size = fit_line(face.title, 34, 26, SIZE[0] - 2 * MARGIN - 80, weight=500)
+    title, size = fit_line(title, 34, 26, SIZE[0] - 2 * MARGIN - 80, weight=500)
     draw_text(
         draw, (center, MARGIN + 180), title, size=size, weight=500, fill=inks.on_band, anchor="mm"
     )
@@ -194,15 +231,10 @@ def _tear_line(draw: ImageDraw.ImageDraw, inks: Inks) -> None:
 
 def _qr(image: Image.Image, content: str) -> None:
     """The QR, drawn on whole pixels per module so every phone camera reads it."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
-    code.add_data(content)
-    code.make(fit=True)
-    modules = code.get_matrix()
+    modules = qr_modules(content)
     side = len(modules)
-    dots = bytes(0 if dark else 255 for row in modules for dark in row)
     scale = max(1, QR_BOX // side)
-    picture = Image.frombytes("L", (side, side), dots)
-    picture = picture.resize((side * scale, side * scale), Image.Resampling.NEAREST)
+    picture = modules_image(modules, scale=scale)
     offset = (QR_BOX - side * scale) // 2
     image.paste(picture, ((SIZE[0] - side * scale) // 2, TEAR_Y + 60 + offset))
 
@@ -216,8 +248,11 @@ def _code_and_validity(draw: ImageDraw.ImageDraw, face: CouponFace) -> None:
         style = font(34, 600) if n == 0 else font(28, 400)
         draw.text((center, y), line, font=style, fill=INK if n == 0 else GREY, anchor="mt")
         y += 52 if n == 0 else 44
-    hint, size = fit_line(face.hint, 26, 20, SIZE[0] - 2 * MARGIN - 60, weight=400)
-    draw_text(draw, (center, SIZE[1] - MARGIN - 40), hint, size=size, fill=GREY, anchor="mm")
+
+
+def _hint(draw: ImageDraw.ImageDraw, hint: str) -> None:
+    hint, size = fit_line(hint, 26, 20, SIZE[0] - 2 * MARGIN - 60, weight=400)
+    draw_text(draw, (SIZE[0] // 2, SIZE[1] - MARGIN - 40), hint, size=size, fill=GREY, anchor="mm")
 
 
 def _spaced(code: str) -> str:

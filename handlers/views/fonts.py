@@ -23,6 +23,7 @@ else:  # pragma: no cover - Pillow's wheels include raqm
 _fonts = threading.local()
 
 
+@lru_cache(maxsize=1)
 def font_path() -> Path:
     """Noto Sans Thai (variable weight), shipped by `fontpkg-noto-sans-thai`."""
     found = sorted((fontpkg_noto_sans_thai.ROOT / "files").glob("NotoSansThai*.ttf"))
@@ -54,6 +55,7 @@ def _face(path: Path, size: int, weight: int) -> ImageFont.FreeTypeFont:
     return cache[(path, size, weight)]
 
 
+@lru_cache(maxsize=1)
 def emoji_font_path() -> Path:
     """Noto Emoji (variable weight, one colour: drawn in the ink of the text around it),
     shipped by `manimgx-fonts`."""

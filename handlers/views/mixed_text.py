@@ -42,11 +42,14 @@ def _face(is_emoji: bool, size: int, weight: int) -> ImageFont.FreeTypeFont:
     return emoji_font(size, min(weight, 700)) if is_emoji else font(size, weight)
 
 
+@lru_cache(maxsize=4096)
 def text_length(text: str, size: int, weight: int = 400) -> float:
-    """How wide `text` is drawn, in pixels."""
+    """How wide `text` is drawn, in pixels (cached: a shop's names are measured again and
+    again)."""
     return sum(_face(e, size, weight).getlength(part) for part, e in runs(text))
 
 
+@lru_cache(maxsize=4096)
 def text_width(text: str, size: int, weight: int = 400) -> int:
     """The ink's width (as `getbbox` gives it), emoji included."""
     parts = runs(text)
