@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Column, String, TypeDecorator, cast, delete, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
-from storage import audit, clock, codes, ledger, members, queued_jobs
+from storage import audit, clock, codes, ledger, media_files, members, queued_jobs
 from storage.members import new_member_code
 from storage.models import (
     ApiCall,
@@ -76,6 +76,7 @@ def _anonymise_member(session: Session, member: Member, line_user_id: str) -> No
         .where(col(Coupon.member_id) == member_id, col(Coupon.status).in_(unused))
         .values(status=CouponStatus.CANCELLED, cancelled_at=now, cancelled_by=ERASED)
     )
+    media_files.forget_ended_coupon_pictures(session)  # theirs are cancelled now
     if member.phone:
         session.exec(delete(PhoneVerification).where(col(PhoneVerification.phone) == member.phone))  # type: ignore[call-overload]
         queued_jobs.cancel_naming(session, member.phone)  # e.g. a code SMS not sent yet

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from storage import coupons, ledger, members, privacy, queued_jobs
+from storage import coupons, ledger, media_files, members, privacy, queued_jobs
 from storage.db import transaction
 from storage.models import (
     Coupon,
@@ -17,6 +17,7 @@ from storage.models import (
     EntryKind,
     LedgerEntry,
     LineUser,
+    MediaFile,
     Member,
     QueuedJob,
 )
@@ -65,6 +66,20 @@ def test_erasure_keeps_the_accounts_and_nothing_personal(engine: Engine) -> None
         user = session.get(LineUser, USER)
         assert user is not None and user.member_id is None and user.display_name is None
         assert privacy.consent_history(session, USER) == []
+
+
+def test_erasure_drops_the_kept_coupon_pictures(engine: Engine) -> None:
+    member_who_redeemed(engine)
+    with transaction(engine) as session:
+        token = session.exec(select(Coupon)).one().image_token
+        pictures = {"full": b"ticket", "preview": b"small", "qr": b"qr"}
+        media_files.keep_coupon_pictures(session, token, pictures)
+        user = session.get(LineUser, USER)
+        assert user is not None
+        privacy.erase(session, user)
+    with transaction(engine) as session:
+        assert media_files.find_coupon_picture(session, token, "full") is None
+        assert session.exec(select(MediaFile)).all() == []
 
 
 def test_an_sms_not_sent_yet_is_cancelled_and_forgets_the_phone(engine: Engine) -> None:
