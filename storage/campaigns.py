@@ -11,6 +11,7 @@ keeps two jobs from sending the same campaign at once.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -166,15 +167,17 @@ def claim_next_chunk(
         if chunk is None:
             return None
         after = chunk.seq
-        if chunk.attempts == 0:
-            _fix_recipients(session, campaign, chunk.seq)
-            chunk.first_tried_at = clock.now()
         chunk.attempts += 1
-        rows = session.execute(
-            select(RECIPIENTS.c.line_user_id, RECIPIENTS.c.member_id).where(
-                *_in_chunk(campaign.id, chunk.seq, "sending")  # type: ignore[arg-type]
-            )
-        ).all()
+        rows: Sequence[Any]
+        if chunk.attempts == 1:
+            rows = _fix_recipients(session, campaign.id, chunk.seq)  # type: ignore[arg-type]
+            chunk.first_tried_at = clock.now()
+        else:
+            rows = session.execute(
+                select(RECIPIENTS.c.line_user_id, RECIPIENTS.c.member_id).where(
+                    *_in_chunk(campaign.id, chunk.seq, "sending")  # type: ignore[arg-type]
+                )
+            ).all()
         if rows and chunk.attempts == 1 and campaign.reward_id is not None:
             members = [member_id for _, member_id in rows if member_id is not None]
             coupons.issue(session, campaign=campaign, member_ids=members)
@@ -203,29 +206,43 @@ def _in_chunk(campaign_id: int, seq: int, status: str) -> list[ColumnElement[boo
     ]
 
 
-def _fix_recipients(session: Session, campaign: Campaign, seq: int) -> None:
-    """Skip who unfollowed or opted out since the campaign was confirmed; the rest are sent.
-
-    One statement: each recipient's LINE row is looked up by its key, never a scan."""
-
-    def now_false(column: Any) -> ColumnElement[bool]:
-        found = (
-            select(column)
-            .where(col(LineUser.line_user_id) == RECIPIENTS.c.line_user_id)
-            .scalar_subquery()
+def _fix_recipients(session: Session, campaign_id: int, seq: int) -> list[tuple[str, int | None]]:
+    """Skip who unfollowed or opted out since the campaign was confirmed; the rest (line
+    user id, member id) are returned, marked as being sent."""
+    line_users = LineUser.__table__  # type: ignore[attr-defined]
+    found = session.execute(
+        select(
+            RECIPIENTS.c.line_user_id,
+            RECIPIENTS.c.member_id,
+            line_users.c.following,
+            line_users.c.marketing_consent,
         )
-        return found.is_(False)
-
-    unfollowed = now_false(col(LineUser.following))
-    opted_out = now_false(col(LineUser.marketing_consent))
+        .select_from(
+            RECIPIENTS.outerjoin(line_users, line_users.c.line_user_id == RECIPIENTS.c.line_user_id)
+        )
+        .where(*_in_chunk(campaign_id, seq, "waiting"))
+    ).all()
+    leavers: dict[str, list[str]] = {"unfollowed": [], "opted_out": []}
+    kept: list[tuple[str, int | None]] = []
+    for line_user_id, member_id, following, consent in found:
+        if following is False:
+            leavers["unfollowed"].append(line_user_id)
+        elif consent is False:
+            leavers["opted_out"].append(line_user_id)
+        else:
+            kept.append((line_user_id, member_id))
+    for reason, gone in leavers.items():
+        if gone:
+            session.execute(
+                RECIPIENTS.update()
+                .where(*_in_chunk(campaign_id, seq, "waiting"))
+                .where(RECIPIENTS.c.line_user_id.in_(gone))
+                .values(status="skipped", reason=reason)
+            )
     session.execute(
-        RECIPIENTS.update()
-        .where(*_in_chunk(campaign.id, seq, "waiting"))  # type: ignore[arg-type]
-        .values(
-            status=case((unfollowed, "skipped"), (opted_out, "skipped"), else_="sending"),
-            reason=case((unfollowed, "unfollowed"), (opted_out, "opted_out"), else_=None),
-        )
+        RECIPIENTS.update().where(*_in_chunk(campaign_id, seq, "waiting")).values(status="sending")
     )
+    return kept
 
 
 def mark_chunk_sent(session: Session, chunk: ChunkToSend) -> None:
