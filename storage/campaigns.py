@@ -170,12 +170,12 @@ def claim_next_chunk(
         chunk.attempts += 1
         rows: Sequence[Any]
         if chunk.attempts == 1:
-            rows = _fix_recipients(session, campaign.id, chunk.seq)  # type: ignore[arg-type]
             chunk.first_tried_at = clock.now()
+            rows = _fix_recipients(session, campaign.id, chunk.seq)  # type: ignore[arg-type]
         else:
             rows = session.execute(
                 select(RECIPIENTS.c.line_user_id, RECIPIENTS.c.member_id).where(
-                    *_in_chunk(campaign.id, chunk.seq, "sending")  # type: ignore[arg-type]
+                    *_in_chunk(campaign.id, chunk.seq)  # type: ignore[arg-type]
                 )
             ).all()
         if rows and chunk.attempts == 1 and campaign.reward_id is not None:
@@ -198,17 +198,19 @@ def claim_next_chunk(
             )
 
 
-def _in_chunk(campaign_id: int, seq: int, status: str) -> list[ColumnElement[bool]]:
+def _in_chunk(campaign_id: int, seq: int) -> list[ColumnElement[bool]]:
+    """The chunk's recipients still to send: fixed once its first claim ran (the chunk's
+    attempts say so), "sending" only in rows fixed by versions before 2026-12-03."""
     return [
         RECIPIENTS.c.campaign_id == campaign_id,
         RECIPIENTS.c.chunk == seq,
-        RECIPIENTS.c.status == status,
+        RECIPIENTS.c.status.in_(("waiting", "sending")),
     ]
 
 
 def _fix_recipients(session: Session, campaign_id: int, seq: int) -> list[tuple[str, int | None]]:
     """Skip who unfollowed or opted out since the campaign was confirmed; the rest (line
-    user id, member id) are returned, marked as being sent."""
+    user id, member id), who stay waiting until the chunk is settled, are returned."""
     line_users = LineUser.__table__  # type: ignore[attr-defined]
     found = session.execute(
         select(
@@ -220,7 +222,7 @@ def _fix_recipients(session: Session, campaign_id: int, seq: int) -> list[tuple[
         .select_from(
             RECIPIENTS.outerjoin(line_users, line_users.c.line_user_id == RECIPIENTS.c.line_user_id)
         )
-        .where(*_in_chunk(campaign_id, seq, "waiting"))
+        .where(*_in_chunk(campaign_id, seq))
     ).all()
     leavers: dict[str, list[str]] = {"unfollowed": [], "opted_out": []}
     kept: list[tuple[str, int | None]] = []
@@ -235,13 +237,10 @@ def _fix_recipients(session: Session, campaign_id: int, seq: int) -> list[tuple[
         if gone:
             session.execute(
                 RECIPIENTS.update()
-                .where(*_in_chunk(campaign_id, seq, "waiting"))
+                .where(*_in_chunk(campaign_id, seq))
                 .where(RECIPIENTS.c.line_user_id.in_(gone))
                 .values(status="skipped", reason=reason)
             )
-    session.execute(
-        RECIPIENTS.update().where(*_in_chunk(campaign_id, seq, "waiting")).values(status="sending")
-    )
     return kept
 
 
@@ -254,9 +253,7 @@ def mark_chunk_sent(session: Session, chunk: ChunkToSend) -> None:
         .execution_options(synchronize_session=False)
     )
     session.execute(
-        RECIPIENTS.update()
-        .where(*_in_chunk(chunk.campaign_id, chunk.seq, "sending"))
-        .values(status="sent")
+        RECIPIENTS.update().where(*_in_chunk(chunk.campaign_id, chunk.seq)).values(status="sent")
     )
 
 
@@ -273,7 +270,7 @@ def mark_chunk_failed(
         chunk.status = "failed"
         session.execute(
             RECIPIENTS.update()
-            .where(*_in_chunk(chunk.campaign_id, chunk.seq, "sending"))
+            .where(*_in_chunk(chunk.campaign_id, chunk.seq))
             .values(status="failed", reason=reason)
         )
     session.add(chunk)

@@ -6,7 +6,7 @@ transaction. It starts with one multicast in flight and allows one more after ev
 LINE accepts, up to IN_FLIGHT; the first failure drops it to one again: the failed
 chunks wait their backoff (Retry-After honoured) with nothing else in flight, then are
 retried first, with their own retry keys. Request starts are paced to LINE's multicast
-rate limit (MULTICASTS_PER_SECOND).
+rate limit (MULTICASTS_PER_SECOND). The lease is renewed every third of its length.
 """
 
 from __future__ import annotations
@@ -98,13 +98,15 @@ def deliver(jobs: Jobs, campaign_id: int, me: str, sleep: Callable[[float], None
     """Send every pending chunk of a campaign whose lease `me` holds; False if it was lost."""
     services = jobs.services
     engine, lease = services.engine, services.settings.broadcast_lease_seconds
-    send, state = Sender(services.line), Round()
+    send, state, renew_at = Sender(services.line), Round(), 0.0
     with ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="multicast") as pool:
         while True:
             claimed: list[ChunkToSend] = []
             with transaction(engine) as session:
-                if not campaign_leases.take_lease(session, campaign_id, me, lease):
-                    return False
+                if time.monotonic() >= renew_at:
+                    if not campaign_leases.take_lease(session, campaign_id, me, lease):
+                        return False
+                    renew_at = time.monotonic() + lease / 3
                 for answered, error in state.answers:
                     _record(session, state, answered, error)
                 state.answers.clear()
@@ -133,7 +135,7 @@ def deliver(jobs: Jobs, campaign_id: int, me: str, sleep: Callable[[float], None
                 with transaction(engine) as session:
                     campaign_leases.take_lease(session, campaign_id, me, state.wait + lease)
                 sleep(state.wait)
-                state = Round()
+                state, renew_at = Round(), 0.0
                 continue
             if state.exhausted:
                 return True
