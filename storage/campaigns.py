@@ -11,6 +11,7 @@ keeps two jobs from sending the same campaign at once.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -139,6 +140,8 @@ def _make_chunks(session: Session, campaign: Campaign) -> None:
 @dataclass(frozen=True)
 class ChunkToSend:
     chunk_id: int
+    campaign_id: int
+    seq: int
     retry_key: str
     to: list[str]
     messages: list[dict[str, Any]]
@@ -146,84 +149,112 @@ class ChunkToSend:
 
 
 def claim_next_chunk(
-    session: Session, campaign: Campaign, coupons: CouponAttachment
+    session: Session, campaign: Campaign, coupons: CouponAttachment, after: int = -1
 ) -> ChunkToSend | None:
-    """The next chunk still to send, its recipients fixed on the first claim (and given
-    their coupons, if the campaign has one); None when done."""
+    """The next chunk still to send after chunk `after`, its recipients fixed on the first
+    claim (and given their coupons, if the campaign has one); None when done."""
     while True:
         chunk = session.exec(
             select(CampaignChunk)
-            .where(CampaignChunk.campaign_id == campaign.id, CampaignChunk.status == "pending")
+            .where(
+                CampaignChunk.campaign_id == campaign.id,
+                CampaignChunk.status == "pending",
+                col(CampaignChunk.seq) > after,
+            )
             .order_by(col(CampaignChunk.seq))
             .limit(1)
         ).first()
         if chunk is None:
             return None
-        if chunk.attempts == 0:
-            _fix_recipients(session, campaign, chunk.seq, coupons)
-            chunk.first_tried_at = clock.now()
+        after = chunk.seq
         chunk.attempts += 1
-        to = list(
-            session.exec(
-                select(CampaignRecipient.line_user_id).where(
-                    CampaignRecipient.campaign_id == campaign.id,
-                    CampaignRecipient.chunk == chunk.seq,
-                    CampaignRecipient.status == "sending",
+        rows: Sequence[Any]
+        if chunk.attempts == 1:
+            chunk.first_tried_at = clock.now()
+            rows = _fix_recipients(session, campaign.id, chunk.seq)  # type: ignore[arg-type]
+        else:
+            rows = session.execute(
+                select(RECIPIENTS.c.line_user_id, RECIPIENTS.c.member_id).where(
+                    *_in_chunk(campaign.id, chunk.seq)  # type: ignore[arg-type]
                 )
-            )
-        )
-        if not to:
+            ).all()
+        if rows and chunk.attempts == 1 and campaign.reward_id is not None:
+            members = [member_id for _, member_id in rows if member_id is not None]
+            coupons.issue(session, campaign=campaign, member_ids=members)
+        if not rows:
             chunk.status = "empty"
         session.add(chunk)
         session.flush()
-        if to:
-            return ChunkToSend(chunk.id, chunk.retry_key, to, campaign.messages, chunk.attempts)  # type: ignore[arg-type]
+        if rows:
+            to = [line_user_id for line_user_id, _ in rows]
+            return ChunkToSend(
+                chunk.id,  # type: ignore[arg-type]
+                chunk.campaign_id,
+                chunk.seq,
+                chunk.retry_key,
+                to,
+                campaign.messages,
+                chunk.attempts,
+            )
 
 
-def _in_chunk(campaign: Campaign, seq: int, status: str) -> list[ColumnElement[bool]]:
+def _in_chunk(campaign_id: int, seq: int) -> list[ColumnElement[bool]]:
+    """The chunk's recipients still to send: fixed once its first claim ran (the chunk's
+    attempts say so), "sending" only in rows fixed by versions before 2026-12-03."""
     return [
-        RECIPIENTS.c.campaign_id == campaign.id,
+        RECIPIENTS.c.campaign_id == campaign_id,
         RECIPIENTS.c.chunk == seq,
-        RECIPIENTS.c.status == status,
+        RECIPIENTS.c.status.in_(("waiting", "sending")),
     ]
 
 
-def _fix_recipients(
-    session: Session, campaign: Campaign, seq: int, coupons: CouponAttachment
-) -> None:
-    """Skip who unfollowed or opted out since the campaign was confirmed; the rest are sent."""
-    for reason, gone in (
-        ("unfollowed", col(LineUser.following).is_(False)),
-        ("opted_out", col(LineUser.marketing_consent).is_(False)),
-    ):
-        leavers = select(LineUser.line_user_id).where(gone)
-        session.execute(
-            RECIPIENTS.update()
-            .where(*_in_chunk(campaign, seq, "waiting"), RECIPIENTS.c.line_user_id.in_(leavers))
-            .values(status="skipped", reason=reason)
+def _fix_recipients(session: Session, campaign_id: int, seq: int) -> list[tuple[str, int | None]]:
+    """Skip who unfollowed or opted out since the campaign was confirmed; the rest (line
+    user id, member id), who stay waiting until the chunk is settled, are returned."""
+    line_users = LineUser.__table__  # type: ignore[attr-defined]
+    found = session.execute(
+        select(
+            RECIPIENTS.c.line_user_id,
+            RECIPIENTS.c.member_id,
+            line_users.c.following,
+            line_users.c.marketing_consent,
         )
-    session.execute(
-        RECIPIENTS.update().where(*_in_chunk(campaign, seq, "waiting")).values(status="sending")
-    )
-    if campaign.reward_id is not None:
-        member_ids = session.exec(
-            select(RECIPIENTS.c.member_id).where(
-                *_in_chunk(campaign, seq, "sending"), RECIPIENTS.c.member_id.is_not(None)
+        .select_from(
+            RECIPIENTS.outerjoin(line_users, line_users.c.line_user_id == RECIPIENTS.c.line_user_id)
+        )
+        .where(*_in_chunk(campaign_id, seq))
+    ).all()
+    leavers: dict[str, list[str]] = {"unfollowed": [], "opted_out": []}
+    kept: list[tuple[str, int | None]] = []
+    for line_user_id, member_id, following, consent in found:
+        if following is False:
+            leavers["unfollowed"].append(line_user_id)
+        elif consent is False:
+            leavers["opted_out"].append(line_user_id)
+        else:
+            kept.append((line_user_id, member_id))
+    for reason, gone in leavers.items():
+        if gone:
+            session.execute(
+                RECIPIENTS.update()
+                .where(*_in_chunk(campaign_id, seq))
+                .where(RECIPIENTS.c.line_user_id.in_(gone))
+                .values(status="skipped", reason=reason)
             )
-        ).all()
-        coupons.issue(session, campaign=campaign, member_ids=list(member_ids))
+    return kept
 
 
-def mark_chunk_sent(session: Session, chunk_id: int) -> None:
-    chunk = session.get(CampaignChunk, chunk_id)
-    assert chunk is not None
-    chunk.status, chunk.sent_at, chunk.last_error = "sent", clock.now(), None
-    session.add(chunk)
-    campaign = session.get(Campaign, chunk.campaign_id)
+def mark_chunk_sent(session: Session, chunk: ChunkToSend) -> None:
+    """The chunk and its recipients are sent (two statements)."""
     session.execute(
-        RECIPIENTS.update().where(*_in_chunk(campaign, chunk.seq, "sending")).values(status="sent")  # type: ignore[arg-type]
+        update(CampaignChunk)
+        .where(col(CampaignChunk.id) == chunk.chunk_id)
+        .values(status="sent", sent_at=clock.now(), last_error=None)
+        .execution_options(synchronize_session=False)
     )
-    session.flush()
+    session.execute(
+        RECIPIENTS.update().where(*_in_chunk(chunk.campaign_id, chunk.seq)).values(status="sent")
+    )
 
 
 def mark_chunk_failed(
@@ -237,10 +268,9 @@ def mark_chunk_failed(
     first = chunk.first_tried_at or clock.now()
     if final or retry_policy.given_up(first, clock.now()):
         chunk.status = "failed"
-        campaign = session.get(Campaign, chunk.campaign_id)
         session.execute(
             RECIPIENTS.update()
-            .where(*_in_chunk(campaign, chunk.seq, "sending"))  # type: ignore[arg-type]
+            .where(*_in_chunk(chunk.campaign_id, chunk.seq))
             .values(status="failed", reason=reason)
         )
     session.add(chunk)

@@ -268,7 +268,7 @@ def _broadcast(shop: _Shop, plan: CampaignPlan) -> None:
     campaigns.prepare(session, campaign_id)
     attachment = shop.services.coupons
     while (chunk := campaigns.claim_next_chunk(session, campaign, attachment)) is not None:
-        campaigns.mark_chunk_sent(session, chunk.chunk_id)
+        campaigns.mark_chunk_sent(session, chunk)
     campaigns.finish(session, campaign_id)
     given = session.exec(
         select(Coupon.member_id, Coupon.code).where(

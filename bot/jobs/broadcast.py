@@ -1,11 +1,12 @@
 """Broadcasts in the background: chunked multicast delivery and the quota.
 
 `send_campaign` is the delivery job. It takes a lease on the campaign, fixes the recipients
-once, then sends chunk after chunk with each chunk's stored retry key; 429 and 5xx are
-retried with backoff (Retry-After honoured), 409 counts as delivered. A worker killed
+once, then sends the chunks, a few multicasts in flight (`broadcast_delivery`), each with
+its stored retry key; 429 and 5xx are retried with backoff (Retry-After honoured), 409
+counts as delivered. A worker killed
 mid-way loses its job, but the campaign keeps its place: `resume_broadcasts` (every
 minute, and when a consumer starts) runs it again once the dead job's lease has run out,
-and the chunk that was in flight is resent with the same key, so nobody gets it twice.
+and the chunks that were in flight are resent with their keys, so nobody gets it twice.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from bot.jobs import broadcast_delivery
 from bot.jobs.queue import Jobs
 from bot.line.client import LineError
 from handlers.i18n import t
@@ -28,78 +30,32 @@ from storage import (
     line_quota,
     members,
     outbox,
-    retry_policy,
 )
-from storage.campaigns import ChunkToSend
 from storage.db import transaction
 from storage.models import Campaign
 
 log = logging.getLogger(__name__)
-
-LONGEST_WAIT = 900.0  # a chunk's wait is capped here: the job sleeps, holding its lease
 
 
 def _worker_name() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def send_campaign(
-    jobs: Jobs, campaign_id: int, sleep: Callable[[float], None] = time.sleep
-) -> str:
+def send_campaign(jobs: Jobs, campaign_id: int, sleep: Callable[[float], None] = time.sleep) -> str:
     """Deliver a campaign; returns 'done', 'busy' (another job has it) or 'lost' (lease gone).
 
     A silent job keeps its campaign for BROADCAST_LEASE_SECONDS."""
     services, me = jobs.services, _worker_name()
-    engine, lease = services.engine, services.settings.broadcast_lease_seconds
-    with transaction(engine) as session:
-        if not campaign_leases.take_lease(session, campaign_id, me, lease):
+    with transaction(services.engine) as session:
+        if not campaign_leases.take_lease(
+            session, campaign_id, me, services.settings.broadcast_lease_seconds
+        ):
             return "busy"
         campaigns.prepare(session, campaign_id)
-    while True:
-        with transaction(engine) as session:
-            if not campaign_leases.take_lease(session, campaign_id, me, lease):
-                return "lost"
-            campaign = session.get(Campaign, campaign_id)
-            assert campaign is not None
-            chunk = campaigns.claim_next_chunk(session, campaign, services.coupons)
-        if chunk is None:
-            break
-        wait = _attempt(jobs, chunk)
-        if wait:
-            with transaction(engine) as session:
-                campaign_leases.take_lease(session, campaign_id, me, wait + lease)
-            sleep(wait)
+    if not broadcast_delivery.deliver(jobs, campaign_id, me, sleep):
+        return "lost"
     _finish(jobs, campaign_id)
     return "done"
-
-
-def _why(error: LineError) -> tuple[str, bool]:
-    """The reason a chunk failed, and whether trying again is pointless."""
-    if error.status == 429 and "monthly limit" in error.body:
-        return "quota", True
-    if error.retryable:
-        return "line_error", False
-    return "refused", True
-
-
-def _attempt(jobs: Jobs, chunk: ChunkToSend) -> float:
-    """Send one chunk once; returns how long to wait before trying it again (0: settled)."""
-    services = jobs.services
-    try:
-        services.line.multicast(chunk.to, chunk.messages, chunk.retry_key)
-    except LineError as error:
-        reason, final = _why(error)
-        with transaction(services.engine) as session:
-            gave_up = campaigns.mark_chunk_failed(
-                session, chunk.chunk_id, str(error), reason=reason, final=final
-            )
-        if gave_up:
-            log.warning("chunk %s failed for good (%s): %s", chunk.chunk_id, reason, error)
-            return 0.0
-        return min(retry_policy.backoff(chunk.attempts, error.retry_after), LONGEST_WAIT)
-    with transaction(services.engine) as session:
-        campaigns.mark_chunk_sent(session, chunk.chunk_id)
-    return 0.0
 
 
 def _finish(jobs: Jobs, campaign_id: int) -> None:

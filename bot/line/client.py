@@ -79,11 +79,31 @@ class LineClient:
             raise _error(exc) from None
         return True
 
+    def multicast_messages(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The messages checked by the SDK's models once and made ready to send: what
+        `multicast` takes, so a broadcast validates and serialises them once, not per chunk."""
+        request = MulticastRequest.from_dict({"to": ["U" + "0" * 32], "messages": messages})
+        ready: list[dict[str, Any]] = self._api_client.sanitize_for_serialization(request.messages)
+        return ready
+
     def multicast(self, to: list[str], messages: list[dict[str, Any]], retry_key: str) -> bool:
-        """The same messages to up to 500 users (uses quota); False if the key was accepted."""
-        request = MulticastRequest.from_dict({"to": to, "messages": messages})
+        """The same messages (from `multicast_messages`) to up to 500 users (uses quota);
+        False if LINE had already accepted this key. Safe to call from several threads."""
+        headers = {
+            "X-Line-Retry-Key": retry_key,
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+        }
         try:
-            self.api.multicast(request, x_line_retry_key=retry_key)
+            self._api_client.call_api(
+                "/v2/bot/message/multicast",
+                "POST",
+                header_params=headers,
+                body={"to": to, "messages": messages},
+                response_types_map={"200": "object"},
+                auth_settings=["Bearer"],
+                _host=self.api.line_base_path,
+            )
         except ApiException as exc:
             if exc.status == 409:
                 return False

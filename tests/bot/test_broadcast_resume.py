@@ -1,8 +1,8 @@
 """A worker killed mid-broadcast: restarted, it resumes, and every member gets it exactly once.
 
 Real huey consumers (SqliteHuey file, and Redis when it answers) deliver a broadcast of
-3,000 members to the fake LINE, slowed down so the kill lands mid-way, usually while a
-multicast is in flight (LINE accepted it, the worker never recorded it).
+6,000 members (11 chunks) to the fake LINE, slowed down so the kill lands mid-way, usually
+while multicasts are in flight (LINE accepted them, the worker never recorded them).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from storage.models import Campaign, CampaignRecipient
 from tests.bot.broadcast_helpers import make_audience, make_owner
 from tests.support.workers import hand_over, start_consumer, wait_for, worker_env
 
-AUDIENCE = 3000
+AUDIENCE = 6000
+CHUNKS = 11  # 5,400 sent in chunks of 500
 LEASE = 2
 
 
@@ -51,7 +52,7 @@ def kill_and_resume(engine: Engine, fake: FakeLine, queue: dict[str, str], tmp_p
         accepted = lambda n: len(fake.calls("/v2/bot/message/multicast", status=200)) >= n  # noqa: E731
         assert wait_for(lambda: accepted(2), 30), "the broadcast never started"
         fake.delay["/v2/bot/message/multicast"] = 1.0  # room to kill it mid-way on a busy machine
-        time.sleep(0.2)  # the third chunk is in flight now
+        time.sleep(0.2)  # chunks are in flight now
         consumer.send_signal(signal.SIGKILL)
         consumer.wait(10)
         killed_at = len(fake.calls("/v2/bot/message/multicast", status=200))
@@ -66,7 +67,7 @@ def kill_and_resume(engine: Engine, fake: FakeLine, queue: dict[str, str], tmp_p
     finally:
         consumer.kill()
         consumer.wait(10)
-    assert 2 <= killed_at < 6
+    assert 2 <= killed_at < CHUNKS
     got = Counter(
         user
         for user, lines in list(fake.chats.items())
@@ -89,7 +90,7 @@ def kill_and_resume(engine: Engine, fake: FakeLine, queue: dict[str, str], tmp_p
     assert not held & set(got)
     # the real consumer also runs the owner's Monday summary when the clock says so
     finished = [m["text"] for m in fake.bot_messages(owner) if "Sent:" in m.get("text", "")]
-    assert len(finished) == 1 and "Sent: 2,700" in finished[0]
+    assert len(finished) == 1 and "Sent: 5,400" in finished[0]
 
 
 @pytest.mark.real_clock  # real consumers, a real lease running out
