@@ -9,11 +9,12 @@ of the import's time; the few set-based statements go through SQLAlchemy as usua
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import TextClause, bindparam, text
 from sqlmodel import Session
 
 from storage.models.columns import UTCDateTime
@@ -35,29 +36,43 @@ StagedRow = tuple[int, str, int, int, datetime, int]
 """line, ref, member id, amount in satang, occurred at (aware), points (0 without points)."""
 
 
-def _times(name: str) -> dict[str, Any]:
-    return {name: bindparam(name, type_=UTCDateTime)}
-
-
-_PURCHASES = text(
-    f"""INSERT INTO purchase (member_id, amount_satang, occurred_at, channel, ref, created_at)
+_PURCHASES = f"""INSERT INTO purchase
+        (member_id, amount_satang, occurred_at, channel, ref, created_at)
     SELECT member_id, amount_satang, occurred_at, 'import', ref, :now FROM {STAGE}
     ORDER BY line"""
-).bindparams(**_times("now"))
-
-_ENTRIES = text(
-    f"""INSERT INTO ledger_entry
+_ENTRIES = """INSERT INTO ledger_entry
         (member_id, kind, points, purchase_id, actor, idempotency_key, created_at)
     SELECT s.member_id, :kind, s.points, p.id, 'import', substr('import:' || s.ref, 1, 160), :now
-    FROM {STAGE} s JOIN purchase p ON p.ref = s.ref ORDER BY s.line"""
-).bindparams(**_times("now"))
+    FROM {purchases} p JOIN """ + STAGE + """ s ON s.ref = p.ref ORDER BY s.line"""
+_LOTS = """INSERT INTO point_lot (member_id, entry_id, points, remaining, earned_at, expires_at)
+    SELECT e.member_id, e.id, e.points, e.points, e.created_at, :expires FROM {entries}
+    WHERE e.points > 0 ORDER BY e.id"""
 
-_LOTS = text(
-    f"""INSERT INTO point_lot (member_id, entry_id, points, remaining, earned_at, expires_at)
-    SELECT e.member_id, e.id, e.points, e.points, e.created_at, :expires
-    FROM {STAGE} s JOIN ledger_entry e ON e.idempotency_key = substr('import:' || s.ref, 1, 160)
-    WHERE s.points > 0 ORDER BY s.line"""
-).bindparams(**_times("expires"))
+
+def _sql(statement: str) -> TextClause:
+    """`statement` with its times bound as the UTC column type stores them."""
+    times = [bindparam(name, type_=UTCDateTime) for name in ("now", "expires")]
+    return text(statement).bindparams(*[t for t in times if f":{t.key}" in statement])
+
+
+_PURCHASES_ONLY = _sql(_PURCHASES)
+_SQLITE_AWARD = [
+    _PURCHASES_ONLY,
+    _sql(_ENTRIES.format(purchases="purchase")),
+    _sql(
+        _LOTS.format(
+            entries=f"{STAGE} s JOIN ledger_entry e"
+            " ON e.idempotency_key = substr('import:' || s.ref, 1, 160)"
+        )
+    ),
+]
+_POSTGRESQL_AWARD = [
+    _sql(
+        f"""WITH p AS ({_PURCHASES} RETURNING id, ref),
+        e AS ({_ENTRIES.format(purchases="p")} RETURNING id, member_id, points, created_at)
+        {_LOTS.format(entries="e")}"""
+    )
+]
 
 _BALANCES = text(
     f"""UPDATE member SET points = member.points + t.added
@@ -99,12 +114,28 @@ def load(session: Session, rows: Sequence[StagedRow]) -> None:
     )
 
 
-def insert_purchases(session: Session, now: datetime) -> None:
-    session.execute(_PURCHASES, {"now": now})
-
-
-def award(session: Session, now: datetime, kind: str, expires: datetime | None) -> None:
-    """An earn entry per staged purchase, a lot per entry with points, balances raised."""
-    session.execute(_ENTRIES, {"now": now, "kind": kind})
-    session.execute(_LOTS, {"expires": expires})
+def write(session: Session, now: datetime, award: tuple[str, datetime | None] | None) -> None:
+    """The staged rows as purchases; with `award` (entry kind, lots' expiry) also an earn
+    entry each, a lot per entry with points, and the members' balances raised."""
+    if award is None:
+        session.execute(_PURCHASES_ONLY, {"now": now})
+        return
+    kind, expires = award
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    for statement in _POSTGRESQL_AWARD if postgresql else _SQLITE_AWARD:
+        session.execute(statement, {"now": now, "kind": kind, "expires": expires})
     session.execute(_BALANCES)
+
+
+def matching(session: Session, query: str, values: Sequence[str]) -> list[Any]:
+    """Rows of `query`, whose `{in_values}` stands for `IN values`, the list sent as one
+    parameter (a PostgreSQL array, a SQLite JSON array) rather than one per value."""
+    if not values:
+        return []
+    parameter: Any = list(values)
+    if session.get_bind().dialect.name == "postgresql":
+        sql = query.format(in_values="= ANY(CAST(:values AS text[]))")
+    else:
+        sql = query.format(in_values="IN (SELECT value FROM json_each(:values))")
+        parameter = json.dumps(parameter)
+    return list(session.execute(text(sql), {"values": parameter}).all())

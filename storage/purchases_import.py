@@ -18,12 +18,12 @@ from typing import IO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from storage import automation_settings, clock, lots, purchase_stage
 from storage.db import transaction
 from storage.ledger import points_for
-from storage.models import EntryKind, Purchase
+from storage.models import EntryKind
 from storage.purchase_owners import members_for
 from storage.purchase_rows import BadFile as BadFile
 from storage.purchase_rows import Report, Row, read_batches
@@ -90,20 +90,19 @@ def import_batch(session: Session, rows: list[Row], options: Options, report: Re
         for row in rows
     ]
     purchase_stage.load(session, staged)
-    purchase_stage.insert_purchases(session, now)
-    report.imported += len(rows)
+    award = None
     if options.award_points:
         months = automation_settings.config(session, "expiry")["months"]
-        expires = lots.expiry_for(now, months, options.tz)
-        purchase_stage.award(session, now, EntryKind.EARN.value, expires)
-        report.points += sum(row[5] for row in staged)
+        award = (EntryKind.EARN.value, lots.expiry_for(now, months, options.tz))
+    purchase_stage.write(session, now, award)
+    report.imported += len(rows)
+    report.points += sum(row[5] for row in staged)
 
 
 def _new_refs(session: Session, rows: list[Row], report: Report) -> list[Row]:
     """Rows whose ref is neither in the database nor earlier in this batch."""
-    known = set(
-        session.exec(select(Purchase.ref).where(col(Purchase.ref).in_([r.ref for r in rows])))
-    )
+    query = "SELECT ref FROM purchase WHERE ref {in_values}"
+    known = {ref for (ref,) in purchase_stage.matching(session, query, [r.ref for r in rows])}
     fresh = []
     for row in rows:
         if row.ref in known:
