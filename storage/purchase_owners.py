@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session
 
 from storage import clock, codes, members
 from storage.models import Member
 from storage.purchase_rows import Report, Row
-from storage.purchase_stage import matching
+from storage.purchase_stage import bulk_insert, matching
 
 MEMBER = Member.__table__  # type: ignore[attr-defined]
 
@@ -101,17 +101,12 @@ def _free_codes(session: Session, count: int) -> list[str]:
 def _create_members(session: Session, rows: list[Row]) -> None:
     """Counter-only members (no LINE account yet) for customers seen for the first time."""
     now = clock.now()
-    session.execute(
-        insert(MEMBER),
-        [
-            {
-                "code": code,
-                "phone": row.phone,
-                "customer_ref": row.customer_ref,
-                "points": 0,
-                "card_token": codes.token(),
-                "created_at": now,
-            }
+    bulk_insert(
+        session,
+        "member",
+        "code, phone, customer_ref, points, card_token, created_at",
+        (
+            (code, row.phone, row.customer_ref, 0, codes.token(), now)
             for code, row in zip(_free_codes(session, len(rows)), rows, strict=True)
-        ],
+        ),
     )

@@ -10,7 +10,7 @@ of the import's time; the few set-based statements go through SQLAlchemy as usua
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +21,6 @@ from storage.models.columns import UTCDateTime
 
 STAGE = "import_stage"
 _COLUMNS = "line, ref, member_id, amount_satang, occurred_at, points"
-_SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 _CREATE = {
     "postgresql": f"""CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} (
@@ -40,10 +39,14 @@ _PURCHASES = f"""INSERT INTO purchase
         (member_id, amount_satang, occurred_at, channel, ref, created_at)
     SELECT member_id, amount_satang, occurred_at, 'import', ref, :now FROM {STAGE}
     ORDER BY line"""
-_ENTRIES = """INSERT INTO ledger_entry
+_ENTRIES = (
+    """INSERT INTO ledger_entry
         (member_id, kind, points, purchase_id, actor, idempotency_key, created_at)
     SELECT s.member_id, :kind, s.points, p.id, 'import', substr('import:' || s.ref, 1, 160), :now
-    FROM {purchases} p JOIN """ + STAGE + """ s ON s.ref = p.ref ORDER BY s.line"""
+    FROM {purchases} p JOIN """
+    + STAGE
+    + """ s ON s.ref = p.ref ORDER BY s.line"""
+)
 _LOTS = """INSERT INTO point_lot (member_id, entry_id, points, remaining, earned_at, expires_at)
     SELECT e.member_id, e.id, e.points, e.points, e.created_at, :expires FROM {entries}
     WHERE e.points > 0 ORDER BY e.id"""
@@ -81,37 +84,45 @@ _BALANCES = text(
 )
 
 
-def _sqlite_time() -> Callable[[datetime], str]:
-    """The text SQLAlchemy stores for an aware time on SQLite (naive UTC, microseconds)."""
+def _sqlite_time() -> Callable[[Any], Any]:
+    """Aware times as the text SQLAlchemy stores on SQLite (naive UTC, microseconds)."""
     seen: dict[datetime, str] = {}
 
-    def stored(moment: datetime) -> str:
-        found = seen.get(moment)
+    def stored(value: Any) -> Any:
+        if not isinstance(value, datetime):
+            return value
+        found = seen.get(value)
         if found is None:
-            found = seen[moment] = moment.astimezone(UTC).strftime(_SQLITE_TIME)
+            naive = value.astimezone(UTC).replace(tzinfo=None)
+            found = seen[value] = naive.isoformat(" ", "microseconds")
         return found
 
     return stored
+
+
+def bulk_insert(session: Session, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:
+    """`rows` into `table` straight through the driver in the session's transaction:
+    PostgreSQL `COPY`, SQLite `executemany` (aware times stored as SQLAlchemy would)."""
+    driver: Any = session.connection().connection.driver_connection
+    if session.get_bind().dialect.name == "postgresql":
+        with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    stored = _sqlite_time()
+    marks = ", ".join("?" * len(columns.split(",")))
+    driver.executemany(
+        f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+        ([stored(value) for value in row] for row in rows),
+    )
 
 
 def load(session: Session, rows: Sequence[StagedRow]) -> None:
     """Empty the staging table (made on first use in this connection) and fill it."""
     dialect = session.get_bind().dialect.name
     session.execute(text(_CREATE[dialect]))
-    driver = session.connection().connection.driver_connection
-    if dialect == "postgresql":
-        session.execute(text(f"TRUNCATE {STAGE}"))
-        with driver.cursor() as cursor:  # type: ignore[union-attr]
-            with cursor.copy(f"COPY {STAGE} ({_COLUMNS}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        return
-    session.execute(text(f"DELETE FROM {STAGE}"))
-    stored = _sqlite_time()
-    driver.executemany(  # type: ignore[union-attr]
-        f"INSERT INTO {STAGE} ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-        [(line, ref, m, amount, stored(at), points) for line, ref, m, amount, at, points in rows],
-    )
+    session.execute(text(f"{'TRUNCATE' if dialect == 'postgresql' else 'DELETE FROM'} {STAGE}"))
+    bulk_insert(session, STAGE, _COLUMNS, rows)
 
 
 def write(session: Session, now: datetime, award: tuple[str, datetime | None] | None) -> None:
