@@ -12,8 +12,9 @@ Reading the file is `purchase_rows`; finding or creating the customers is `purch
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from typing import IO
 from zoneinfo import ZoneInfo
 
@@ -25,11 +26,11 @@ from storage.db import transaction
 from storage.ledger import points_for
 from storage.models import EntryKind
 from storage.purchase_owners import members_for
+from storage.purchase_rows import KEPT_BAD_ROWS, Report, Row, read_batches
 from storage.purchase_rows import BadFile as BadFile
-from storage.purchase_rows import Report, Row, read_batches
 from storage.purchase_rows import file_digest as file_digest
 
-BATCH = 5000
+BATCH = 20000
 
 
 @dataclass
@@ -54,7 +55,7 @@ def import_purchases(
     report says exactly what would happen and nothing changes.
     """
     report = Report()
-    batches = read_batches(source, options.tz, options.file_key, report, options.batch_size)
+    batches = _read_ahead(source, options, report)
     if options.dry_run:
         with transaction(engine) as session:
             for batch in batches:
@@ -67,6 +68,33 @@ def import_purchases(
             import_batch(session, batch, options, report)
         progress()
     return report
+
+
+def _read_ahead(source: IO[str], options: Options, report: Report) -> Iterator[list[Row]]:
+    """The batches of `source`, each read and checked in a thread while the one before is
+    written (the database driver lets go of the GIL while it waits). What reading a batch
+    found is added to `report` as the batch is handed over, so bad rows keep their order."""
+    parsed = Report()
+    batches = read_batches(source, options.tz, options.file_key, parsed, options.batch_size)
+
+    def take() -> tuple[list[Row] | None, Report]:
+        batch = next(batches, None)
+        found = replace(parsed, bad=list(parsed.bad))
+        parsed.rows = parsed.bad_count = 0
+        parsed.bad.clear()
+        return batch, found
+
+    with ThreadPoolExecutor(1, thread_name_prefix="import-read") as reader:
+        coming = reader.submit(take)
+        while True:
+            batch, found = coming.result()
+            report.rows += found.rows
+            report.bad_count += found.bad_count
+            report.bad.extend(found.bad[: max(0, KEPT_BAD_ROWS - len(report.bad))])
+            if batch is None:
+                return
+            coming = reader.submit(take)
+            yield batch
 
 
 def import_batch(session: Session, rows: list[Row], options: Options, report: Report) -> None:
