@@ -1,9 +1,11 @@
 """Purchases from a POS or web shop export (CSV), imported in batches with flat memory.
 
-Each batch of rows is one transaction: its customers are looked up with one query per
-kind of key, unknown customers become counter-only members in one bulk insert, rows whose
-ref is already in the database are skipped, and the rest are written set-based from a
-staging table (`purchase_stage`).
+Each batch of rows is one transaction: its refs and customers are looked up with one
+query per kind of key, unknown customers become counter-only members in one bulk load,
+rows whose ref is already in the database are skipped, and the rest go into a staging
+table from which purchases, earn entries, lots and balances are written set-based
+(`purchase_stage`). The next batch is read and checked in a thread meanwhile.
+
 A row without a ref gets `csv:<file digest>:<line>` as its ref, so importing the same file
 again changes nothing, while a different file with the same name still imports.
 
