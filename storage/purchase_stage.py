@@ -20,9 +20,6 @@ from sqlmodel import Session
 from storage.models.columns import UTCDateTime
 
 STAGE = "import_stage"
-SQLITE_CACHE_KB = 65536
-"""SQLite's page cache for an importing connection (its default 2 MB rereads the indexes
-through the OS page cache on every batch once the tables are large)."""
 _COLUMNS = "line, ref, member_id, amount_satang, occurred_at, points"
 
 _CREATE = {
@@ -123,8 +120,6 @@ def bulk_insert(session: Session, table: str, columns: str, rows: Iterable[Seque
 def load(session: Session, rows: Sequence[StagedRow]) -> None:
     """Empty the staging table (made on first use in this connection) and fill it."""
     dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        session.execute(text(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}"))
     session.execute(text(_CREATE[dialect]))
     session.execute(text(f"{'TRUNCATE' if dialect == 'postgresql' else 'DELETE FROM'} {STAGE}"))
     bulk_insert(session, STAGE, _COLUMNS, rows)
