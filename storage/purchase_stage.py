@@ -25,7 +25,7 @@ _COLUMNS = "line, ref, member_id, amount_satang, occurred_at, points"
 _CREATE = {
     "postgresql": f"""CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} (
         line integer, ref varchar(120), member_id integer, amount_satang bigint,
-        occurred_at timestamptz, points integer)""",
+        occurred_at timestamptz, points integer) ON COMMIT DELETE ROWS""",
     "sqlite": f"""CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} (
         line INTEGER, ref VARCHAR(120), member_id INTEGER, amount_satang INTEGER,
         occurred_at DATETIME, points INTEGER)""",

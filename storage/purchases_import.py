@@ -14,8 +14,9 @@ Reading the file is `purchase_rows`; finding or creating the customers is `purch
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, replace
 from typing import IO
 from zoneinfo import ZoneInfo
@@ -57,22 +58,24 @@ def import_purchases(
     report says exactly what would happen and nothing changes.
     """
     report = Report()
-    batches = _read_ahead(source, options, report)
-    if options.dry_run:
-        with transaction(engine) as session:
-            for batch in batches:
+    with closing(_read_ahead(source, options, report)) as batches:
+        if options.dry_run:
+            with transaction(engine) as session:
+                for batch in batches:
+                    import_batch(session, batch, options, report)
+                    progress()
+                session.rollback()
+            return report
+        for batch in batches:
+            with transaction(engine) as session:
                 import_batch(session, batch, options, report)
-                progress()
-            session.rollback()
-        return report
-    for batch in batches:
-        with transaction(engine) as session:
-            import_batch(session, batch, options, report)
-        progress()
+            progress()
     return report
 
 
-def _read_ahead(source: IO[str], options: Options, report: Report) -> Iterator[list[Row]]:
+def _read_ahead(
+    source: IO[str], options: Options, report: Report
+) -> Generator[list[Row], None, None]:
     """The batches of `source`, each read and checked in a thread while the one before is
     written (the database driver lets go of the GIL while it waits). What reading a batch
     found is added to `report` as the batch is handed over, so bad rows keep their order."""
