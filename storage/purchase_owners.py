@@ -6,24 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, update
+from sqlmodel import Session
 
 from storage import clock, codes, members
 from storage.models import Member
 from storage.purchase_rows import Report, Row
+from storage.purchase_stage import bulk_insert, matching
 
 MEMBER = Member.__table__  # type: ignore[attr-defined]
 
 
-def _lookup(session: Session, column: Any, values: Iterable[str]) -> dict[str, tuple[int, Any]]:
+def _lookup(session: Session, column: str, values: Iterable[str]) -> dict[str, tuple[int, Any]]:
     """value -> (member id, customer_ref) for members whose `column` is one of `values`."""
-    wanted = list(set(values))
-    if not wanted:
-        return {}
-    found = session.exec(
-        select(column, Member.id, Member.customer_ref).where(column.in_(wanted))
-    ).all()
+    query = f"SELECT {column}, id, customer_ref FROM member WHERE {column} {{in_values}}"
+    found = matching(session, query, list(set(values)))
     return {value: (int(member_id or 0), ref) for value, member_id, ref in found}
 
 
@@ -55,8 +52,8 @@ def members_for(session: Session, rows: list[Row], report: Report) -> dict[int, 
 def _lookups(session: Session, rows: list[Row]) -> tuple[dict[str, Any], dict[str, Any]]:
     refs = [r.customer_ref for r in rows if r.customer_ref]
     return (
-        _lookup(session, Member.customer_ref, refs),
-        _lookup(session, Member.phone, [r.phone for r in rows if r.phone]),
+        _lookup(session, "customer_ref", refs),
+        _lookup(session, "phone", [r.phone for r in rows if r.phone]),
     )
 
 
@@ -95,7 +92,8 @@ def _free_codes(session: Session, count: int) -> list[str]:
     chosen: set[str] = set()
     while len(chosen) < count:
         draw = {members.new_member_code() for _ in range(count - len(chosen))} - chosen
-        taken = set(session.exec(select(Member.code).where(col(Member.code).in_(draw))))
+        query = "SELECT code FROM member WHERE code {in_values}"
+        taken = {code for (code,) in matching(session, query, list(draw))}
         chosen |= draw - taken
     return list(chosen)
 
@@ -103,17 +101,12 @@ def _free_codes(session: Session, count: int) -> list[str]:
 def _create_members(session: Session, rows: list[Row]) -> None:
     """Counter-only members (no LINE account yet) for customers seen for the first time."""
     now = clock.now()
-    session.execute(
-        insert(MEMBER),
-        [
-            {
-                "code": code,
-                "phone": row.phone,
-                "customer_ref": row.customer_ref,
-                "points": 0,
-                "card_token": codes.token(),
-                "created_at": now,
-            }
+    bulk_insert(
+        session,
+        "member",
+        "code, phone, customer_ref, points, card_token, created_at",
+        (
+            (code, row.phone, row.customer_ref, 0, codes.token(), now)
             for code, row in zip(_free_codes(session, len(rows)), rows, strict=True)
-        ],
+        ),
     )

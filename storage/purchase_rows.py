@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from storage import clock, phones
@@ -25,8 +26,7 @@ class BadFile(ValueError):
     """The file cannot be imported at all (e.g. a required column is missing)."""
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     line: int
     phone: str | None
     customer_ref: str | None
@@ -68,8 +68,10 @@ def check_header(names: Sequence[str] | None) -> None:
         raise BadFile(f"the file needs the column(s) {', '.join(sorted(missing))}")
 
 
+@lru_cache(maxsize=100_000)
 def parse_time(value: str, tz: ZoneInfo) -> datetime:
-    """A date (shop-local midnight) or an ISO time (shop-local unless it has an offset)."""
+    """A date (shop-local midnight) or an ISO time (shop-local unless it has an offset).
+    Exports repeat the same days and times, so recent answers are remembered."""
     value = value.strip()
     if len(value) == 10:
         return datetime.combine(date.fromisoformat(value), time(), tz).astimezone(UTC)
@@ -77,8 +79,17 @@ def parse_time(value: str, tz: ZoneInfo) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).astimezone(UTC)
 
 
+_PLAIN_AMOUNT = re.compile(r"([1-9]\d{0,9})(?:\.(\d{1,2}))?")
+
+
 def parse_amount(value: str) -> int:
     """Baht with at most two decimals -> satang. Raises ValueError with the reason."""
+    plain = _PLAIN_AMOUNT.fullmatch(value)
+    if plain:
+        baht, cents = plain.groups()
+        satang = int(baht) * 100 + int((cents or "0").ljust(2, "0"))
+        if satang <= MAX_SATANG:
+            return satang
     try:
         amount = Decimal(value.replace(",", "").strip())
     except InvalidOperation:
@@ -99,8 +110,12 @@ def _e164(typed: str) -> str | None:
     return phones.to_e164(typed)
 
 
-def parse_row(raw: dict[str, Any], line: int, tz: ZoneInfo, file_key: str) -> Row:
-    """One CSV row checked and converted. Raises ValueError with the reason."""
+def parse_row(
+    raw: dict[str, Any], line: int, tz: ZoneInfo, file_key: str, latest: datetime | None = None
+) -> Row:
+    """One CSV row checked and converted. Raises ValueError with the reason.
+
+    `latest` is the last moment a purchase may have happened (default: a day from now)."""
     typed_phone = (raw.get("phone") or "").strip()
     customer_ref = (raw.get("customer_ref") or "").strip() or None
     phone = _e164(typed_phone) if typed_phone else None
@@ -114,7 +129,7 @@ def parse_row(raw: dict[str, Any], line: int, tz: ZoneInfo, file_key: str) -> Ro
         occurred_at = parse_time(raw.get("occurred_at") or "", tz)
     except ValueError:
         raise ValueError(f"occurred_at {raw.get('occurred_at')!r} is not a date or time") from None
-    if occurred_at > clock.now() + timedelta(days=1):
+    if occurred_at > (latest or clock.now() + timedelta(days=1)):
         raise ValueError(f"occurred_at {raw.get('occurred_at')!r} is in the future")
     ref = (raw.get("ref") or "").strip() or f"csv:{file_key}:{line}"
     if len(ref) > MAX_REF:
@@ -129,6 +144,7 @@ def read_batches(
     reader = csv.DictReader(source)
     check_header(reader.fieldnames)
     batch: list[Row] = []
+    latest = clock.now() + timedelta(days=1)
     for raw in reader:
         report.rows += 1
         line = reader.line_num
@@ -136,12 +152,13 @@ def read_batches(
             report.refuse(line, "wrong number of columns")
             continue
         try:
-            batch.append(parse_row(raw, line, tz, file_key))
+            batch.append(parse_row(raw, line, tz, file_key, latest))
         except ValueError as error:
             report.refuse(line, str(error))
             continue
         if len(batch) >= size:
             yield batch
             batch = []
+            latest = clock.now() + timedelta(days=1)
     if batch:
         yield batch

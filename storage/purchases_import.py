@@ -1,8 +1,11 @@
 """Purchases from a POS or web shop export (CSV), imported in batches with flat memory.
 
-Each batch of rows is one transaction: its customers are looked up with one query per
-kind of key, unknown customers become counter-only members in one bulk insert, rows whose
-ref is already in the database are skipped, and the rest are inserted with executemany.
+Each batch of rows is one transaction: its refs and customers are looked up with one
+query per kind of key, unknown customers become counter-only members in one bulk load,
+rows whose ref is already in the database are skipped, and the rest go into a staging
+table from which purchases, earn entries, lots and balances are written set-based
+(`purchase_stage`). The next batch is read and checked in a thread meanwhile.
+
 A row without a ref gets `csv:<file digest>:<line>` as its ref, so importing the same file
 again changes nothing, while a different file with the same name still imports.
 
@@ -11,27 +14,26 @@ Reading the file is `purchase_rows`; finding or creating the customers is `purch
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import IO, Any
+from collections.abc import Callable, Generator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+from dataclasses import dataclass, replace
+from typing import IO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from storage import automation_settings, clock, lots
+from storage import automation_settings, clock, lots, purchase_stage
 from storage.db import transaction
 from storage.ledger import points_for
-from storage.models import EntryKind, LedgerEntry, Member, PointLot, Purchase
+from storage.models import EntryKind
 from storage.purchase_owners import members_for
+from storage.purchase_rows import KEPT_BAD_ROWS, Report, Row, read_batches
 from storage.purchase_rows import BadFile as BadFile
-from storage.purchase_rows import Report, Row, read_batches
 from storage.purchase_rows import file_digest as file_digest
 
-BATCH = 5000
-MEMBER, PURCHASE, LEDGER = Member.__table__, Purchase.__table__, LedgerEntry.__table__  # type: ignore[attr-defined]
-LOT = PointLot.__table__  # type: ignore[attr-defined]
+BATCH = 20000
 
 
 @dataclass
@@ -56,19 +58,48 @@ def import_purchases(
     report says exactly what would happen and nothing changes.
     """
     report = Report()
-    batches = read_batches(source, options.tz, options.file_key, report, options.batch_size)
-    if options.dry_run:
-        with transaction(engine) as session:
-            for batch in batches:
+    with closing(_read_ahead(source, options, report)) as batches:
+        if options.dry_run:
+            with transaction(engine) as session:
+                for batch in batches:
+                    import_batch(session, batch, options, report)
+                    progress()
+                session.rollback()
+            return report
+        for batch in batches:
+            with transaction(engine) as session:
                 import_batch(session, batch, options, report)
-                progress()
-            session.rollback()
-        return report
-    for batch in batches:
-        with transaction(engine) as session:
-            import_batch(session, batch, options, report)
-        progress()
+            progress()
     return report
+
+
+def _read_ahead(
+    source: IO[str], options: Options, report: Report
+) -> Generator[list[Row], None, None]:
+    """The batches of `source`, each read and checked in a thread while the one before is
+    written (the database driver lets go of the GIL while it waits). What reading a batch
+    found is added to `report` as the batch is handed over, so bad rows keep their order."""
+    parsed = Report()
+    batches = read_batches(source, options.tz, options.file_key, parsed, options.batch_size)
+
+    def take() -> tuple[list[Row] | None, Report]:
+        batch = next(batches, None)
+        found = replace(parsed, bad=list(parsed.bad))
+        parsed.rows = parsed.bad_count = 0
+        parsed.bad.clear()
+        return batch, found
+
+    with ThreadPoolExecutor(1, thread_name_prefix="import-read") as reader:
+        coming = reader.submit(take)
+        while True:
+            batch, found = coming.result()
+            report.rows += found.rows
+            report.bad_count += found.bad_count
+            report.bad.extend(found.bad[: max(0, KEPT_BAD_ROWS - len(report.bad))])
+            if batch is None:
+                return
+            coming = reader.submit(take)
+            yield batch
 
 
 def import_batch(session: Session, rows: list[Row], options: Options, report: Report) -> None:
@@ -79,30 +110,32 @@ def import_batch(session: Session, rows: list[Row], options: Options, report: Re
     if not rows:
         return
     now = clock.now()
-    session.execute(
-        insert(PURCHASE),
-        [
-            {
-                "member_id": owners[row.line],
-                "amount_satang": row.amount_satang,
-                "occurred_at": row.occurred_at,
-                "channel": "import",
-                "ref": row.ref,
-                "created_at": now,
-            }
-            for row in rows
-        ],
-    )
-    report.imported += len(rows)
+    per_point = options.baht_per_point if options.award_points else 0
+    staged = [
+        (
+            row.line,
+            row.ref,
+            owners[row.line],
+            row.amount_satang,
+            row.occurred_at,
+            points_for(row.amount_satang, per_point) if per_point else 0,
+        )
+        for row in rows
+    ]
+    purchase_stage.load(session, staged)
+    award = None
     if options.award_points:
-        _award(session, rows, owners, options, report)
+        months = automation_settings.config(session, "expiry")["months"]
+        award = (EntryKind.EARN.value, lots.expiry_for(now, months, options.tz))
+    purchase_stage.write(session, now, award)
+    report.imported += len(rows)
+    report.points += sum(row[5] for row in staged)
 
 
 def _new_refs(session: Session, rows: list[Row], report: Report) -> list[Row]:
     """Rows whose ref is neither in the database nor earlier in this batch."""
-    known = set(
-        session.exec(select(Purchase.ref).where(col(Purchase.ref).in_([r.ref for r in rows])))
-    )
+    query = "SELECT ref FROM purchase WHERE ref {in_values}"
+    known = {ref for (ref,) in purchase_stage.matching(session, query, [r.ref for r in rows])}
     fresh = []
     for row in rows:
         if row.ref in known:
@@ -111,69 +144,3 @@ def _new_refs(session: Session, rows: list[Row], report: Report) -> list[Row]:
         known.add(row.ref)
         fresh.append(row)
     return fresh
-
-
-def _award(
-    session: Session, rows: list[Row], owners: dict[int, int], options: Options, report: Report
-) -> None:
-    """Points for imported purchases: one earn entry each (keyed by the purchase's ref),
-    and its lot, as every earn has, so the lots still add up to the balance."""
-    baht_per_point = options.baht_per_point
-    ids = dict(
-        session.exec(
-            select(Purchase.ref, Purchase.id).where(col(Purchase.ref).in_([r.ref for r in rows]))
-        ).all()
-    )
-    now = clock.now()
-    entries: list[dict[str, Any]] = []
-    per_member: dict[int, int] = {}
-    for row in rows:
-        points = points_for(row.amount_satang, baht_per_point)
-        member_id = owners[row.line]
-        per_member[member_id] = per_member.get(member_id, 0) + points
-        entries.append(
-            {
-                "member_id": member_id,
-                "kind": EntryKind.EARN.value,
-                "points": points,
-                "purchase_id": ids[row.ref],
-                "actor": "import",
-                "idempotency_key": f"import:{row.ref}"[:160],
-                "created_at": now,
-            }
-        )
-    session.execute(insert(LEDGER), entries)
-    _add_lots(session, [e["idempotency_key"] for e in entries if e["points"] > 0], options.tz)
-    session.execute(
-        update(MEMBER)
-        .where(MEMBER.c.id == bindparam("member_id"))
-        .values(points=MEMBER.c.points + bindparam("add")),
-        [{"member_id": m, "add": p} for m, p in per_member.items()],
-    )
-    report.points += sum(per_member.values())
-
-
-def _add_lots(session: Session, keys: list[str], tz: ZoneInfo) -> None:
-    """A lot per new earn entry, expiring as `lots.add_lot` would have it."""
-    if not keys:
-        return
-    months = automation_settings.config(session, "expiry")["months"]
-    found = session.exec(
-        select(
-            LedgerEntry.id, LedgerEntry.member_id, LedgerEntry.points, LedgerEntry.created_at
-        ).where(col(LedgerEntry.idempotency_key).in_(keys))
-    ).all()
-    session.execute(
-        insert(LOT),
-        [
-            {
-                "member_id": member_id,
-                "entry_id": entry_id,
-                "points": points,
-                "remaining": points,
-                "earned_at": created_at,
-                "expires_at": lots.expiry_for(created_at, months, tz),
-            }
-            for entry_id, member_id, points, created_at in found
-        ],
-    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ from sqlmodel import Session, func, select
 
 from bot.cli.segments import import_group, rfm
 from bot.settings import Settings
-from storage import coupons, lots, members, purchases_import
+from storage import clock, coupons, lots, members, purchases_import
 from storage.db import transaction
 from storage.ledger import ledger_sum
 from storage.models import LedgerEntry, Member, MemberScore, PointLot, Purchase
@@ -175,6 +176,25 @@ def test_batches_of_two_give_the_same_result(engine: Any) -> None:
     report = purchases_import.import_purchases(engine, io.StringIO(body), options)
     assert (report.imported, report.new_members, report.bad_count) == (6, 2, 0)
     assert counts(engine) == (6, 2)
+
+
+def test_small_batches_keep_bad_rows_in_order_and_times_comparable(engine: Any) -> None:
+    """Batches are read one ahead and written through the driver: the bad rows are still
+    listed by line, and stored times compare equal to times bound through SQLAlchemy."""
+    options = purchases_import.Options(
+        tz=ZoneInfo("Asia/Bangkok"), file_key="f", batch_size=2, award_points=True
+    )
+    report = purchases_import.import_purchases(engine, io.StringIO(BAD), options)
+    assert [line for line, _ in report.bad] == [3, 4, 5, 6, 7, 8, 10]
+    assert (report.rows, report.imported, report.already_imported) == (9, 1, 1)
+    now = clock.now()
+    with Session(engine) as session:
+        member = session.exec(select(Member).where(Member.created_at == now)).one()
+        sale = session.exec(
+            select(Purchase).where(Purchase.occurred_at == datetime(2024, 5, 31, 17, tzinfo=UTC))
+        ).one()
+        lot = session.exec(select(PointLot).where(PointLot.earned_at == now)).one()
+    assert sale.member_id == member.id == lot.member_id and lot.remaining == member.points == 14
 
 
 def test_rfm_command_scores_and_writes_the_csv(
