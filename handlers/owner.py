@@ -120,14 +120,18 @@ def _tapped(ctx: Context) -> LineUser | None:
     return members.get_line_user(ctx.session, user_id) if user_id else None
 
 
+def _gone(ctx: Context) -> list[Message]:
+    """The tapped person is not in the shop any more (or the tap was forged)."""
+    known = _known(members.list_staff(ctx.session))
+    return [text(ctx.t("staff_not_found", who="-", known=known))]
+
+
 @router.postback(ASK, min_role=Role.OWNER)
 def ask_to_remove(ctx: Context) -> list[Message]:
     """The remove button on the staff card: asks to confirm, naming the person."""
     person = _tapped(ctx)
     if person is None:
-        return [
-            text(ctx.t("staff_not_found", who="-", known=_known(members.list_staff(ctx.session))))
-        ]
+        return _gone(ctx)
     return _ask(ctx, person)
 
 
@@ -136,9 +140,7 @@ def confirm_removal(ctx: Context) -> list[Message]:
     """Yes: the person goes back to being a customer; their awards awaiting approval end."""
     person = _tapped(ctx)
     if person is None:
-        return [
-            text(ctx.t("staff_not_found", who="-", known=_known(members.list_staff(ctx.session))))
-        ]
+        return _gone(ctx)
     if person.role != Role.STAFF:
         return _ask(ctx, person)
     cancelled = staff.remove_from_staff(ctx.session, person, by=ctx.user.line_user_id)

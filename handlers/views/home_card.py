@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.views.messages import MUTED, Button, FlexColors, flex_box, flex_text
+from handlers.views.messages import MUTED, Button, FlexColors, flex_box, flex_text, shop_header
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,7 @@ def home_bubble(card: HomeCard, colors: FlexColors) -> dict[str, Any]:
     return {
         "type": "bubble",
         "size": "mega",
-        "header": flex_box(
-            [
-                flex_text(card.shop_name, color=colors.on_band, weight="bold", size="sm"),
-                flex_text(card.title, color=colors.on_band, weight="bold", size="lg"),
-            ],
-            backgroundColor=colors.band,
-        ),
+        "header": shop_header(card.shop_name, card.title, colors),
         "body": flex_box(
             [
                 heading,

@@ -195,18 +195,23 @@ class QrCard:
     hint: str
 
 
+def shop_header(shop_name: str, title: str, colors: FlexColors) -> dict[str, Any]:
+    """The band every card of the shop starts with: its name small, the card's title large."""
+    return flex_box(
+        [
+            flex_text(shop_name, color=colors.on_band, weight="bold", size="sm"),
+            flex_text(title, color=colors.on_band, weight="bold", size="lg"),
+        ],
+        backgroundColor=colors.band,
+    )
+
+
 def qr_bubble(card: QrCard, colors: FlexColors) -> dict[str, Any]:
     """The member card and the coupon share this shape, so the cashier knows both at a glance."""
     *above, code = card.headline
     return {
         "type": "bubble",
-        "header": flex_box(
-            [
-                flex_text(card.shop_name, color=colors.on_band, weight="bold", size="sm"),
-                flex_text(card.title, color=colors.on_band, weight="bold", size="lg"),
-            ],
-            backgroundColor=colors.band,
-        ),
+        "header": shop_header(card.shop_name, card.title, colors),
         "hero": {
             "type": "image",
             "url": card.qr_url,
