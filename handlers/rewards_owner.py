@@ -81,7 +81,7 @@ class Question:
 
 
 QUESTIONS = (
-    Question("name_th", _read_name),
+    Question("name_th", _read_name, ("reward_idea_drink", "reward_idea_snack", "reward_idea_off")),
     Question("name_en", _read_optional_name, ("word_skip",)),
     Question("points_cost", _read_whole, steps=(20, 50, 100, 200, 500)),
     Question("stock", _read_whole_or_unlimited, ("word_unlimited",), (10, 20, 50, 100)),

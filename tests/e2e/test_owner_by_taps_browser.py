@@ -3,10 +3,10 @@
 The owner opens the home card from the rich menu and reaches each area by its buttons and
 quick replies: stats and another period, groups and their scoring rules, a broadcast with
 a ready text (tested on herself, then sent), the campaign's report, rewards (added with
-tapped numbers, edited, paused, resumed), a coupon cancelled, automations (a setting
-changed, one switched off), staff (invited, one removed after a confirm), award limits,
-and settings. The only words typed are the new reward's name, which no button could
-know. Saves the README's automations and stats screenshots to test-artifacts/.
+an example name and tapped numbers, edited, paused, resumed), a coupon cancelled,
+automations (a setting changed, one switched off), staff (invited, one removed after a
+confirm), award limits, and settings. Nothing is typed: the phone's keyboard is never
+opened. Saves the README's automations and stats screenshots to test-artifacts/.
 
 Needs Debian's chromium (/usr/bin/chromium) and the `e2e` extra (playwright); skips without.
 """
@@ -20,7 +20,7 @@ from bot.demo import runner as demo_module
 from handlers.i18n import CATALOGS
 from storage import clock, members, phones, rewards
 from storage.db import transaction
-from tests.e2e.browser import last_bot_text, menu_area, require_browser, rich_menu, send, shot
+from tests.e2e.browser import last_bot_text, menu_area, require_browser, rich_menu, shot
 from tests.e2e.test_owner_home_browser import a_few_sales
 from tests.support import factories
 
@@ -37,7 +37,6 @@ class Owner:
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.typed: list[str] = []
 
     def home(self) -> Locator:
         """The rich menu's first tile: the home card. A new minute: an owner taps fewer than
@@ -63,11 +62,6 @@ class Owner:
         pill = self.page.locator("#quick-replies .pill", has_text=label).first
         sync_api.expect(pill).to_be_visible()
         pill.click()
-
-    def type(self, words: str) -> None:
-        """Only for what no button can know (a new reward's name)."""
-        self.typed.append(words)
-        send(self.page, words)
 
     def said(self, words: str) -> None:
         """The bot's last text says `words`."""
@@ -125,7 +119,7 @@ def broadcast_and_its_report(owner: Owner) -> None:
 def reward_catalogue(owner: Owner) -> None:
     owner.area(TH["menu_reward_list"])
     owner.quick(TH["qr_reward_add"])
-    owner.type("ลาเต้เย็นหวานน้อย")
+    owner.quick(TH["reward_idea_snack"])
     owner.quick(TH["word_skip"])  # no English name
     owner.quick("50")  # points
     owner.quick("20")  # stock
@@ -133,17 +127,21 @@ def reward_catalogue(owner: Owner) -> None:
     owner.quick(TH["word_unlimited"])  # per member
     owner.quick(TH["word_skip"])  # no picture
     owner.quick(TH["word_save"])
-    owner.shows("ลาเต้เย็นหวานน้อย")
+    owner.shows(TH["reward_idea_snack"])
     owner.area(TH["menu_reward_list"])
-    card = owner.shows("ลาเต้เย็นหวานน้อย")
+    card = owner.shows(TH["reward_idea_snack"])
     card.locator(".fx-button", has_text=TH["reward_edit_button"]).click()
     owner.quick(TH["field_stock"])
     owner.quick("100")
     owner.area(TH["menu_reward_list"])
-    owner.shows("ลาเต้เย็นหวานน้อย").locator(".fx-button", has_text=TH["reward_pause_button"]).click()
+    owner.shows(TH["reward_idea_snack"]).locator(
+        ".fx-button", has_text=TH["reward_pause_button"]
+    ).click()
     owner.said("พักรางวัล")
     owner.area(TH["menu_reward_list"])
-    owner.shows("ลาเต้เย็นหวานน้อย").locator(".fx-button", has_text=TH["reward_resume_button"]).click()
+    owner.shows(TH["reward_idea_snack"]).locator(
+        ".fx-button", has_text=TH["reward_resume_button"]
+    ).click()
 
 
 def a_coupon_cancelled(owner: Owner, code: str) -> None:
@@ -202,4 +200,3 @@ def test_every_owner_task_by_taps(running: demo_module.Demo, page: Page) -> None
     a_coupon_cancelled(owner, code)
     automations(owner)
     staff_limits_and_settings(owner)
-    assert owner.typed == ["ลาเต้เย็นหวานน้อย"]

@@ -171,7 +171,9 @@ def test_more_than_a_carousel_of_rewards_pages(line: Line) -> None:
 
 def test_number_questions_offer_the_usual_numbers(line: Line) -> None:
     owner = line.user("Owner", role=Role.OWNER)
-    line.say(owner, "เพิ่มรางวัล")
+    named = line.say(owner, "เพิ่มรางวัล")[-1]
+    ideas = [i["action"]["text"] for i in named["quickReply"]["items"]]
+    assert ideas == ["เครื่องดื่มฟรี 1 ที่", "ขนมฟรี 1 ชิ้น", "ส่วนลด 50 บาท", "ยกเลิก"]
     line.say(owner, "ลาเต้เย็น")
     asked = line.say(owner, "ข้าม")[-1]
     offered = [i["action"]["text"] for i in asked["quickReply"]["items"]]
