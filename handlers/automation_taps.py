@@ -63,7 +63,7 @@ def ask_for_value(ctx: Context) -> list[Message]:
         title=ctx.t("auto_title_" + automation.name),
         setting=ctx.t("knob_" + knob.key),
         value=shown_value(ctx, knob, current),
-        typed=f"automation {automation.name} {knob.key}",
+        typed=f"{ctx.t('cmd_automation')} {automation.name} {knob.key}",
     )
     return [text(said, _offers(ctx, automation, knob, current))]
 

@@ -198,18 +198,6 @@ def void_entry(
     return void, member
 
 
-def recent_entries(session: Session, member: Member, limit: int = 5) -> list[LedgerEntry]:
-    """The member's latest entries; 0-point GIFT entries of old databases are left out."""
-    return list(
-        session.exec(
-            select(LedgerEntry)
-            .where(LedgerEntry.member_id == member.id, col(LedgerEntry.kind) != EntryKind.GIFT)
-            .order_by(col(LedgerEntry.id).desc())
-            .limit(limit)
-        ).all()
-    )
-
-
 def _earned(member_id: Any, since: Any) -> Any:
     """Points earned (not redeemed, not voided) since `since`, as a query."""
     earning, voiding = aliased(LedgerEntry), aliased(LedgerEntry)
@@ -220,11 +208,6 @@ def _earned(member_id: Any, since: Any) -> Any:
         earning.created_at >= since,
         ~select(voiding.id).where(voiding.voids_entry_id == earning.id).exists(),
     )
-
-
-def earned_since(session: Session, member: Member, since: datetime) -> int:
-    """Points earned (not redeemed, not voided) since `since`."""
-    return int(session.exec(_earned(member.id, since)).one())
 
 
 def _history() -> Any:
@@ -249,7 +232,8 @@ def points_history(
     session: Session, member: Member, since: datetime, limit: int = 5
 ) -> tuple[int, list[LedgerEntry]]:
     """What `points` shows, in one query: the points earned since `since` and the latest
-    entries (as `recent_entries`). No entries at all means nothing earned either."""
+    entries, newest first (0-point GIFT entries of old databases left out). No entries at
+    all means nothing earned either."""
     values = {"member_id": member.id, "since": since, "limit": limit}
     rows = session.exec(HISTORY, params=values).all()  # type: ignore[call-overload]
     return (int(rows[0][1]) if rows else 0), [entry for entry, _ in rows]

@@ -76,14 +76,6 @@ class CouponPictures:
     qr: bytes
 
 
-def render_coupon(face: CouponFace, *, width: int | None = None) -> bytes:
-    """The coupon as PNG bytes; `width` scales it down (previews)."""
-    image = _drawn(face)
-    if width is not None and width < SIZE[0]:
-        image = _shrink(image, width)
-    return _png(image, Inks.of(face.palette))
-
-
 def coupon_pictures(face: CouponFace) -> CouponPictures:
     """All three pictures from one drawing of the ticket."""
     image, inks = _drawn(face), Inks.of(face.palette)

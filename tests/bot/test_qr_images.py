@@ -7,7 +7,7 @@ import io
 from PIL import Image, ImageFont
 
 from handlers.views import coupon_image, fonts
-from handlers.views.coupon_image import CouponFace, render_coupon
+from handlers.views.coupon_image import CouponFace, coupon_pictures
 from storage.db import transaction
 from tests.handlers.reward_helpers import decode_qr
 from tests.support import factories
@@ -73,7 +73,7 @@ def test_long_thai_names_still_leave_a_readable_qr() -> None:
         hint="แสดง QR นี้ให้พนักงานที่เคาน์เตอร์ · Show this QR at the counter",
         points_text="ใช้ 1,200 แต้ม · 1,200 points",
     )
-    png = render_coupon(face)
+    png = coupon_pictures(face).full
     assert Image.open(io.BytesIO(png)).size == coupon_image.SIZE
     assert decode_qr(png) == f"{OA}redeem%20C-7K3QX9ABC"
 

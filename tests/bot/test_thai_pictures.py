@@ -12,7 +12,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw
 
 from handlers.views import fonts, mixed_text
-from handlers.views.coupon_image import CouponFace, render_coupon
+from handlers.views.coupon_image import CouponFace, coupon_pictures
 from handlers.views.insight_charts import draw_chart
 from handlers.views.text_fit import ELLIPSIS, fit_line, text_width, wrap_two_lines
 from handlers.views.thai_words import clusters, words
@@ -151,7 +151,7 @@ def test_the_emoji_is_drawn_not_left_as_a_gap_or_a_box() -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_coupon_draws_any_name_and_its_qr_still_reads(name: str) -> None:
-    png = render_coupon(_face(name))
+    png = coupon_pictures(_face(name)).full
     Image.open(io.BytesIO(png)).save(f"/tmp/thai_coupon_{NAMES.index(name)}.png")
     assert decode_qr(png) == OA
 

@@ -97,8 +97,9 @@ def _summary(engine: Engine) -> dict[str, object]:
             ).all(),
             "segments": [(s.segment, s.members) for s in segments.segment_sizes(session)],
             "campaigns": session.exec(
-                select(Campaign.audience, Campaign.recipients, Campaign.held_out, Campaign.status)
-                .order_by(col(Campaign.id))
+                select(
+                    Campaign.audience, Campaign.recipients, Campaign.held_out, Campaign.status
+                ).order_by(col(Campaign.id))
             ).all(),
         }
 
@@ -160,9 +161,7 @@ def test_balances_are_the_ledger_and_the_lots(shop: Shop) -> None:
 def test_rewards_and_coupons_used_and_not(shop: Shop) -> None:
     with Session(shop.engine) as session:
         names = session.exec(select(Reward.name_th)).all()
-        used = session.exec(
-            select(func.count()).where(col(Coupon.used_at).is_not(None))
-        ).one()
+        used = session.exec(select(func.count()).where(col(Coupon.used_at).is_not(None))).one()
         unused = session.exec(select(func.count()).where(col(Coupon.used_at).is_(None))).one()
         redeemed = session.exec(
             select(func.count()).where(col(Coupon.ledger_entry_id).is_not(None))
@@ -188,9 +187,7 @@ def test_regulars_moved_up_a_tier_and_were_told_long_ago(shop: Shop) -> None:
         silver = session.exec(
             select(func.count()).where(col(MemberLifecycle.tier) != "member")
         ).one()
-        runs = session.exec(
-            select(func.count()).where(AutomationSend.automation == "tiers")
-        ).one()
+        runs = session.exec(select(func.count()).where(AutomationSend.automation == "tiers")).one()
         pushes = session.exec(select(OutboxMessage.status, OutboxMessage.sent_at)).all()
     assert silver > 10 and runs > 10
     assert pushes and all(status == "sent" and at < PINNED for status, at in pushes)

@@ -60,7 +60,7 @@ def test_every_setting_is_changed_by_taps(line: Line, engine: Engine) -> None:
     owner = line.user("Dang", role=Role.OWNER)
     cards = line.say(owner, "ระบบอัตโนมัติ")
     offers = _tap(line, owner, "ไม่มาเกิน (วัน): 45", cards)
-    assert "ตอนนี้ 45" in texts(offers)[0] and "automation winback days" in texts(offers)[0]
+    assert "ตอนนี้ 45" in texts(offers)[0] and "ตั้งค่าอัตโนมัติ winback days" in texts(offers)[0]
     saved = _tap(line, owner, "60", offers)
     assert texts(saved) == ["บันทึกแล้วค่ะ"]
     assert "ไม่มาเกิน (วัน): 60" in flex_words(saved)

@@ -63,9 +63,7 @@ def test_a_coupon_that_expired_before_an_erasure_gives_no_points_back_after_it(
     try:
         member_id, code = _erased_member_with_an_expired_coupon(engine)
         with transaction(engine) as session:
-            result = coupons.cancel_coupon(
-                session, tz=BKK, code=code, actor="Uowner"
-            )
+            result = coupons.cancel_coupon(session, tz=BKK, code=code, actor="Uowner")
         assert result.outcome == coupons.Use.CANCELLED
         with Session(engine) as session:
             member = session.get(Member, member_id)
