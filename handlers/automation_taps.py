@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from linebot.v3.messaging import Message
-
 from handlers.automation_choices import as_typed, steps
 from handlers.automations_owner import SETTING, SWITCH, choices, shown_value, switch, tune
 from handlers.router import Context, router
-from handlers.views.messages import MAX_QUICK_REPLIES, Choice, postback_data, text
+from handlers.views.messages import MAX_QUICK_REPLIES, Choice, Message, postback_data, text
 from storage import automation_settings, rewards
 from storage.automation_settings import BY_NAME, Automation, Knob
 from storage.models import Role

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from linebot.v3.messaging import Message
-
 from handlers import lifecycle_messages as say
 from handlers.customer import join_menu, menu
 from handlers.dialog import END, NOT_MINE, Dialog, End, Outcome, Reply
@@ -18,7 +16,7 @@ from handlers.i18n import CATALOGS, means
 from handlers.registration import AFTER_REGISTRATION
 from handlers.router import Context, StepContext, normalise, router
 from handlers.views.lifecycle_cards import invite_card
-from handlers.views.messages import Choice, text
+from handlers.views.messages import Choice, Message, text
 from storage import automation_settings, lifecycle, referrals
 from storage.automation_runs import Plan, carry_out
 from storage.models import Member, MemberLifecycle, Role, id_of

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from linebot.v3.messaging import Message
-
 from handlers.i18n import CATALOGS, means, on_or_off
 from handlers.router import Context, normalise, router
 from handlers.views.automation_cards import (
@@ -20,7 +18,7 @@ from handlers.views.automation_cards import (
     automation_bubble,
     month_bubble,
 )
-from handlers.views.messages import Button, Choice, carousel, flex, postback_data, text
+from handlers.views.messages import Button, Choice, Message, carousel, flex, postback_data, text
 from storage import automation_runs, automation_settings, clock, lots, rewards
 from storage.automation_runs import Activity
 from storage.automation_settings import AUTOMATIONS, BY_NAME, Automation, BadSetting, Knob

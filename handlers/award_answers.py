@@ -3,8 +3,6 @@ approve or decline of an award over a cashier's daily ceiling."""
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
-
 from handlers import award_approval as approval
 from handlers import award_guard as guard
 from handlers.dialog import End
@@ -12,7 +10,7 @@ from handlers.i18n import t
 from handlers.numbers import whole_number
 from handlers.router import Context, router
 from handlers.staff import AWARD, make_award
-from handlers.views.messages import Choice, text
+from handlers.views.messages import Choice, Message, text
 from storage import award_limits, ledger, members
 from storage.models import AwardRequest, LedgerEntry, Member, Role, id_of
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from linebot.v3.messaging import Message
 from sqlmodel import Session, select
 
 from handlers.i18n import t
 from handlers.router import Context
-from handlers.views.messages import Button, flex, flex_box, flex_row, flex_text, postback_data, text
+from handlers.views.messages import (
+    Button,
+    Message,
+    flex,
+    flex_box,
+    flex_row,
+    flex_text,
+    postback_data,
+    text,
+)
 from storage import award_limits, clock, phones
 from storage.models import AwardRequest, LineUser, Member, Role, id_of
 

@@ -15,12 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from linebot.v3.messaging import Message
-
 from handlers import award_approval as approval
 from handlers.dialog import Dialog, End, Next
 from handlers.router import Context
-from handlers.views.messages import Button, flex, flex_box, flex_text, postback_data, text
+from handlers.views.messages import Button, Message, flex, flex_box, flex_text, postback_data, text
 from storage import award_limits, codes, ledger, members, phones, tiers
 from storage.models import Dialog as DialogRow
 from storage.models import Member

@@ -7,13 +7,11 @@ quick replies that send the same words, so a tap and a typed command are one pat
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
-
 from handlers.award_approval import baht
 from handlers.i18n import means, normalise
 from handlers.router import Context, router
 from handlers.staff import to_satang
-from handlers.views.messages import Choice, text
+from handlers.views.messages import Choice, Message, text
 from storage import award_limits, members
 from storage.models import LineUser, Role
 

@@ -13,8 +13,6 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from linebot.v3.messaging import Message
-
 from handlers import broadcast_choices as buttons
 from handlers.broadcast_choices import audience_choices
 from handlers.dates import show_time
@@ -23,7 +21,7 @@ from handlers.i18n import any_of, means
 from handlers.jobs import RefreshQuota, SendBroadcast
 from handlers.router import Context, StepContext, router
 from handlers.segment_scores import PICKER, current_run
-from handlers.views.messages import Choice, as_json, image, text
+from handlers.views.messages import Choice, Message, image, text
 from storage import audiences, campaigns, line_quota, rewards, segments
 from storage.models import Role
 
@@ -145,7 +143,7 @@ def campaign_messages(ctx: Context, data: Data) -> list[Message]:
         messages.append(image(f"{ctx.shop.base_url}/media/picture/{data['photo']}.jpg"))
     if data.get("reward"):
         extra = ctx.shop.coupons.messages(ctx.session, int(data["reward"]), ctx.lang)
-        messages += [Message.from_dict(m) for m in extra]  # type: ignore[misc]
+        messages += extra
     return messages
 
 
@@ -236,7 +234,7 @@ def _send(ctx: StepContext) -> Outcome:
         ctx.session,
         created_by=ctx.user.line_user_id,
         audience=data["audience"],
-        messages=as_json(campaign_messages(ctx, data)),
+        messages=campaign_messages(ctx, data),
         holdout_percent=data["holdout"],
         reward_id=data.get("reward"),
     )

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from handlers.i18n import t
-from handlers.views.messages import Choice, as_json, text
+from handlers.views.messages import Choice, text
 from storage import coupons, rewards
 from storage.models import Campaign, Coupon
 
@@ -46,7 +46,7 @@ class RewardCoupons:
             else getattr(reward, "name_th", "")
         )
         choices = [Choice(t(lang, "qr_coupons"), t(lang, "cmd_coupons"))]
-        return as_json([text(t(lang, "bc_coupon_attached", reward=name), choices)])
+        return [text(t(lang, "bc_coupon_attached", reward=name), choices)]
 
     def issue(self, session: Session, *, campaign: Campaign, member_ids: list[int]) -> None:
         assert campaign.reward_id is not None

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
-
 from handlers.dates import show_time
 from handlers.numbers import whole_number
 from handlers.router import Context, router
-from handlers.views.messages import Choice, text
+from handlers.views.messages import Choice, Message, text
 from storage import campaign_report, campaigns
 from storage.models import Role
 

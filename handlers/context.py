@@ -6,12 +6,11 @@ from dataclasses import dataclass, field, fields
 from datetime import tzinfo
 from typing import Any
 
-from linebot.v3.messaging import Message
 from sqlmodel import Session
 
 from handlers.i18n import t
 from handlers.jobs import DeliverPush, Job, SendSms
-from handlers.views.messages import FlexColors, as_json
+from handlers.views.messages import FlexColors, Message
 from storage import outbox
 from storage.campaigns import CouponAttachment
 from storage.models import Dialog, LineUser, Member, Role
@@ -102,7 +101,7 @@ class Context:
         if not to.following:
             return
         row = outbox.queue_push(
-            self.session, to=to.line_user_id, messages=as_json(messages), purpose=purpose
+            self.session, to=to.line_user_id, messages=messages, purpose=purpose
         )
         self.jobs.append(DeliverPush(outbox_id=row.id))  # type: ignore[arg-type]
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from linebot.v3.messaging import Message
-
 from handlers.customer import menu
 from handlers.dates import show_date as show_date
 from handlers.dates import show_time as show_time
@@ -14,7 +12,7 @@ from handlers.router import Context, Shop
 from handlers.scan_texts import redeem_text
 from handlers.views.colors import Palette
 from handlers.views.coupon_image import CouponFace
-from handlers.views.messages import QrCard, carousel, image, qr_bubble
+from handlers.views.messages import Message, QrCard, carousel, image, qr_bubble
 from storage import clock
 from storage.models import Coupon, CouponStatus, Reward
 

@@ -3,14 +3,13 @@ cancels one."""
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
 from sqlmodel import Session
 
 from handlers import coupon_views as views
 from handlers.customer import notify
 from handlers.dates import show_time
 from handlers.router import Context, router
-from handlers.views.messages import Choice, text
+from handlers.views.messages import Choice, Message, text
 from storage import coupons, members, phones
 from storage.coupons import Use, UseResult
 from storage.models import LineUser, Member, Role

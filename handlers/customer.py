@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from linebot.v3.messaging import Message
-
 from handlers.dates import show_date, show_time
 from handlers.i18n import LANGUAGES, means, t
 from handlers.router import Context, router
-from handlers.views.messages import Choice, QrCard, member_card, postback_data, text
+from handlers.views.messages import Choice, Message, QrCard, member_card, postback_data, text
 from storage import clock, dialogs, ledger, phones, privacy, tiers
 from storage.models import EntryKind, LineUser, Member, Role, id_of
 

@@ -22,10 +22,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Final
 
-from linebot.v3.messaging import Message
-
 from handlers.context import Context, StepContext
-from handlers.views.messages import text
+from handlers.views.messages import Message, text
 from storage import dialogs
 from storage.models import Dialog as DialogRow
 from storage.models import Role

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from linebot.v3.messaging import Message
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -14,7 +13,7 @@ from handlers import routes  # noqa: F401  (registers them)
 from handlers.i18n import t
 from handlers.jobs import Recorded, RefreshProfile, record_jobs
 from handlers.router import Context, Event, Shop, router
-from handlers.views.messages import text
+from handlers.views.messages import Message, text
 from storage import dialogs, events, members, people, ratelimit
 from storage.db import hold_loaded, lost_a_race, transaction
 from storage.models import LineUser

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, tzinfo
 
-from linebot.v3.messaging import Message
 from sqlmodel import Session
 
 from handlers import insight_views as views
@@ -14,7 +13,7 @@ from handlers.i18n import any_of, means, on_or_off, t
 from handlers.numbers import whole_number
 from handlers.router import Context, Shop, router
 from handlers.staff import to_satang
-from handlers.views.messages import Choice, image, text
+from handlers.views.messages import Choice, Message, image, text
 from storage import clock, insight_series, insights, periods, reward_costs, rewards, weekly
 from storage.models import Role
 from storage.periods import Period

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from linebot.v3.messaging import Message
 from sqlmodel import Session
 
 from handlers import coupon_views as views
 from handlers.i18n import t
 from handlers.router import Shop
-from handlers.views.messages import QrCard, as_json, carousel, qr_bubble, text
+from handlers.views.messages import Message, QrCard, carousel, qr_bubble, text
 from storage import clock, members, outbox, tiers
 from storage.automation_runs import AUTO_PURPOSE, Given, Plan, attach_push, carry_out
 from storage.models import Coupon, Reward
@@ -90,7 +89,7 @@ def queue(session: Session, shop: Shop, given: Given) -> int | None:
     row = outbox.queue_push(
         session,
         to=given.reader.line_user_id,
-        messages=as_json(compose(shop, given)),
+        messages=compose(shop, given),
         purpose=AUTO_PURPOSE + given.plan.automation,
     )
     attach_push(session, given, row)

@@ -7,14 +7,12 @@ tapped, that the one tapping is an owner and that the person is still staff.
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
-
 from handlers.dates import show_time
 from handlers.i18n import normalise
 from handlers.jobs import LinkRichMenu
 from handlers.numbers import whole_number
 from handlers.router import Context, router
-from handlers.views.messages import Button, Choice, flex, postback_data, text
+from handlers.views.messages import Button, Choice, Message, flex, postback_data, text
 from handlers.views.staff_card import StaffCard, StaffRow, staff_bubble
 from storage import members, staff
 from storage.models import LineUser, Role

@@ -6,14 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from linebot.v3.messaging import Message
-
 from handlers import insight_views as views
 from handlers.coupon_views import show_date
 from handlers.i18n import t
 from handlers.router import Context, router
 from handlers.views.home_card import HomeCard, HomeRow, home_bubble
-from handlers.views.messages import Button, Choice, flex, text
+from handlers.views.messages import Button, Choice, Message, flex, text
 from storage import clock, home_figures, insights, periods, reward_costs
 from storage.insights import Figures
 from storage.models import Role

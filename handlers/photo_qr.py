@@ -13,14 +13,12 @@ import unicodedata
 from dataclasses import replace
 from urllib.parse import unquote
 
-from linebot.v3.messaging import Message
-
 from handlers.coupons_staff import use_coupon
 from handlers.customer import picture_received
 from handlers.router import Context, Shop, normalise, router
 from handlers.scan_texts import award_text, redeem_text
 from handlers.staff import award, is_member_code
-from handlers.views.messages import text
+from handlers.views.messages import Message, text
 from storage import coupons
 from storage.models import Role
 

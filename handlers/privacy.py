@@ -4,14 +4,12 @@ reads the audit log with `audit`."""
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
-
 from handlers import customer
 from handlers.coupon_views import show_time
 from handlers.dialog import END, NOT_MINE, Dialog, End, Outcome
 from handlers.router import Context, StepContext, router
 from handlers.staff import find_member
-from handlers.views.messages import Choice, postback_data, text
+from handlers.views.messages import Choice, Message, postback_data, text
 from storage import audit, coupons, members, privacy
 from storage.models import AuditEntry, Member, Role
 

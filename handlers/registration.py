@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from linebot.v3.messaging import Message
-
 from handlers import customer
 from handlers.customer import card_message, greeting, menu, privacy_notice
 from handlers.dialog import END, NOT_MINE, Dialog, End, Next, Outcome, Reply
 from handlers.i18n import language_for, means
 from handlers.router import Context, StepContext, router
-from handlers.views.messages import Choice, text
+from handlers.views.messages import Choice, Message, text
 from storage import members, phones, privacy, verification
 from storage.models import Member, Role
 

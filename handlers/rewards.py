@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
-
 from handlers import coupon_views as views
 from handlers.customer import menu
 from handlers.numbers import whole_number
 from handlers.router import Context, router
-from handlers.views.messages import MAX_BUBBLES, Button, Choice, carousel, postback_data, text
+from handlers.views.messages import (
+    MAX_BUBBLES,
+    Button,
+    Choice,
+    Message,
+    carousel,
+    postback_data,
+    text,
+)
 from handlers.views.reward_cards import RewardCard, more_bubble, reward_bubble
 from storage import codes, coupons, rewards
 from storage.coupons import RedeemRefused

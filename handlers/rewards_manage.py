@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from linebot.v3.messaging import Message
-
 from handlers import coupon_views as views
 from handlers.numbers import whole_number
 from handlers.rewards import reward_card
 from handlers.rewards_owner import owner_menu, set_active, start_edit
 from handlers.router import Context, router
-from handlers.views.messages import MAX_BUBBLES, Button, carousel, postback_data, text
+from handlers.views.messages import MAX_BUBBLES, Button, Message, carousel, postback_data, text
 from handlers.views.reward_cards import more_bubble, reward_bubble
 from storage import rewards
 from storage.models import Reward, Role, id_of

@@ -11,14 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from linebot.v3.messaging import Message
-
 from handlers.dialog import END, NOT_MINE, Dialog, End, Next, Outcome, Reply
 from handlers.i18n import means
 from handlers.numbers import whole_number
 from handlers.rewards import reward_card
 from handlers.router import Context, StepContext, router
-from handlers.views.messages import Choice, carousel, postback_data, text
+from handlers.views.messages import Choice, Message, carousel, postback_data, text
 from handlers.views.reward_cards import reward_bubble
 from storage import rewards
 from storage.models import Reward, Role

@@ -14,12 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from linebot.v3.messaging import Message
-
 from handlers.context import Context, Event, Shop, StepContext
 from handlers.dialog import Dialog, lost
 from handlers.i18n import command_words, normalise
-from handlers.views.messages import choices_last, parse_postback
+from handlers.views.messages import Message, choices_last, parse_postback
 from handlers.views.messages import text as text_message
 from storage import audit, dialogs
 from storage.models import Role

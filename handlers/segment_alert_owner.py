@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
 from sqlmodel import Session
 
 from handlers.i18n import t
 from handlers.jobs import SendWinbackOffers
 from handlers.router import Context, Shop, router
-from handlers.views.messages import Choice, postback_data, text
+from handlers.views.messages import Choice, Message, postback_data, text
 from storage import lifecycle, members, phones, segment_alert
 from storage.models import Role
 from storage.segment_alert import Fallen

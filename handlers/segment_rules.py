@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import math
 
-from linebot.v3.messaging import Message
-
 from handlers.i18n import means
 from handlers.jobs import RefreshScores
 from handlers.router import Context
-from handlers.views.messages import Choice, text
+from handlers.views.messages import Choice, Message, text
 from storage import segment_rules, segments
 
 KINDS = {"days": "recency_days", "rfm_purchases": "purchases", "rfm_spend": "spend_percent"}

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from linebot.v3.messaging import Message
-
 from handlers.dates import show_date
 from handlers.i18n import means
 from handlers.router import Context, router
 from handlers.segment_rules import rules
 from handlers.segment_scores import CHART, current_run
-from handlers.views.messages import Choice, flex, image, postback_data, text
+from handlers.views.messages import Choice, Message, flex, image, postback_data, text
 from storage import audiences, media_files, segments
 from storage.models import Role
 

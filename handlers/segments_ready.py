@@ -3,13 +3,13 @@ the chart, or the broadcast's group picker (handlers/segment_scores.py says when
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
 from sqlmodel import Session
 
 from handlers.broadcast import AUDIENCE, BROADCAST, ask_audience
 from handlers.context import Context, Event, Shop
 from handlers.segment_scores import PICKER
 from handlers.segments import chart_messages
+from handlers.views.messages import Message
 from storage import dialogs, segments
 from storage.models import LineUser, Role
 

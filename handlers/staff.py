@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from linebot.v3.messaging import Message
-
 from handlers import award_guard as guard
 from handlers import lifecycle_messages
 from handlers.customer import notify
@@ -15,7 +13,7 @@ from handlers.jobs import DeliverPush, LinkRichMenu
 from handlers.numbers import whole_number
 from handlers.router import Context, StepContext, router
 from handlers.scan_texts import award_text
-from handlers.views.messages import Choice, text
+from handlers.views.messages import Choice, Message, text
 from storage import codes, ledger, members, phones, staff
 from storage.members import MEMBER_CODE_PREFIX
 from storage.models import Member, Role, id_of

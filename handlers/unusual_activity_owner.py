@@ -7,13 +7,21 @@ owner's old alert, or a customer who sends the same postback, gets no list.
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
 from sqlmodel import Session
 
 from handlers.dates import show_date
 from handlers.i18n import t
 from handlers.router import Context, Shop, router
-from handlers.views.messages import Button, Choice, flex, flex_box, flex_text, postback_data, text
+from handlers.views.messages import (
+    Button,
+    Choice,
+    Message,
+    flex,
+    flex_box,
+    flex_text,
+    postback_data,
+    text,
+)
 from storage import award_limits, members, phones, unusual_activity
 from storage.models import LineUser, Member, Role
 from storage.unusual_activity import Entry, Finding

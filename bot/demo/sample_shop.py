@@ -34,7 +34,7 @@ from bot.demo.sample_plan import (
 from bot.services import Services
 from handlers import lifecycle_messages
 from handlers.customer import NOTICE_VERSION
-from handlers.views.messages import as_json, text
+from handlers.views.messages import text
 from storage import (
     campaigns,
     clock,
@@ -253,7 +253,7 @@ def _broadcast(shop: _Shop, plan: CampaignPlan) -> None:
     session, tz = shop.session, shop.tz
     segments.refresh_scores(session, as_of=clock.now().astimezone(tz).date(), tz=tz)
     reward_id = shop.rewards[plan.reward][0] if plan.reward is not None else None
-    messages = as_json([text(plan.text_th)])
+    messages = [text(plan.text_th)]
     if reward_id is not None:
         messages += shop.services.coupons.messages(session, reward_id, "th")
     campaign = campaigns.create_campaign(

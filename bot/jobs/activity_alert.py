@@ -11,7 +11,6 @@ from __future__ import annotations
 from bot.jobs.queue import Jobs
 from handlers.jobs import DeliverPush
 from handlers.unusual_activity_owner import alert_messages, owners_to_tell
-from handlers.views.messages import as_json
 from storage import clock, outbox, unusual_activity
 from storage.db import transaction
 
@@ -35,7 +34,7 @@ def send_daily_alert(jobs: Jobs) -> int:
         for owner in owners_to_tell(session) if findings else []:
             messages = alert_messages(session, shop, owner.language, day, findings)
             row = outbox.queue_push(
-                session, to=owner.line_user_id, messages=as_json(messages), purpose=PURPOSE
+                session, to=owner.line_user_id, messages=messages, purpose=PURPOSE
             )
             assert row.id is not None
             pushes.append(row.id)

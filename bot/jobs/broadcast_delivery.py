@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlmodel import Session
 
@@ -53,21 +52,15 @@ class Pacer:
 
 
 class Sender:
-    """Sends one chunk (in a sender thread); the messages are made ready once per campaign."""
+    """Sends one chunk (in a sender thread), within LINE's multicast rate."""
 
     def __init__(self, line: LineClient) -> None:
         self._line, self._pace = line, Pacer(MULTICASTS_PER_SECOND)
-        self._messages: list[dict[str, Any]] | None = None
-
-    def prepare(self, messages: list[dict[str, Any]]) -> None:
-        if self._messages is None:
-            self._messages = self._line.multicast_messages(messages)
 
     def __call__(self, chunk: ChunkToSend) -> Answer:
-        assert self._messages is not None
         self._pace()
         try:
-            self._line.multicast(chunk.to, self._messages, chunk.retry_key)
+            self._line.multicast(chunk.to, chunk.messages, chunk.retry_key)
         except LineError as error:
             return chunk, error
         return chunk, None
@@ -123,7 +116,6 @@ def deliver(jobs: Jobs, campaign_id: int, me: str, sleep: Callable[[float], None
                         state.after = next_one.seq
                         claimed.append(next_one)
             for chunk in claimed:
-                send.prepare(chunk.messages)
                 state.flying[pool.submit(send, chunk)] = chunk
             if state.flying:
                 finished, _ = wait(state.flying, return_when=FIRST_COMPLETED)

@@ -17,7 +17,6 @@ from handlers import lifecycle_messages as say
 from handlers.jobs import DeliverPush
 from handlers.router import Shop
 from handlers.segment_alert_owner import alert_messages
-from handlers.views.messages import as_json
 from storage import (
     automation_due,
     automation_settings,
@@ -53,7 +52,7 @@ def send_alert(jobs: Jobs, week: str) -> int:
             row = outbox.queue_push(
                 session,
                 to=owner.line_user_id,
-                messages=as_json(messages),
+                messages=messages,
                 purpose=AUTO_PURPOSE + "alert",
             )
             pushes.append(row.id)

@@ -9,7 +9,6 @@ from datetime import date
 from bot.jobs.queue import Jobs
 from handlers.jobs import DeliverPush
 from handlers.segments_ready import groups_ready
-from handlers.views.messages import as_json
 from storage import clock, members, outbox, segments
 from storage.db import transaction
 
@@ -43,7 +42,7 @@ def push_when_ready(jobs: Jobs, owner_id: str, show: str) -> None:
         if not messages:
             return
         row = outbox.queue_push(
-            session, to=owner_id, messages=as_json(messages), purpose="segments_ready"
+            session, to=owner_id, messages=messages, purpose="segments_ready"
         )
     jobs.send(DeliverPush(row.id))  # type: ignore[arg-type]
 

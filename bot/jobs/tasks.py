@@ -14,7 +14,6 @@ from bot.line.client import LineError
 from handlers.i18n import language_for
 from handlers.insights import weekly_summary
 from handlers.jobs import DeliverPush
-from handlers.views.messages import as_json
 from richmenus.api import RichMenuError
 from richmenus.linking import link_for_role
 from storage import (
@@ -140,7 +139,7 @@ def send_weekly_summaries(jobs: Jobs) -> int:
         for owner in weekly.claim_due(session, now, services.shop.tz):
             messages = weekly_summary(session, services.shop, owner.language, now)
             row = outbox.queue_push(
-                session, to=owner.line_user_id, messages=as_json(messages), purpose="weekly_summary"
+                session, to=owner.line_user_id, messages=messages, purpose="weekly_summary"
             )
             queued.append(row.id)
     for outbox_id in queued:

@@ -10,12 +10,8 @@ from linebot.v3.messaging import (
     ApiClient,
     ApiException,
     Configuration,
-    Message,
     MessagingApi,
     MessagingApiBlob,
-    MulticastRequest,
-    PushMessageRequest,
-    ReplyMessageRequest,
     ShowLoadingAnimationRequest,
 )
 
@@ -61,54 +57,46 @@ class LineClient:
         self.api = MessagingApi(self._api_client)
         self.blob = MessagingApiBlob(self._data_client)
 
-    def reply(self, reply_token: str, messages: list[Message]) -> None:
+    def reply(self, reply_token: str, messages: list[dict[str, Any]]) -> None:
         """Answer with the reply token (free). Raises LineError."""
         try:
-            self.api.reply_message(ReplyMessageRequest(replyToken=reply_token, messages=messages))
+            self._send("reply", {"replyToken": reply_token, "messages": messages})
         except ApiException as exc:
             raise _error(exc) from None
 
     def push(self, to: str, messages: list[dict[str, Any]], retry_key: str) -> bool:
         """Push (uses quota). True if sent now, False if LINE had already accepted this key."""
-        request = PushMessageRequest.from_dict({"to": to, "messages": messages})
-        try:
-            self.api.push_message(request, x_line_retry_key=retry_key)
-        except ApiException as exc:
-            if exc.status == 409:
-                return False
-            raise _error(exc) from None
-        return True
-
-    def multicast_messages(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The messages checked by the SDK's models once and made ready to send: what
-        `multicast` takes, so a broadcast validates and serialises them once, not per chunk."""
-        request = MulticastRequest.from_dict({"to": ["U" + "0" * 32], "messages": messages})
-        ready: list[dict[str, Any]] = self._api_client.sanitize_for_serialization(request.messages)
-        return ready
+        return self._send_once("push", {"to": to, "messages": messages}, retry_key)
 
     def multicast(self, to: list[str], messages: list[dict[str, Any]], retry_key: str) -> bool:
-        """The same messages (from `multicast_messages`) to up to 500 users (uses quota);
-        False if LINE had already accepted this key. Safe to call from several threads."""
-        headers = {
-            "X-Line-Retry-Key": retry_key,
-            "Accept": "application/json",
-            "Content-Type": "application/json",
-        }
+        """The same messages to up to 500 users (uses quota); False if LINE had already
+        accepted this key. Safe to call from several threads."""
+        return self._send_once("multicast", {"to": to, "messages": messages}, retry_key)
+
+    def _send_once(self, kind: str, body: dict[str, Any], retry_key: str) -> bool:
         try:
-            self._api_client.call_api(
-                "/v2/bot/message/multicast",
-                "POST",
-                header_params=headers,
-                body={"to": to, "messages": messages},
-                response_types_map={"200": "object"},
-                auth_settings=["Bearer"],
-                _host=self.api.line_base_path,
-            )
+            self._send(kind, body, retry_key)
         except ApiException as exc:
             if exc.status == 409:
                 return False
             raise _error(exc) from None
         return True
+
+    def _send(self, kind: str, body: dict[str, Any], retry_key: str | None = None) -> None:
+        """POST messages (the Messaging API's JSON, as handlers.views.messages builds them)
+        through the reused SDK client, without building SDK models only to serialise them."""
+        headers = {"Accept": "application/json", "Content-Type": "application/json"}
+        if retry_key is not None:
+            headers["X-Line-Retry-Key"] = retry_key
+        self._api_client.call_api(
+            f"/v2/bot/message/{kind}",
+            "POST",
+            header_params=headers,
+            body=body,
+            response_types_map={"200": "object"},
+            auth_settings=["Bearer"],
+            _host=self.api.line_base_path,
+        )
 
     def quota(self) -> Quota:
         """The monthly message quota and how much of it is used. Raises LineError."""

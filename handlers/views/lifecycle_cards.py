@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import FlexMessage
-
 from handlers.views.messages import (
     MAX_BUTTON_LABEL,
     MUTED,
     Choice,
     FlexColors,
+    Message,
     cut_label,
     flex,
     flex_box,
@@ -25,7 +24,7 @@ def invite_card(
     uri: str,
     colors: FlexColors,
     choices: list[Choice],
-) -> FlexMessage:
+) -> Message:
     """A card with one button that opens LINE's share sheet with the invite typed in."""
     share = {
         "type": "button",

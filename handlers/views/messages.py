@@ -1,6 +1,8 @@
 """Builders for the LINE messages the bot sends, and the one postback codec.
 
-Handlers compose replies from these; nothing else constructs SDK message objects.
+A message is the JSON the Messaging API takes (`Message`), built only here: handlers
+compose replies from these builders, and the LINE client sends them as they are, so no
+SDK model is built per message only to be serialised again.
 """
 
 from __future__ import annotations
@@ -8,19 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
-
-from linebot.v3.messaging import (
-    FlexContainer,
-    FlexMessage,
-    ImageMessage,
-    Message,
-    MessageAction,
-    PostbackAction,
-    QuickReply,
-    QuickReplyItem,
-    TextMessage,
-    URIAction,
-)
 
 from handlers.views.colors import Palette, hex_of
 from handlers.views.thai_words import shortened
@@ -33,6 +22,9 @@ MAX_BUBBLES = 12
 MUTED = "#888888"
 QUIET_BUTTON = "#EEEEEE"
 MAX_BUTTON_LABEL = 40
+
+Message = dict[str, Any]
+"""One LINE message as the Messaging API's JSON (camelCase keys, no null values)."""
 
 
 def cut_label(label: str, limit: int) -> str:
@@ -69,53 +61,51 @@ class Choice:
     text: str | None = None
     data: str | None = None
 
-    def action(self) -> MessageAction | PostbackAction:
+    def action(self) -> dict[str, str]:
         label = cut_label(self.label, MAX_QUICK_LABEL)
         if self.data is not None:
-            return PostbackAction(label=label, data=self.data, displayText=self.text or label)
-        return MessageAction(label=label, text=self.text or self.label)
+            return {
+                "type": "postback",
+                "label": label,
+                "data": self.data,
+                "displayText": self.text or label,
+            }
+        return {"type": "message", "label": label, "text": self.text or self.label}
 
 
-def quick_reply(choices: list[Choice]) -> QuickReply | None:
-    if not choices:
-        return None
-    items = [QuickReplyItem(action=c.action()) for c in choices[:MAX_QUICK_REPLIES]]
-    return QuickReply(items=items)
+def with_choices(message: Message, choices: list[Choice] | None) -> Message:
+    """`message` with quick replies (at most LINE's 13) when there are any."""
+    if choices:
+        items = [{"type": "action", "action": c.action()} for c in choices[:MAX_QUICK_REPLIES]]
+        message["quickReply"] = {"items": items}
+    return message
 
 
 def choices_last(messages: list[Message]) -> list[Message]:
     """LINE shows only the last message's quick replies: when an answer put them on an
     earlier message (a text before its charts), the last message without any takes them."""
-    if not messages or getattr(messages[-1], "quick_reply", None) is not None:
+    if not messages or "quickReply" in messages[-1]:
         return messages
-    given = next(
-        (m.quick_reply for m in reversed(messages) if getattr(m, "quick_reply", None)), None
-    )
+    given = next((m["quickReply"] for m in reversed(messages) if "quickReply" in m), None)
     if given is not None:
-        messages[-1].quick_reply = given
+        messages[-1]["quickReply"] = given
     return messages
 
 
-def text(body: str, choices: list[Choice] | None = None) -> TextMessage:
+def text(body: str, choices: list[Choice] | None = None) -> Message:
     """A text message (cut to LINE's 5000 characters) with optional quick replies."""
     if len(body) > MAX_TEXT:
         body = body[: MAX_TEXT - 1] + "…"
-    return TextMessage(text=body, quickReply=quick_reply(choices or []))
+    return with_choices({"type": "text", "text": body}, choices)
 
 
-def image(url: str, preview_url: str | None = None) -> ImageMessage:
-    return ImageMessage(originalContentUrl=url, previewImageUrl=preview_url or url)
+def image(url: str, preview_url: str | None = None) -> Message:
+    return {"type": "image", "originalContentUrl": url, "previewImageUrl": preview_url or url}
 
 
-def flex(
-    alt_text: str, contents: dict[str, Any], choices: list[Choice] | None = None
-) -> FlexMessage:
+def flex(alt_text: str, contents: dict[str, Any], choices: list[Choice] | None = None) -> Message:
     """A Flex message; `alt_text` is what shows in notifications (at most 400 characters)."""
-    return FlexMessage(
-        altText=alt_text[:400],
-        contents=FlexContainer.from_dict(contents),
-        quickReply=quick_reply(choices or []),
-    )
+    return with_choices({"type": "flex", "altText": alt_text[:400], "contents": contents}, choices)
 
 
 @dataclass(frozen=True)
@@ -232,25 +222,17 @@ def qr_bubble(card: QrCard, colors: FlexColors) -> dict[str, Any]:
     }
 
 
-def member_card(alt_text: str, card: QrCard, colors: FlexColors) -> FlexMessage:
+def member_card(alt_text: str, card: QrCard, colors: FlexColors) -> Message:
     """The member card: the shop's band, the QR a cashier scans, the code and a few facts."""
     return flex(alt_text, qr_bubble(card, colors))
 
 
 def carousel(
     alt_text: str, bubbles: list[dict[str, Any]], choices: list[Choice] | None = None
-) -> FlexMessage:
+) -> Message:
     """One bubble alone, or a carousel of at most 12."""
     if len(bubbles) == 1:
         return flex(alt_text, bubbles[0], choices)
     contents = {"type": "carousel", "contents": bubbles[:MAX_BUBBLES]}
     return flex(alt_text, contents, choices)
 
-
-def link_button(label: str, uri: str) -> URIAction:
-    return URIAction(label=cut_label(label, MAX_BUTTON_LABEL), uri=uri)
-
-
-def as_json(messages: list[Message]) -> list[dict[str, Any]]:
-    """Messages as the JSON LINE receives (for the outbox)."""
-    return [m.to_dict() for m in messages]

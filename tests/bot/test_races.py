@@ -26,7 +26,7 @@ NEWCOMER = "U" + "6" * 32
 
 def said(outcome: Any) -> str:
     assert isinstance(outcome, Outcome), outcome  # not an exception
-    return "\n".join(m.text for m in outcome.messages if hasattr(m, "text"))
+    return "\n".join(m["text"] for m in outcome.messages if "text" in m)
 
 
 def test_six_first_messages_of_a_new_person_at_once_are_all_answered(engine: Engine) -> None:
