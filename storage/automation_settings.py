@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from storage import clock
-from storage.db import get_once, remember
+from storage.db import KNOWN, get_once, remember
 from storage.models import AutomationSetting, Reward
 
 
@@ -90,6 +90,7 @@ AUTOMATIONS: tuple[Automation, ...] = (
     ),
 )
 BY_NAME = {a.name: a for a in AUTOMATIONS}
+ALL_READ = "automation_settings_read"  # in `session.info`: every row was read once
 
 
 class BadSetting(ValueError):
@@ -115,12 +116,25 @@ class Config:
 def config(session: Session, name: str) -> Config:
     """The automation's switch and settings: the owner's choices over the defaults."""
     automation = BY_NAME[name]
+    _read_all_once(session)
     row: AutomationSetting | None = get_once(session, AutomationSetting, name)
     values = {k.key: k.default for k in automation.knobs}
     if row is None:
         return Config(name, automation.on, values)
     values.update({k: v for k, v in row.values.items() if k in values})
     return Config(name, row.enabled or not automation.switchable, values)
+
+
+def _read_all_once(session: Session) -> None:
+    """Every automation's row (or its absence) in one query, the first time a session
+    needs one: an award reads several (points expiry, tiers ...)."""
+    if session.info.get(ALL_READ):
+        return
+    rows = {row.name: row for row in session.exec(select(AutomationSetting))}
+    for name in BY_NAME:
+        if (AutomationSetting, name) not in session.info.get(KNOWN, {}):
+            remember(session, AutomationSetting, name, rows.get(name))
+    session.info[ALL_READ] = True
 
 
 def _row(session: Session, name: str) -> AutomationSetting:

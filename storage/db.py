@@ -85,6 +85,27 @@ def remember(session: Session, model: type[Any], key: Any, row: Any) -> None:
     session.info.setdefault(KNOWN, {})[(model, key)] = row
 
 
+LOCKED = "locked_rows"  # in `session.info`: (model, key) of rows locked until commit
+
+
+def already_locked(session: Session, model: type[Any], key: Any) -> bool:
+    """True when this transaction already locked the row (outside any savepoint)."""
+    return (model, key) in session.info.get(LOCKED, ())
+
+
+def note_locked(session: Session, model: type[Any], key: Any) -> None:
+    """Remember a row lock taken outside a savepoint: it lasts until the transaction ends
+    (a lock taken inside a savepoint may go with its rollback, so it is not noted)."""
+    if not session.in_nested_transaction():
+        session.info.setdefault(LOCKED, set()).add((model, key))
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_locks(session: OrmSession, ended: Any) -> None:
+    if ended.parent is None:
+        session.info.pop(LOCKED, None)
+
+
 # PostgreSQL's answers for "another transaction got there first": a unique key taken
 # meanwhile, a serialization failure, a deadlock victim. Run again, the work succeeds.
 _RACE_STATES = {"23505", "40001", "40P01"}

@@ -21,6 +21,7 @@ from storage import clock, members, tiers
 from storage.ledger_entries import KeyConflict as KeyConflict
 from storage.ledger_entries import MemberErased as MemberErased
 from storage.ledger_entries import NotEnoughPoints as NotEnoughPoints
+from storage.ledger_entries import append_entry
 from storage.ledger_entries import entry_with_key as entry_with_key
 from storage.ledger_entries import post_entry as post_entry
 from storage.models import EntryKind, LedgerEntry, Member, PointsDebt, Purchase, id_of
@@ -87,16 +88,15 @@ def award_purchase(
     session.add(purchase)
     session.flush()
     percent = tiers.earn_percent(session, id_of(member))
-    entry = post_entry(
-        session,
-        member=member,
+    earned = LedgerEntry(
+        member_id=id_of(member),
         kind=EntryKind.EARN,
         points=points_for(amount_satang, baht_per_point, percent),
         actor=staff_user_id or channel,
         idempotency_key=idempotency_key,
         purchase_id=purchase.id,
-        tz=tz,
     )
+    entry = append_entry(session, member, earned, [], None, tz)
     paid = pay_debt(session, member=member, earned=entry)
     return Award(purchase=purchase, entry=entry, balance=member.points, debt_paid=paid)
 
@@ -116,14 +116,10 @@ def debt_paid_for(session: Session, earned: LedgerEntry) -> int:
 
 
 def pay_debt(session: Session, *, member: Member, earned: LedgerEntry) -> int:
-    """Points of a new earning that pay the member's refund debts, oldest first.
-
-    The payment is one REFUND entry keyed on the earning, so a repeat changes nothing.
+    """Points of a new earning (written in this transaction) that pay the member's refund
+    debts, oldest first: one REFUND entry keyed on the earning (`debt_paid_for` reads it).
     """
     key = f"debt:{earned.id}"
-    done = entry_with_key(session, key)
-    if done is not None:
-        return -done.points
     debts = session.exec(
         select(PointsDebt)
         .where(PointsDebt.member_id == member.id, col(PointsDebt.settled_at).is_(None))

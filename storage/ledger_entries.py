@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from storage import lots
@@ -56,16 +57,6 @@ def post_entry(
         if (existing.member_id, existing.kind, existing.points) != (member.id, kind, points):
             raise KeyConflict(idempotency_key)
         return existing
-    allowed = [col(Member.id) == member.id, col(Member.points) + points >= 0]
-    if points > 0:
-        allowed.append(col(Member.erased_at).is_(None))
-    moved = session.exec(  # type: ignore[call-overload]
-        update(Member).where(*allowed).values(points=col(Member.points) + points)
-    )
-    if moved.rowcount != 1 and points > 0:
-        raise MemberErased(f"member {member.id} was erased")
-    if moved.rowcount != 1:
-        raise NotEnoughPoints(f"member {member.id} cannot take {points} points")
     entry = LedgerEntry(
         member_id=member.id,  # type: ignore[arg-type]
         kind=kind,
@@ -76,11 +67,38 @@ def post_entry(
         voids_entry_id=voids_entry_id,
         note=note,
     )
+    return append_entry(session, member, entry, from_lots or [], restores_entry_id, tz)
+
+
+def append_entry(
+    session: Session,
+    member: Member,
+    entry: LedgerEntry,
+    from_lots: list[int],
+    restores_entry_id: int | None,
+    tz: tzinfo | None,
+) -> LedgerEntry:
+    """`post_entry` for a caller that has just found the entry's key unused, under the
+    member's lock: the balance moves (the member's `points` take the new balance), the
+    entry is written and its lots move."""
+    allowed = [col(Member.id) == member.id, col(Member.points) + entry.points >= 0]
+    if entry.points > 0:
+        allowed.append(col(Member.erased_at).is_(None))
+    balance = session.exec(  # type: ignore[call-overload]
+        update(Member)
+        .where(*allowed)
+        .values(points=col(Member.points) + entry.points)
+        .returning(col(Member.points))
+    ).first()
+    if balance is None and entry.points > 0:
+        raise MemberErased(f"member {member.id} was erased")
+    if balance is None:
+        raise NotEnoughPoints(f"member {member.id} cannot take {entry.points} points")
+    set_committed_value(member, "points", balance[0])
     session.add(entry)
     session.flush()
-    _move_lots(session, entry, from_lots or [], restores_entry_id, tz)
+    _move_lots(session, entry, from_lots, restores_entry_id, tz)
     session.flush()
-    session.refresh(member)
     return entry
 
 

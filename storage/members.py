@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from storage import clock, codes
+from storage.db import already_locked, note_locked
 from storage.models import LedgerEntry, LineUser, Member, Purchase, Role
 
 MEMBER_CODE_PREFIX = "M"
@@ -79,9 +80,13 @@ def lock_member(session: Session, member_id: int) -> Member | None:
     inserting a purchase or ledger row for the member takes, and two cashiers awarding the
     same member at once would deadlock.
     """
-    return session.get(
+    if already_locked(session, Member, member_id):
+        return session.get(Member, member_id)
+    member = session.get(
         Member, member_id, with_for_update={"key_share": True}, populate_existing=True
     )
+    note_locked(session, Member, member_id)
+    return member
 
 
 def lock_existing_member(session: Session, member_id: int) -> Member:

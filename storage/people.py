@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from storage.db import remember
 from storage.models import Dialog, LineUser, Member
 
 
@@ -21,7 +22,8 @@ class Person:
 
 def person(session: Session, line_user_id: str) -> Person:
     """The LINE user, their member and their dialog (any of them missing is None); the rows
-    join the session, so later reads of them by key need no query while they are held."""
+    join the session, so later reads of them by key need no query while they are held (the
+    dialog's absence too)."""
     query = (
         select(LineUser, Member, Dialog)
         .outerjoin(Member, col(Member.id) == col(LineUser.member_id))
@@ -32,4 +34,5 @@ def person(session: Session, line_user_id: str) -> Person:
     if found is None:
         return Person(None, None, None)
     user, member, dialog = found
+    remember(session, Dialog, line_user_id, dialog)
     return Person(user, member, dialog)

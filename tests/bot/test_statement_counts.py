@@ -19,7 +19,7 @@ from storage.models import Role
 from tests.support.line import Line
 
 POINTS_CEILING = 4
-AWARD_CEILING = 24
+AWARD_CEILING = 18
 
 
 @contextmanager
