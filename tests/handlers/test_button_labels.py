@@ -22,7 +22,7 @@ def test_a_long_thai_label_is_cut_between_clusters_with_an_ellipsis() -> None:
 
 
 def test_quick_replies_and_flex_buttons_use_the_cut() -> None:
-    assert len(Choice(LONG_NAME, "coupon 1").action().label) <= MAX_QUICK_LABEL
+    assert len(Choice(LONG_NAME, "coupon 1").action()["label"]) <= MAX_QUICK_LABEL
     colors = FlexColors(band="#06C755", on_band="#FFFFFF", accent="#06C755", button_style="primary")
     flex = Button(LONG_NAME * 2, data="a=b").as_flex(colors)
     assert len(flex["action"]["label"]) <= 40
