@@ -40,6 +40,7 @@ class Command:
 class Router:
     def __init__(self) -> None:
         self.commands: list[Command] = []
+        self._by_first_word: dict[str, list[tuple[str, Command]]] = {}  # longest alias first
         self.postbacks: dict[str, tuple[Handler, Role]] = {}
         self.dialogs: dict[str, Dialog] = {}
         self.events: dict[str, Handler] = {}
@@ -64,6 +65,10 @@ class Router:
             if taken:
                 raise ValueError(f"{handler.__name__}: aliases already routed: {sorted(taken)}")
             self.commands.append(command)
+            for alias in command.aliases:
+                same_start = self._by_first_word.setdefault(alias.split(" ", 1)[0], [])
+                same_start.append((alias, command))
+                same_start.sort(key=lambda found: -len(found[0]))
             return handler
 
         return register
@@ -114,17 +119,12 @@ class Router:
         return found is not None and found[0].slow
 
     def match(self, text: str) -> tuple[Command, list[str]] | None:
-        """The command whose alias starts `text` (longest alias wins) and the words after it."""
-        best: tuple[Command, str] | None = None
-        for command in self.commands:
-            for alias in command.aliases:
-                if (text == alias or text.startswith(alias + " ")) and (
-                    best is None or len(alias) > len(best[1])
-                ):
-                    best = (command, alias)
-        if best is None:
-            return None
-        return best[0], text[len(best[1]) :].split()
+        """The command whose alias starts `text` (longest alias wins) and the words after it.
+        An alias is whole words, so it starts with `text`'s first word."""
+        for alias, command in self._by_first_word.get(text.split(" ", 1)[0], ()):
+            if text == alias or text.startswith(alias + " "):
+                return command, text[len(alias) :].split()
+        return None
 
     def dispatch(self, ctx: Context) -> list[Message]:
         """Answer one event, then let the after-hooks add to the answer (once)."""

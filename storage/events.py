@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -15,12 +19,18 @@ def claim_event(session: Session, webhook_event_id: str) -> bool:
     On PostgreSQL a concurrent claim of the same id waits for the first transaction and
     then finds the row; on SQLite transactions are serialised. Either way one wins.
     """
-    dialect = session.get_bind().dialect.name
+    statement = _claim(session.get_bind().dialect.name)
+    found = session.connection().execute(statement, {"id": webhook_event_id, "at": clock.now()})
+    return found.first() is not None
+
+
+@cache
+def _claim(dialect: str) -> Any:
+    """The claim's statement, built once per dialect (every webhook event runs it)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
+    return (
         insert(ProcessedEvent)
-        .values(webhook_event_id=webhook_event_id, received_at=clock.now())
+        .values(webhook_event_id=bindparam("id"), received_at=bindparam("at"))
         .on_conflict_do_nothing(index_elements=["webhook_event_id"])
         .returning(col(ProcessedEvent.webhook_event_id))
     )
-    return session.connection().execute(statement).first() is not None

@@ -29,11 +29,11 @@ def upsert_line_user(
     if user is None:
         user = LineUser(line_user_id=line_user_id)
         session.add(user)
-    if following is not None:
+    if following is not None and user.following != following:
         user.following = following
-    if language is not None:
+    if language is not None and user.language != language:
         user.language = language
-    if display_name is not None:
+    if display_name is not None and user.display_name != display_name[:200]:
         user.display_name = display_name[:200]
     session.flush()
     return user
