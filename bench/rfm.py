@@ -131,6 +131,7 @@ def database(kind: str, members: int, purchases: int, fresh: bool) -> Engine:
     """The loaded benchmark database (built once, then reused)."""
     name = f"bench_rfm_{members}_{purchases}"
     if kind == "sqlite":
+        CACHE.mkdir(exist_ok=True)
         path = CACHE / f"{name}.db"
         if fresh:
             path.unlink(missing_ok=True)
