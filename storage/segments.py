@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, TextClause, bindparam, func, text
@@ -166,7 +167,7 @@ def _params(as_of: date, tz: ZoneInfo) -> dict[str, object]:
 
 
 def _typed(sql: str) -> TextClause:
-    types = {"as_of": Date, "now": UTCDateTime, "cutoff": UTCDateTime}
+    types: dict[str, Any] = {"as_of": Date, "now": UTCDateTime, "cutoff": UTCDateTime}
     named = [bindparam(name, type_=kind) for name, kind in types.items() if f":{name}" in sql]
     return text(sql).bindparams(*named)
 
