@@ -7,8 +7,10 @@ The data (CSV files) is generated once into $TMPDIR/loyalty-bench-rfm/ and reuse
 loaded database is kept too (a PostgreSQL schema `bench_rfm_<members>_<purchases>`, or a
 SQLite file beside the CSVs), so reruns only time the scoring. PostgreSQL is loaded with
 COPY, SQLite with executemany in big transactions. Prints the seconds `refresh_scores`
-took (one transaction: delete, score with window functions, no-purchase rows) and the
-segment sizes.
+took (one transaction: score with window functions into a temporary table, upsert every
+member's row in member_score, delete erased members' rows) and the segment sizes. A rerun
+updates the rows of the previous run, as the nightly job does; the first run inserts them.
+Wall seconds depend on what else the machine runs: quote the load average beside them.
 """
 
 from __future__ import annotations
@@ -131,6 +133,7 @@ def database(kind: str, members: int, purchases: int, fresh: bool) -> Engine:
     """The loaded benchmark database (built once, then reused)."""
     name = f"bench_rfm_{members}_{purchases}"
     if kind == "sqlite":
+        CACHE.mkdir(exist_ok=True)
         path = CACHE / f"{name}.db"
         if fresh:
             path.unlink(missing_ok=True)

@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, TextClause, bindparam, delete, func, text
+from sqlalchemy import Date, TextClause, bindparam, func, text
 from sqlmodel import Session, col, select
 
 from storage import clock, segment_rules
@@ -111,10 +112,8 @@ scored AS (
            {m_score} AS ms
     FROM agg
 )
-INSERT INTO member_score (member_id, as_of, recency_days, frequency, monetary_satang,
-                          r_score, f_score, m_score, segment, computed_at)
-SELECT member_id, :as_of, r, f, m, rs, fs, ms, {segment_sql("rs", "fs")}, :now
-FROM scored
+INSERT INTO rfm_scored (member_id, r, f, m, rs, fs, ms)
+SELECT member_id, r, f, m, rs, fs, ms FROM scored ORDER BY member_id
 """
 
 
@@ -128,11 +127,30 @@ def _bounds(rule: segment_rules.Thresholds) -> dict[str, int]:
     return {**bounds, "rank_from": rule.rank_from}
 
 
-_NO_PURCHASE_SQL = f"""
-INSERT INTO member_score (member_id, as_of, segment, computed_at)
-SELECT mb.id, :as_of, '{NO_PURCHASE}', :now FROM member mb
+# Scored into a temporary table first (no log, no foreign key), then written as an upsert in
+# member order: an update that keeps member_id is not checked against member again (a check
+# and a row lock per member on PostgreSQL), and SQLite appends instead of inserting at random.
+_SCRATCH = (
+    "CREATE TEMPORARY TABLE rfm_scored (member_id INTEGER PRIMARY KEY, r INTEGER, f INTEGER,"
+    " m BIGINT, rs INTEGER, fs INTEGER, ms INTEGER)"
+)
+_COLUMNS = (
+    "as_of", "recency_days", "frequency", "monetary_satang",
+    "r_score", "f_score", "m_score", "segment", "computed_at",
+)  # fmt: skip
+_WRITE_SQL = f"""
+INSERT INTO member_score (member_id, {", ".join(_COLUMNS)})
+SELECT mb.id, :as_of, s.r, s.f, s.m, s.rs, s.fs, s.ms,
+       CASE WHEN s.member_id IS NULL THEN '{NO_PURCHASE}'
+            ELSE {segment_sql("s.rs", "s.fs")} END, :now
+FROM member mb LEFT JOIN rfm_scored s ON s.member_id = mb.id
 WHERE mb.erased_at IS NULL
-  AND NOT EXISTS (SELECT 1 FROM member_score s WHERE s.member_id = mb.id)
+ORDER BY mb.id
+ON CONFLICT (member_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in _COLUMNS)}
+"""
+_ERASED_SQL = """
+DELETE FROM member_score
+WHERE member_id IN (SELECT mb.id FROM member mb WHERE mb.erased_at IS NOT NULL)
 """
 
 
@@ -149,12 +167,9 @@ def _params(as_of: date, tz: ZoneInfo) -> dict[str, object]:
 
 
 def _typed(sql: str) -> TextClause:
-    statement = text(sql).bindparams(
-        bindparam("as_of", type_=Date), bindparam("now", type_=UTCDateTime)
-    )
-    if ":cutoff" in sql:
-        statement = statement.bindparams(bindparam("cutoff", type_=UTCDateTime))
-    return statement
+    types: dict[str, Any] = {"as_of": Date, "now": UTCDateTime, "cutoff": UTCDateTime}
+    named = [bindparam(name, type_=kind) for name, kind in types.items() if f":{name}" in sql]
+    return text(sql).bindparams(*named)
 
 
 def refresh_scores(
@@ -175,11 +190,13 @@ def refresh_scores(
         # one hash aggregate and three sorts of a row per member: keep them in memory
         session.execute(text("SET LOCAL work_mem = '256MB'"))
         session.execute(text("SET LOCAL jit = off"))
-    session.execute(delete(MemberScore))
+    session.execute(text(_SCRATCH))
     session.execute(_typed(_score_sql(dialect)), {**params, **_bounds(chosen)})
     session.execute(  # type: ignore[call-overload]
-        _typed(_NO_PURCHASE_SQL), {"as_of": params["as_of"], "now": params["now"]}
+        _typed(_WRITE_SQL), {"as_of": params["as_of"], "now": params["now"]}
     )
+    session.execute(text(_ERASED_SQL))
+    session.execute(text("DROP TABLE rfm_scored"))
     session.flush()
     return _scored_count(session)
 
