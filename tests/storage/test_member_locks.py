@@ -1,0 +1,64 @@
+"""A member's lock is taken once per transaction, and a lock a savepoint may give back is
+taken again: every change of points still happens under the member's lock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from storage import members
+from storage.db import transaction
+from tests.support import factories
+
+
+@contextmanager
+def member_reads(engine: Engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM member" in statement:
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def a_member(engine: Engine) -> int:
+    with transaction(engine) as session:
+        made = factories.member(session, phone="0812345678")
+        assert made.id is not None
+        return made.id
+
+
+def test_a_member_locked_twice_in_one_transaction_is_read_once(engine: Engine) -> None:
+    member_id = a_member(engine)
+    with member_reads(engine) as seen, transaction(engine) as session:
+        first = members.lock_member(session, member_id)
+        again = members.lock_member(session, member_id)
+    assert first is again
+    assert len(seen) == 1, seen
+
+
+def test_the_next_transaction_locks_again(engine: Engine) -> None:
+    member_id = a_member(engine)
+    with member_reads(engine) as seen:
+        for _ in range(2):
+            with transaction(engine) as session:
+                members.lock_member(session, member_id)
+    assert len(seen) == 2, seen
+
+
+def test_a_lock_taken_inside_a_savepoint_is_taken_again_after_it(engine: Engine) -> None:
+    member_id = a_member(engine)
+    with member_reads(engine) as seen, transaction(engine) as session:
+        with session.begin_nested():
+            members.lock_member(session, member_id)
+        members.lock_member(session, member_id)
+    assert len(seen) == 2, seen
