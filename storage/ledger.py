@@ -97,7 +97,7 @@ def award_purchase(
         purchase_id=purchase.id,
     )
     entry = append_entry(session, member, earned, [], None, tz)
-    paid = pay_debt(session, member=member, earned=entry)
+    paid = _pay_debt(session, member=member, earned=entry)
     return Award(purchase=purchase, entry=entry, balance=member.points, debt_paid=paid)
 
 
@@ -110,12 +110,12 @@ def _earlier_award(session: Session, entry: LedgerEntry, member: Member, amount:
 
 
 def debt_paid_for(session: Session, earned: LedgerEntry) -> int:
-    """Points of this earning that went to refund debts (see `pay_debt`)."""
+    """Points of this earning that went to refund debts (see `_pay_debt`)."""
     paid = entry_with_key(session, f"debt:{earned.id}")
     return -paid.points if paid is not None else 0
 
 
-def pay_debt(session: Session, *, member: Member, earned: LedgerEntry) -> int:
+def _pay_debt(session: Session, *, member: Member, earned: LedgerEntry) -> int:
     """Points of a new earning (written in this transaction) that pay the member's refund
     debts, oldest first: one REFUND entry keyed on the earning (`debt_paid_for` reads it).
     """
