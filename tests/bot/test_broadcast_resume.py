@@ -1,8 +1,9 @@
 """A worker killed mid-broadcast: restarted, it resumes, and every member gets it exactly once.
 
 Real huey consumers (SqliteHuey file, and Redis when it answers) deliver a broadcast of
-6,000 members (11 chunks) to the fake LINE, slowed down so the kill lands mid-way, usually
-while multicasts are in flight (LINE accepted them, the worker never recorded them).
+6,000 members (11 chunks) to the fake LINE, which answers two multicasts and then holds
+the next ones unanswered: the worker is killed while LINE has them in flight (LINE accepts
+them, the worker never records them), however fast or slow the machine.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from storage.models import Campaign, CampaignRecipient
 from tests.bot.broadcast_helpers import make_audience, make_owner
 from tests.support.workers import hand_over, start_consumer, wait_for, worker_env
 
+MULTICAST = "/v2/bot/message/multicast"
 AUDIENCE = 6000
 CHUNKS = 11  # 5,400 sent in chunks of 500
 LEASE = 2
@@ -44,21 +46,22 @@ def kill_and_resume(engine: Engine, fake: FakeLine, queue: dict[str, str], tmp_p
             audience=[audiences.EVERYONE],
             messages=[{"type": "text", "text": "Flash sale today"}],
         ).id
-    fake.delay["/v2/bot/message/multicast"] = 0.4
+    held = fake.hold_after(MULTICAST, 2)
     env = worker_env(engine, fake, **queue, BROADCAST_LEASE_SECONDS=str(LEASE))
     consumer = start_consumer(env, tmp_path)
     try:
         hand_over(f"SendBroadcast({campaign_id})", env, tmp_path)
-        accepted = lambda n: len(fake.calls("/v2/bot/message/multicast", status=200)) >= n  # noqa: E731
-        assert wait_for(lambda: accepted(2), 30), "the broadcast never started"
-        fake.delay["/v2/bot/message/multicast"] = 1.0  # room to kill it mid-way on a busy machine
-        time.sleep(0.2)  # chunks are in flight now
-        consumer.send_signal(signal.SIGKILL)
+        answered = lambda: len(fake.calls(MULTICAST, status=200))  # noqa: E731
+        assert wait_for(lambda: answered() == 2 and held.waiting >= 1, 30), (
+            "the broadcast never got past its second chunk"
+        )
+        consumer.send_signal(signal.SIGKILL)  # with chunks in flight: LINE has them
         consumer.wait(10)
-        killed_at = len(fake.calls("/v2/bot/message/multicast", status=200))
+        killed_at = answered()
         assert status(engine, campaign_id) == "sending"
-        time.sleep(LEASE + 0.5)  # the dead worker's lease runs out, its last call has landed
-        fake.delay["/v2/bot/message/multicast"] = 0.4
+        fake.release(MULTICAST)  # LINE accepts them; the dead worker never knew
+        assert wait_for(lambda: answered() >= killed_at + held.waiting, 20)
+        time.sleep(LEASE + 0.5)  # the dead worker's lease runs out
         consumer = start_consumer(env, tmp_path)
         assert wait_for(lambda: status(engine, campaign_id) == "done", 60)
         assert wait_for(

@@ -22,6 +22,7 @@ from bot.demo.fakeline.records import (
     ChatLine,
     FakeUser,
     Fault,
+    Hold,
     Recorded,
     new_event_id,
     new_user_id,
@@ -60,6 +61,7 @@ class Platform:
         self.rate_limits: dict[str, tuple[int, float]] = dict(RATE_LIMITS)
         self.reply_token_ttl = REPLY_TOKEN_TTL
         self.delay: dict[str, float] = {}  # path prefix -> seconds to wait before answering
+        self.holds: dict[str, Hold] = {}  # path -> calls kept in flight (see `hold_after`)
         self.deliver: Callable[[bytes, dict[str, str]], int] | None = None
         self.richmenus = RichMenus()
 
@@ -70,6 +72,32 @@ class Platform:
         """Answer the next `times` calls whose path starts with `path_prefix` with `status`."""
         with self.lock:
             self.faults.append(Fault(path_prefix, status, times, retry_after))
+
+    def hold_after(self, path: str, passes: int) -> Hold:
+        """Answer the next `passes` calls to `path`, then keep later ones in flight (the
+        request received, no answer yet) until `release`: a test can kill a client while
+        LINE has its calls, however fast or slow the machine is."""
+        with self.lock:
+            self.holds[path] = hold = Hold(passes)
+        return hold
+
+    def release(self, path: str) -> None:
+        """Answer the held calls to `path` and stop holding."""
+        with self.lock:
+            hold = self.holds.pop(path, None)
+        if hold is not None:
+            hold.opened.set()
+
+    def wait_if_held(self, path: str) -> None:
+        with self.lock:
+            hold = self.holds.get(path)
+            if hold is None:
+                return
+            if hold.passes > 0:
+                hold.passes -= 1
+                return
+            hold.waiting += 1
+        hold.opened.wait(timeout=120)
 
     def calls(self, path_prefix: str = "", status: int | None = None) -> list[Recorded]:
         with self.lock:

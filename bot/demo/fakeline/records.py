@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -26,6 +27,15 @@ class Fault:
     status: int
     remaining: int
     retry_after: int | None = None
+
+
+@dataclass
+class Hold:
+    """Calls to one path past the first `passes` wait, unanswered, until `opened` is set."""
+
+    passes: int
+    opened: threading.Event = field(default_factory=threading.Event)
+    waiting: int = 0
 
 
 @dataclass
