@@ -85,6 +85,12 @@ def remember(session: Session, model: type[Any], key: Any, row: Any) -> None:
     session.info.setdefault(KNOWN, {})[(model, key)] = row
 
 
+@event.listens_for(OrmSession, "after_soft_rollback")
+def _forget_known(session: OrmSession, _previous: Any) -> None:
+    """A rollback, a savepoint's too, may undo what was remembered: read again."""
+    session.info.pop(KNOWN, None)
+
+
 LOCKED = "locked_rows"  # in `session.info`: (model, key) of rows locked until commit
 
 
