@@ -43,7 +43,7 @@ def _make_sqlite_serialisable(engine: Engine, *, in_memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
 
 
 @contextmanager

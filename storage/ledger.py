@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import bindparam, func
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -211,9 +212,15 @@ def _history() -> Any:
     more CPU than running it."""
     earned = _earned(bindparam("member_id"), bindparam("since")).scalar_subquery()
     return (
-        select(LedgerEntry, earned)
+        sa_select(
+            col(LedgerEntry.id),
+            col(LedgerEntry.kind),
+            col(LedgerEntry.points),
+            col(LedgerEntry.created_at),
+            earned,
+        )
         .where(
-            LedgerEntry.member_id == bindparam("member_id"),
+            col(LedgerEntry.member_id) == bindparam("member_id"),
             col(LedgerEntry.kind) != EntryKind.GIFT,
         )
         .order_by(col(LedgerEntry.id).desc())
@@ -224,15 +231,27 @@ def _history() -> Any:
 HISTORY = _history()
 
 
+@dataclass(frozen=True)
+class HistoryLine:
+    """One change of points as `points` lists it."""
+
+    id: int
+    kind: str
+    points: int
+    created_at: datetime
+
+
 def points_history(
     session: Session, member: Member, since: datetime, limit: int = 5
-) -> tuple[int, list[LedgerEntry]]:
+) -> tuple[int, list[HistoryLine]]:
     """What `points` shows, in one query: the points earned since `since` and the latest
     entries, newest first (0-point GIFT entries of old databases left out). No entries at
-    all means nothing earned either."""
+    all means nothing earned either. Plain rows, not ledger entries: the webhook runs it
+    for every `points`, and loading entries as objects cost more than the query."""
+    session.flush()
     values = {"member_id": member.id, "since": since, "limit": limit}
-    rows = session.exec(HISTORY, params=values).all()  # type: ignore[call-overload]
-    return (int(rows[0][1]) if rows else 0), [entry for entry, _ in rows]
+    rows = session.connection().execute(HISTORY, values).all()
+    return (int(rows[0][4]) if rows else 0), [HistoryLine(*row[:4]) for row in rows]
 
 
 def ledger_sum(session: Session, member_id: int) -> int:
