@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, TextClause, bindparam, func, text
 from sqlmodel import Session, col, select
 
-from storage import clock, segment_rules
+from storage import clock, score_bounds, segment_rules
 from storage.models import Member, MemberScore, UTCDateTime
 
 NO_PURCHASE = "no_purchase"
@@ -65,59 +65,43 @@ def _recency_sql(dialect: str) -> str:
     """Whole days from the shop-local date of the last purchase to the as-of date."""
     if dialect == "postgresql":
         return "(CAST(:as_of AS date) - CAST(MAX(p.occurred_at) AT TIME ZONE :tz AS date))"
-    return "CAST(julianday(:as_of) - julianday(date(MAX(p.occurred_at), :shift)) AS INTEGER)"
-
-
-def _ranked(value: str, order: str) -> str:
-    return f"1 + (5 * (RANK() OVER (ORDER BY {value} {order}) - 1)) / (SELECT n FROM counted)"
-
-
-def _banded(value: str, op: str, bound: str) -> str:
-    """CASE giving 5..2 to the first `value op bound` that holds (bound has `{n}`), else 1."""
-    whens = " ".join(
-        f"WHEN {value} {op} {bound.format(n=score)} THEN {score}" for score in (5, 4, 3, 2)
+    # julianday(date(x, shift)), without writing out and reading back the date
+    return (
+        "CAST(julianday(:as_of) - julianday(MAX(p.occurred_at), :shift, 'start of day') AS INTEGER)"
     )
+
+
+def _aggregate_sql(dialect: str) -> str:
+    """R, F and M of every member with a counted purchase, in member order (erased members
+    are deleted after: cheaper than looking each member up as it is grouped)."""
+    select = f"""
+SELECT p.member_id AS member_id, {_recency_sql(dialect)} AS r,
+       COUNT(*) AS f, SUM(p.amount_satang) AS m
+FROM purchase p
+WHERE p.voided_at IS NULL AND p.occurred_at < :cutoff
+GROUP BY p.member_id"""
+    if dialect == "postgresql":  # CREATE TABLE AS may scan in parallel, INSERT may not
+        return f"CREATE TEMPORARY TABLE rfm_agg AS {select}"
+    return f"INSERT INTO rfm_agg (member_id, r, f, m) {select}"
+
+
+_NOT_ERASED_SQL = """
+DELETE FROM rfm_agg
+WHERE member_id IN (SELECT mb.id FROM member mb WHERE mb.erased_at IS NOT NULL)
+"""
+_SCRATCH = (  # SQLite: a rowid table, filled in member order
+    "CREATE TEMPORARY TABLE rfm_agg (member_id INTEGER PRIMARY KEY, r INTEGER, f INTEGER, m BIGINT)"
+)
+
+
+def _score(value: str, op: str) -> str:
+    """CASE giving 5..2 to the first `value op :value{n}` that holds, else 1."""
+    whens = " ".join(f"WHEN {value} {op} :{value}{n} THEN {n}" for n in score_bounds.SCORES)
     return f"CASE {whens} ELSE 1 END"
 
 
-def _either(ranked: str, banded: str) -> str:
-    return f"CASE WHEN (SELECT n FROM counted) >= :rank_from THEN {ranked} ELSE {banded} END"
-
-
-def _score_sql(dialect: str) -> str:
-    r_score = _either(_ranked("r", "DESC"), _banded("r", "<=", ":r{n}"))
-    f_score = _either(_ranked("f", "ASC"), _banded("f", ">=", ":f{n}"))
-    twice_median = "(SELECT twice FROM median)"
-    m_score = _either(_ranked("m", "ASC"), _banded("200 * m", ">=", f":m{{n}} * {twice_median}"))
-    return f"""
-WITH agg AS MATERIALIZED (
-    SELECT p.member_id AS member_id, {_recency_sql(dialect)} AS r,
-           COUNT(*) AS f, SUM(p.amount_satang) AS m
-    FROM purchase p
-    WHERE p.voided_at IS NULL AND p.occurred_at < :cutoff
-    GROUP BY p.member_id
-    HAVING NOT EXISTS (
-        SELECT 1 FROM member mb WHERE mb.id = p.member_id AND mb.erased_at IS NOT NULL
-    )
-),
-counted AS MATERIALIZED (SELECT COUNT(*) AS n FROM agg),
-ordered AS (SELECT m, ROW_NUMBER() OVER (ORDER BY m) AS i FROM agg),
-median AS MATERIALIZED (
-    SELECT COALESCE(SUM(o.m), 0) * (1 + MAX(c.n) % 2) AS twice
-    FROM ordered o, counted c WHERE o.i IN ((c.n + 1) / 2, (c.n + 2) / 2)
-),
-scored AS (
-    SELECT member_id, r, f, m,
-           {r_score} AS rs, {f_score} AS fs,
-           {m_score} AS ms
-    FROM agg
-)
-INSERT INTO rfm_scored (member_id, r, f, m, rs, fs, ms)
-SELECT member_id, r, f, m, rs, fs, ms FROM scored ORDER BY member_id
-"""
-
-
 def _bounds(rule: segment_rules.Thresholds) -> dict[str, int]:
+    """`rule` as the parameters of the reference query (tests/storage)."""
     fours = {"r": rule.recency_days, "f": rule.purchases, "m": rule.spend_percent}
     bounds = {
         f"{name}{score}": bound
@@ -127,13 +111,9 @@ def _bounds(rule: segment_rules.Thresholds) -> dict[str, int]:
     return {**bounds, "rank_from": rule.rank_from}
 
 
-# Scored into a temporary table first (no log, no foreign key), then written as an upsert in
-# member order: an update that keeps member_id is not checked against member again (a check
-# and a row lock per member on PostgreSQL), and SQLite appends instead of inserting at random.
-_SCRATCH = (
-    "CREATE TEMPORARY TABLE rfm_scored (member_id INTEGER PRIMARY KEY, r INTEGER, f INTEGER,"
-    " m BIGINT, rs INTEGER, fs INTEGER, ms INTEGER)"
-)
+# Written as an upsert in member order: an update that keeps member_id is not checked
+# against member again (a check and a row lock per member on PostgreSQL), and SQLite
+# appends instead of inserting at random.
 _COLUMNS = (
     "as_of", "recency_days", "frequency", "monetary_satang",
     "r_score", "f_score", "m_score", "segment", "computed_at",
@@ -143,7 +123,11 @@ INSERT INTO member_score (member_id, {", ".join(_COLUMNS)})
 SELECT mb.id, :as_of, s.r, s.f, s.m, s.rs, s.fs, s.ms,
        CASE WHEN s.member_id IS NULL THEN '{NO_PURCHASE}'
             ELSE {segment_sql("s.rs", "s.fs")} END, :now
-FROM member mb LEFT JOIN rfm_scored s ON s.member_id = mb.id
+FROM member mb LEFT JOIN (
+    SELECT member_id, r, f, m, {_score("r", "<=")} AS rs, {_score("f", ">=")} AS fs,
+           {_score("m", ">=")} AS ms
+    FROM rfm_agg
+) s ON s.member_id = mb.id
 WHERE mb.erased_at IS NULL
 ORDER BY mb.id
 ON CONFLICT (member_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in _COLUMNS)}
@@ -187,16 +171,20 @@ def refresh_scores(
     params = _params(as_of, tz)
     chosen = rule or segment_rules.thresholds(session)
     if dialect == "postgresql":
-        # one hash aggregate and three sorts of a row per member: keep them in memory
+        # a hash aggregate of a row per member and a sort of M: keep them in memory
         session.execute(text("SET LOCAL work_mem = '256MB'"))
         session.execute(text("SET LOCAL jit = off"))
-    session.execute(text(_SCRATCH))
-    session.execute(_typed(_score_sql(dialect)), {**params, **_bounds(chosen)})
+    else:
+        session.execute(text(_SCRATCH))
+    session.execute(_typed(_aggregate_sql(dialect)), params)
+    session.execute(text(_NOT_ERASED_SQL))
+    n = int(session.execute(text("SELECT COUNT(*) FROM rfm_agg")).scalar_one())
+    bounds = score_bounds.bounds(session, chosen, n)
     session.execute(  # type: ignore[call-overload]
-        _typed(_WRITE_SQL), {"as_of": params["as_of"], "now": params["now"]}
+        _typed(_WRITE_SQL), {"as_of": params["as_of"], "now": params["now"], **bounds}
     )
     session.execute(text(_ERASED_SQL))
-    session.execute(text("DROP TABLE rfm_scored"))
+    session.execute(text("DROP TABLE rfm_agg"))
     session.flush()
     return _scored_count(session)
 

@@ -145,6 +145,14 @@ def since_the_last_run(session: Session, rng: random.Random) -> None:
         (7, 3, segment_rules.ALWAYS_RANKS),
         (8, 57, segment_rules.ALWAYS_RANKS),
         (9, 120, segment_rules.Thresholds(recency_days=(7, 14, 30, 60), rank_from=1000)),
+        (10, 6, segment_rules.ALWAYS_RANKS),
+        (11, 12, segment_rules.ALWAYS_RANKS),
+        (12, 400, segment_rules.DEFAULT),
+        (
+            13,
+            150,
+            segment_rules.Thresholds(purchases=(5, 4, 3, 2), spend_percent=(300, 150, 80, 10)),
+        ),
     ],
 )
 def test_refresh_gives_what_the_reference_query_gives(
