@@ -7,8 +7,9 @@ The data (CSV files) is generated once into $TMPDIR/loyalty-bench-rfm/ and reuse
 loaded database is kept too (a PostgreSQL schema `bench_rfm_<members>_<purchases>`, or a
 SQLite file beside the CSVs), so reruns only time the scoring. PostgreSQL is loaded with
 COPY, SQLite with executemany in big transactions. Prints the seconds `refresh_scores`
-took (one transaction: score with window functions into a temporary table, upsert every
-member's row in member_score, delete erased members' rows) and the segment sizes. A rerun
+took (one transaction: aggregate R, F and M per member into a temporary table, find the
+score bounds from counts and a few order statistics, upsert every member's scored row in
+member_score, delete erased members' rows) and the segment sizes. A rerun
 updates the rows of the previous run, as the nightly job does; the first run inserts them.
 On PostgreSQL member_score and purchase are vacuumed before the timed part, as autovacuum
 would have done since the previous night.

@@ -100,17 +100,6 @@ def _score(value: str, op: str) -> str:
     return f"CASE {whens} ELSE 1 END"
 
 
-def _bounds(rule: segment_rules.Thresholds) -> dict[str, int]:
-    """`rule` as the parameters of the reference query (tests/storage)."""
-    fours = {"r": rule.recency_days, "f": rule.purchases, "m": rule.spend_percent}
-    bounds = {
-        f"{name}{score}": bound
-        for name, four in fours.items()
-        for score, bound in zip((5, 4, 3, 2), four, strict=True)
-    }
-    return {**bounds, "rank_from": rule.rank_from}
-
-
 # Written as an upsert in member order: an update that keeps member_id is not checked
 # against member again (a check and a row lock per member on PostgreSQL), and SQLite
 # appends instead of inserting at random.

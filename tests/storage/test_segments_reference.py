@@ -83,12 +83,23 @@ WHERE mb.erased_at IS NULL
 """
 
 
+def reference_bounds(rule: segment_rules.Thresholds) -> dict[str, int]:
+    """`rule` as the parameters of the reference query."""
+    fours = {"r": rule.recency_days, "f": rule.purchases, "m": rule.spend_percent}
+    bounds = {
+        f"{name}{score}": bound
+        for name, four in fours.items()
+        for score, bound in zip((5, 4, 3, 2), four, strict=True)
+    }
+    return {**bounds, "rank_from": rule.rank_from}
+
+
 def reference_refresh(session: Session, rule: segment_rules.Thresholds) -> None:
     params = segments._params(AS_OF, BANGKOK)
     dialect = session.get_bind().dialect.name
     session.execute(delete(MemberScore))
     statement = segments._typed(reference_sql(dialect))
-    session.execute(statement, {**params, **segments._bounds(rule)})
+    session.execute(statement, {**params, **reference_bounds(rule)})
     no_purchase = segments._typed(REFERENCE_NO_PURCHASE)
     session.execute(no_purchase, {"as_of": params["as_of"], "now": params["now"]})  # type: ignore[call-overload]
 

@@ -34,6 +34,7 @@ def register(app: Flask, fake: Platform) -> None:
                     "in the authorization header is valid."
                 },
             )
+        fake.wait_if_held(request.path)
         with fake.lock:
             for fault in fake.faults:
                 if request.path.startswith(fault.path_prefix) and fault.remaining > 0:
@@ -76,7 +77,6 @@ def register(app: Flask, fake: Platform) -> None:
 
     @app.post("/v2/bot/message/multicast")
     def multicast() -> Response:
-        fake.wait_if_held("/v2/bot/message/multicast")
         time.sleep(fake.delay.get("/v2/bot/message/multicast", 0.0))
         body = request.get_json(silent=True) or {}
         problems = rules.check_messages(body.get("messages")) + rules.check_recipients(
