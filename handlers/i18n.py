@@ -116,10 +116,27 @@ class _Formatter(string.Formatter):
 _FORMATTER = _Formatter()
 
 
+def _counted(catalog: dict[str, str]) -> frozenset[str]:
+    """Keys of texts with a count (`{points:point/points}`): the rest need only `str.format`,
+    which fills them the same way, in C (every answer fills a dozen texts)."""
+    return frozenset(
+        key
+        for key, text in catalog.items()
+        if any(spec and "/" in spec for _, _, spec, _ in string.Formatter().parse(text))
+    )
+
+
+_COUNTED = {lang: _counted(catalog) for lang, catalog in CATALOGS.items()}
+
+
 def t(lang: str, key: str, **values: Any) -> str:
     """The text `key` in `lang`, filled with `values`."""
-    catalog = CATALOGS.get(lang, CATALOGS[DEFAULT])
-    return _FORMATTER.format(catalog[key], **values)
+    if lang not in CATALOGS:
+        lang = DEFAULT
+    text = CATALOGS[lang][key]
+    if key in _COUNTED[lang]:
+        return _FORMATTER.format(text, **values)
+    return text.format(**values)
 
 
 def placeholders(text: str) -> set[str]:
