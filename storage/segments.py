@@ -55,13 +55,15 @@ def segment_for(r_score: int, f_score: int) -> str:
 
 
 def segment_sql(r: str, f: str) -> str:
-    """The same mapping as a SQL CASE over the expressions `r` and `f`."""
+    """The same mapping as a SQL CASE over the expressions `r` and `f`: a simple CASE on
+    `10 r + f`, so each is evaluated once however long the list of pairs."""
     whens = " ".join(
-        f"WHEN {r} IN ({', '.join(map(str, rs))}) AND {f} IN ({', '.join(map(str, fs))}) "
-        f"THEN '{name}'"
+        f"WHEN {10 * r_score + f_score} THEN '{name}'"
         for name, rs, fs in RULES
+        for r_score in rs
+        for f_score in fs
     )
-    return f"CASE {whens} END"
+    return f"CASE 10 * {r} + {f} {whens} END"
 
 
 def _recency_sql(dialect: str) -> str:
