@@ -8,6 +8,11 @@ strictly worse value`, which is exactly `RANK() OVER (ORDER BY value worst-first
 share a score. Below that the scores come from the thresholds in storage/segment_rules.py
 (M against twice the median, in whole numbers: `200 * m >= percent * (2 * median)`). The
 segment comes from (R score, F score); members without a purchase are `no_purchase`.
+
+A refresh records its as-of date in `score_run` and rewrites only the member_score rows
+whose figures, scores or segment changed (a row keeps the day of the last purchase, not R),
+so a nightly run writes the few members who bought, were erased or crossed a bound, not
+every member.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -145,6 +146,31 @@ def test_refresh_replaces_the_previous_scores(engine: Any) -> None:
         run = segments.latest_run(session)
         assert len(rows) == 1 and recency(session, rows[0]) == 10
     assert run is not None and run.as_of == AS_OF + timedelta(days=10)
+
+
+def test_the_next_night_rewrites_only_the_rows_that_changed(
+    engine: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """By the thresholds (R 5 up to 30 days, 4 up to 60) only C's score moves a day later."""
+    with transaction(engine) as session:
+        add_member(session, "A", spread(0, 1, 100))
+        add_member(session, "B", spread(40, 3, 9000))
+        add_member(session, "C", spread(30, 2, 5000))
+        add_member(session, "nobody", [])
+        segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK)
+        with caplog.at_level(logging.INFO, logger="storage.segments"):
+            segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK)
+            segments.refresh_scores(session, as_of=AS_OF + timedelta(days=1), tz=BANGKOK)
+    assert caplog.messages == [
+        f"scores as of {AS_OF}: 0 rows changed, 0 added, 0 removed",
+        f"scores as of {AS_OF + timedelta(days=1)}: 1 rows changed, 0 added, 0 removed",
+    ]
+    got = scores(engine)
+    assert {name: got[name][:4] for name in "ABC"} == {
+        "A": (1, 1, 100, 5),
+        "B": (41, 3, 9000, 4),
+        "C": (31, 2, 5000, 4),
+    }
 
 
 @pytest.mark.parametrize("r", [1, 2, 3, 4, 5])
