@@ -1,18 +1,25 @@
 """RFM scoring speed: 1,000,000 members with 10,000,000 purchases, scored in the database.
 
     .venv/bin/python bench/rfm.py [--members 1000000] [--purchases 10000000]
-                                  [--database postgresql|sqlite] [--fresh]
+                                  [--database postgresql|sqlite] [--first-night] [--fresh]
 
 The data (CSV files) is generated once into $TMPDIR/loyalty-bench-rfm/ and reused; the
-loaded database is kept too (a PostgreSQL schema `bench_rfm_<members>_<purchases>`, or a
-SQLite file beside the CSVs), so reruns only time the scoring. PostgreSQL is loaded with
-COPY, SQLite with executemany in big transactions. Prints the seconds `refresh_scores`
-took (one transaction: aggregate R, F and M per member into a temporary table, find the
-score bounds from counts and a few order statistics, upsert every member's scored row in
-member_score, delete erased members' rows) and the segment sizes. A rerun
-updates the rows of the previous run, as the nightly job does; the first run inserts them.
-On PostgreSQL member_score and purchase are vacuumed before the timed part, as autovacuum
-would have done since the previous night.
+loaded database is kept too (a PostgreSQL schema `bench_rfm_<members>_<purchases>_<layout>`,
+or a SQLite file beside the CSVs; <layout> is a hash of the tables' definitions, so a schema
+change gets a database of its own), so reruns only time the scoring. PostgreSQL is loaded
+with COPY, SQLite with executemany in big transactions.
+
+Each run is the next night: the first scores as of 2025-06-30, every later one as of the day
+after the stored scores, with that day's purchases added first (purchases / 730 of them, like
+an average day of the generated data), so a rerun models a real nightly job, not a repeat
+where nothing changed. `--first-night` deletes the stored scores first: every row is then
+inserted, as on a shop's first night. On PostgreSQL member_score and purchase are vacuumed
+before the timed part, as autovacuum would have done since the previous night.
+
+Prints the seconds `refresh_scores` took (one transaction: aggregate R, F and M per member
+into a temporary table, find the score bounds, write the rows that changed), how many
+member_score rows it wrote (changed or added, and removed: counted by comparing the table
+with a copy taken before, untimed) and the segment sizes.
 Wall seconds depend on what else the machine runs: quote the load average beside them.
 """
 
@@ -20,21 +27,23 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import os
 import platform
 import random
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy.schema import CreateTable  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
 from storage import segments  # noqa: E402
@@ -132,9 +141,16 @@ def load_sqlite(engine: Engine, member_file: Path, purchase_file: Path) -> None:
         raw.close()
 
 
+def layout() -> str:
+    """A short hash of every table's definition: a loaded database fits one layout only."""
+    tables = sorted(SQLModel.metadata.tables.values(), key=lambda table: table.name)
+    ddl = "".join(str(CreateTable(table)) for table in tables)
+    return hashlib.sha256(ddl.encode()).hexdigest()[:8]
+
+
 def database(kind: str, members: int, purchases: int, fresh: bool) -> Engine:
     """The loaded benchmark database (built once, then reused)."""
-    name = f"bench_rfm_{members}_{purchases}"
+    name = f"bench_rfm_{members}_{purchases}_{layout()}"
     if kind == "sqlite":
         CACHE.mkdir(exist_ok=True)
         path = CACHE / f"{name}.db"
@@ -156,6 +172,8 @@ def database(kind: str, members: int, purchases: int, fresh: bool) -> Engine:
         engine = make_engine(PG, connect_args={"options": f"-csearch_path={name}"})
     if not ready:
         SQLModel.metadata.create_all(engine)
+        for index in Purchase.__table__.indexes:  # type: ignore[attr-defined]
+            index.drop(engine)  # built after the load: much faster than kept up row by row
         files = generate(members, purchases)
         started = time.perf_counter()
         (load_postgresql if kind == "postgresql" else load_sqlite)(engine, *files)
@@ -167,10 +185,66 @@ def database(kind: str, members: int, purchases: int, fresh: bool) -> Engine:
 
 def tidy(engine: Engine) -> None:
     """Vacuum as autovacuum would between two nightly runs (a test server may run without
-    it): otherwise every rerun leaves a million dead member_score rows that the next one
-    wades through, and the figures grow with the number of runs."""
+    it): otherwise every rewritten member_score row stays behind as a dead one that the
+    next run wades through, and the figures grow with the number of runs."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM (ANALYZE) member_score, purchase"))
+
+
+def tonight(engine: Engine, members: int, purchases: int, first: bool) -> date:
+    """The as-of day of this run; before a later night, that day's purchases are added."""
+    with transaction(engine) as session:
+        run = segments.latest_run(session)
+        if first:
+            session.execute(text("DELETE FROM member_score"))
+        if run is None:
+            return AS_OF
+        day = run.as_of + timedelta(days=1)
+        session.execute(insert(Purchase), a_day_of_purchases(day, members, purchases))
+    return day
+
+
+def a_day_of_purchases(day: date, members: int, purchases: int) -> list[dict[str, object]]:
+    """A day's purchases in the shop, spread like the generated ones."""
+    rng = random.Random(day.toordinal())
+    start = datetime(day.year, day.month, day.day, tzinfo=BANGKOK).timestamp()
+    now = datetime.fromtimestamp(start + 86_400, UTC)
+    return [
+        {
+            "member_id": min(members, int(members * rng.random() ** 1.6) + 1),
+            "amount_satang": int(rng.lognormvariate(9.5, 0.9)),
+            "occurred_at": datetime.fromtimestamp(start + 86_399 * rng.random(), UTC),
+            "channel": "import",
+            "voided_at": now if rng.random() < 0.01 else None,
+            "created_at": now,
+        }
+        for _ in range(purchases // 730)
+    ]
+
+
+def keep_copy(engine: Engine) -> None:
+    with transaction(engine) as session:
+        session.execute(text("DROP TABLE IF EXISTS bench_score_before"))
+        session.execute(text("CREATE TABLE bench_score_before AS SELECT * FROM member_score"))
+
+
+def rows_written(engine: Engine) -> tuple[int, int]:
+    """member_score rows changed or added, and removed, since `keep_copy`."""
+    with transaction(engine) as session:
+        written = session.execute(
+            text(
+                "SELECT COUNT(*) FROM (SELECT * FROM member_score"
+                " EXCEPT SELECT * FROM bench_score_before) w"
+            )
+        ).scalar_one()
+        removed = session.execute(
+            text(
+                "SELECT COUNT(*) FROM bench_score_before b WHERE NOT EXISTS"
+                " (SELECT 1 FROM member_score s WHERE s.member_id = b.member_id)"
+            )
+        ).scalar_one()
+        session.execute(text("DROP TABLE bench_score_before"))
+    return int(written), int(removed)
 
 
 def main() -> None:
@@ -178,20 +252,25 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--purchases", type=int, default=10_000_000)
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--first-night", action="store_true", help="delete the stored scores")
     parser.add_argument("--fresh", action="store_true", help="regenerate and reload")
     args = parser.parse_args()
     engine = database(args.database, args.members, args.purchases, args.fresh)
+    as_of = tonight(engine, args.members, args.purchases, args.first_night)
+    keep_copy(engine)
     if args.database == "postgresql":
         tidy(engine)
     started = time.perf_counter()
     with transaction(engine) as session:
-        scored = segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK)
+        scored = segments.refresh_scores(session, as_of=as_of, tz=BANGKOK)
     seconds = time.perf_counter() - started
+    written, removed = rows_written(engine)
     with transaction(engine) as session:
         sizes = segments.segment_sizes(session)
     print(
         f"{args.database}: scored {scored:,} of {args.members:,} members "
-        f"({args.purchases:,} purchases) in {seconds:.1f} s "
+        f"({args.purchases:,} purchases) as of {as_of} in {seconds:.1f} s, "
+        f"wrote {written:,} rows and removed {removed:,}, "
         f"on {os.cpu_count()} cores, {platform.python_implementation()} "
         f"{platform.python_version()}"
     )

@@ -8,10 +8,16 @@ strictly worse value`, which is exactly `RANK() OVER (ORDER BY value worst-first
 share a score. Below that the scores come from the thresholds in storage/segment_rules.py
 (M against twice the median, in whole numbers: `200 * m >= percent * (2 * median)`). The
 segment comes from (R score, F score); members without a purchase are `no_purchase`.
+
+A refresh records its as-of date in `score_run` and rewrites only the member_score rows
+whose figures, scores or segment changed (a row keeps the day of the last purchase, not R),
+so a nightly run writes the few members who bought, were erased or crossed a bound, not
+every member.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -22,7 +28,9 @@ from sqlalchemy import Date, TextClause, bindparam, func, text
 from sqlmodel import Session, col, select
 
 from storage import clock, score_bounds, segment_rules
-from storage.models import Member, MemberScore, UTCDateTime
+from storage.models import Member, MemberScore, ScoreRun, UTCDateTime
+
+log = logging.getLogger(__name__)
 
 NO_PURCHASE = "no_purchase"
 
@@ -52,13 +60,15 @@ def segment_for(r_score: int, f_score: int) -> str:
 
 
 def segment_sql(r: str, f: str) -> str:
-    """The same mapping as a SQL CASE over the expressions `r` and `f`."""
+    """The same mapping as a SQL CASE over the expressions `r` and `f`: a simple CASE on
+    `10 r + f`, so each is evaluated once however long the list of pairs."""
     whens = " ".join(
-        f"WHEN {r} IN ({', '.join(map(str, rs))}) AND {f} IN ({', '.join(map(str, fs))}) "
-        f"THEN '{name}'"
+        f"WHEN {10 * r_score + f_score} THEN '{name}'"
         for name, rs, fs in RULES
+        for r_score in rs
+        for f_score in fs
     )
-    return f"CASE {whens} END"
+    return f"CASE 10 * {r} + {f} {whens} END"
 
 
 def _recency_sql(dialect: str) -> str:
@@ -100,27 +110,59 @@ def _score(value: str, op: str) -> str:
     return f"CASE {whens} ELSE 1 END"
 
 
-# Written as an upsert in member order: an update that keeps member_id is not checked
-# against member again (a check and a row lock per member on PostgreSQL), and SQLite
-# appends instead of inserting at random.
 _COLUMNS = (
-    "as_of", "recency_days", "frequency", "monetary_satang",
-    "r_score", "f_score", "m_score", "segment", "computed_at",
+    "last_purchase_on", "frequency", "monetary_satang", "r_score", "f_score", "m_score", "segment",
 )  # fmt: skip
-_WRITE_SQL = f"""
-INSERT INTO member_score (member_id, {", ".join(_COLUMNS)})
-SELECT mb.id, :as_of, s.r, s.f, s.m, s.rs, s.fs, s.ms,
+
+
+def _last_purchase_sql(dialect: str) -> str:
+    """The shop-local day of the last purchase: the as-of date minus R days."""
+    if dialect == "postgresql":
+        return "CAST(:as_of AS date) - s.r"
+    return "date(:as_of, -s.r || ' days')"
+
+
+def _scored_sql(dialect: str) -> str:
+    """Every member not erased with the columns of their member_score row."""
+    return f"""
+SELECT mb.id AS member_id, {_last_purchase_sql(dialect)} AS last_purchase_on,
+       s.f AS frequency, s.m AS monetary_satang, s.rs AS r_score, s.fs AS f_score,
+       s.ms AS m_score,
        CASE WHEN s.member_id IS NULL THEN '{NO_PURCHASE}'
-            ELSE {segment_sql("s.rs", "s.fs")} END, :now
+            ELSE {segment_sql("s.rs", "s.fs")} END AS segment
 FROM member mb LEFT JOIN (
     SELECT member_id, r, f, m, {_score("r", "<=")} AS rs, {_score("f", ">=")} AS fs,
            {_score("m", ">=")} AS ms
     FROM rfm_agg
 ) s ON s.member_id = mb.id
-WHERE mb.erased_at IS NULL
-ORDER BY mb.id
-ON CONFLICT (member_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in _COLUMNS)}
+WHERE mb.erased_at IS NULL"""
+
+
+def _changed_sql(dialect: str) -> str:
+    """Rewrite only the rows whose figures, scores or segment differ from last time: after
+    a night most members' rows are the same, and an unchanged row costs no write."""
+    return f"""
+UPDATE member_score SET {", ".join(f"{c} = n.{c}" for c in _COLUMNS)}
+FROM ({_scored_sql(dialect)}) n
+WHERE member_score.member_id = n.member_id
+  AND ({", ".join(f"member_score.{c}" for c in _COLUMNS)})
+      IS DISTINCT FROM ({", ".join(f"n.{c}" for c in _COLUMNS)})
 """
+
+
+def _added_sql(dialect: str) -> str:
+    """Rows for members without one yet, in member order (SQLite appends instead of
+    inserting at random)."""
+    columns = ", ".join(_COLUMNS)
+    return f"""
+INSERT INTO member_score (member_id, {columns})
+SELECT n.member_id, {", ".join(f"n.{c}" for c in _COLUMNS)}
+FROM ({_scored_sql(dialect)}) n
+WHERE NOT EXISTS (SELECT 1 FROM member_score t WHERE t.member_id = n.member_id)
+ORDER BY n.member_id
+"""
+
+
 _ERASED_SQL = """
 DELETE FROM member_score
 WHERE member_id IN (SELECT mb.id FROM member mb WHERE mb.erased_at IS NOT NULL)
@@ -133,14 +175,13 @@ def _params(as_of: date, tz: ZoneInfo) -> dict[str, object]:
     return {
         "as_of": as_of,
         "cutoff": cutoff.astimezone(UTC),
-        "now": clock.now(),
         "tz": tz.key,
         "shift": f"{offset:+d} seconds",
     }
 
 
 def _typed(sql: str) -> TextClause:
-    types: dict[str, Any] = {"as_of": Date, "now": UTCDateTime, "cutoff": UTCDateTime}
+    types: dict[str, Any] = {"as_of": Date, "cutoff": UTCDateTime}
     named = [bindparam(name, type_=kind) for name, kind in types.items() if f":{name}" in sql]
     return text(sql).bindparams(*named)
 
@@ -168,13 +209,16 @@ def refresh_scores(
     session.execute(_typed(_aggregate_sql(dialect)), params)
     session.execute(text(_NOT_ERASED_SQL))
     n = int(session.execute(text("SELECT COUNT(*) FROM rfm_agg")).scalar_one())
-    bounds = score_bounds.bounds(session, chosen, n)
-    session.execute(  # type: ignore[call-overload]
-        _typed(_WRITE_SQL), {"as_of": params["as_of"], "now": params["now"], **bounds}
-    )
-    session.execute(text(_ERASED_SQL))
+    scoring = {"as_of": params["as_of"], **score_bounds.bounds(session, chosen, n)}
+    written = [
+        session.execute(statement, scoring).rowcount  # type: ignore[attr-defined]
+        for statement in (_typed(_changed_sql(dialect)), _typed(_added_sql(dialect)))
+    ]
+    written.append(session.execute(text(_ERASED_SQL)).rowcount)  # type: ignore[attr-defined]
     session.execute(text("DROP TABLE rfm_agg"))
+    session.add(ScoreRun(as_of=as_of, computed_at=clock.now()))
     session.flush()
+    log.info("scores as of %s: %d rows changed, %d added, %d removed", as_of, *written)
     return _scored_count(session)
 
 
@@ -200,13 +244,14 @@ def member_count(session: Session) -> int:
 
 
 def latest_run(session: Session) -> Run | None:
-    query = select(col(MemberScore.as_of), col(MemberScore.computed_at)).limit(1)
-    row = session.exec(query).first()
-    if row is None:
+    """The run the stored scores come from; None while no member has a stored score."""
+    if session.exec(select(MemberScore.member_id).limit(1)).first() is None:
         return None
+    query = select(ScoreRun).order_by(col(ScoreRun.id).desc()).limit(1)
+    run = session.exec(query).one()
     scored = _scored_count(session)
     by_ranks = segment_rules.thresholds(session).uses_ranks(scored)
-    return Run(as_of=row[0], computed_at=row[1], scored=scored, by_ranks=by_ranks)
+    return Run(as_of=run.as_of, computed_at=run.computed_at, scored=scored, by_ranks=by_ranks)
 
 
 @dataclass(frozen=True)
@@ -231,11 +276,14 @@ def segment_sizes(session: Session) -> list[SegmentSize]:
 
 def scored_members(session: Session, batch: int = 5000) -> Iterator[tuple[object, ...]]:
     """(customer_ref, phone, R, F, M, segment, R score, F score, M score), streamed."""
+    run = latest_run(session)
+    if run is None:
+        return
     query = (
         select(  # type: ignore[call-overload, misc]
             Member.customer_ref,
             Member.phone,
-            MemberScore.recency_days,
+            MemberScore.last_purchase_on,
             MemberScore.frequency,
             MemberScore.monetary_satang,
             MemberScore.segment,
@@ -247,5 +295,5 @@ def scored_members(session: Session, batch: int = 5000) -> Iterator[tuple[object
         .where(MemberScore.segment != NO_PURCHASE)
         .order_by(col(MemberScore.member_id))
     )
-    for row in session.execute(query.execution_options(yield_per=batch)):  # type: ignore[call-overload]
-        yield tuple(row)
+    for ref, phone, last, *rest in session.execute(query.execution_options(yield_per=batch)):  # type: ignore[call-overload]
+        yield (ref, phone, (run.as_of - last).days, *rest)

@@ -15,6 +15,7 @@ from storage.models.campaigns import (
     CampaignChunk,
     CampaignRecipient,
     MemberScore,
+    ScoreRun,
     SegmentDrop,
 )
 from storage.models.chat import (
@@ -91,6 +92,7 @@ __all__ = [
     "Member",
     "MemberLifecycle",
     "MemberScore",
+    "ScoreRun",
     "OutboxMessage",
     "PhoneVerification",
     "PointLot",

@@ -12,22 +12,33 @@ from storage.models.columns import created, utc_time
 
 
 class MemberScore(SQLModel, table=True):
-    """A member's RFM scores and segment as of a date; refreshed nightly and on demand.
+    """A member's RFM figures, scores and segment from the latest scoring run (`ScoreRun`).
 
-    Members without a purchase up to `as_of` have segment `no_purchase` and no scores.
+    Members without a purchase up to the run's as-of date have segment `no_purchase` and no
+    scores. The row keeps the (shop-local) day of the last purchase, not the days since: R is
+    the run's `as_of` minus `last_purchase_on`, so a member whose figures, scores and segment
+    are the same as last night is not rewritten.
     """
 
     __tablename__ = "member_score"
 
     member_id: int = Field(primary_key=True, foreign_key="member.id")
-    as_of: date
-    recency_days: int | None = Field(default=None)
+    last_purchase_on: date | None = Field(default=None)
     frequency: int | None = Field(default=None)
     monetary_satang: int | None = Field(default=None)
     r_score: int | None = Field(default=None)
     f_score: int | None = Field(default=None)
     m_score: int | None = Field(default=None)
     segment: str = Field(max_length=24, index=True)
+
+
+class ScoreRun(SQLModel, table=True):
+    """One refresh of the RFM scores: the day they are as of, and when it ran."""
+
+    __tablename__ = "score_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    as_of: date
     computed_at: datetime = created()
 
 

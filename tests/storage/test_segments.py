@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,13 +47,21 @@ def spread(last_days_ago: int, count: int, total: int) -> list[tuple[datetime, i
     return [(days_ago(last_days_ago + 30 * i), a) for i, a in enumerate(amounts)]
 
 
+def recency(session: Session, row: MemberScore) -> int | None:
+    """Days from the row's last purchase to the latest run's as-of date."""
+    run = segments.latest_run(session)
+    assert run is not None
+    return None if row.last_purchase_on is None else (run.as_of - row.last_purchase_on).days
+
+
 def scores(engine: Any) -> dict[str, tuple[Any, ...]]:
     with Session(engine) as session:
         rows = session.exec(select(MemberScore)).all()
         refs = {m.id: m.customer_ref for m in session.exec(select(members.Member)).all()}
+        days = {r.member_id: recency(session, r) for r in rows}
     return {
         refs[r.member_id]: (
-            r.recency_days,
+            days[r.member_id],
             r.frequency,
             r.monetary_satang,
             r.r_score,
@@ -135,8 +144,33 @@ def test_refresh_replaces_the_previous_scores(engine: Any) -> None:
         segments.refresh_scores(session, as_of=AS_OF + timedelta(days=10), tz=BANGKOK)
         rows = session.exec(select(MemberScore)).all()
         run = segments.latest_run(session)
-    assert len(rows) == 1 and rows[0].recency_days == 10
+        assert len(rows) == 1 and recency(session, rows[0]) == 10
     assert run is not None and run.as_of == AS_OF + timedelta(days=10)
+
+
+def test_the_next_night_rewrites_only_the_rows_that_changed(
+    engine: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """By the thresholds (R 5 up to 30 days, 4 up to 60) only C's score moves a day later."""
+    with transaction(engine) as session:
+        add_member(session, "A", spread(0, 1, 100))
+        add_member(session, "B", spread(40, 3, 9000))
+        add_member(session, "C", spread(30, 2, 5000))
+        add_member(session, "nobody", [])
+        segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK)
+        with caplog.at_level(logging.INFO, logger="storage.segments"):
+            segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK)
+            segments.refresh_scores(session, as_of=AS_OF + timedelta(days=1), tz=BANGKOK)
+    assert caplog.messages == [
+        f"scores as of {AS_OF}: 0 rows changed, 0 added, 0 removed",
+        f"scores as of {AS_OF + timedelta(days=1)}: 1 rows changed, 0 added, 0 removed",
+    ]
+    got = scores(engine)
+    assert {name: got[name][:4] for name in "ABC"} == {
+        "A": (1, 1, 100, 5),
+        "B": (41, 3, 9000, 4),
+        "C": (31, 2, 5000, 4),
+    }
 
 
 @pytest.mark.parametrize("r", [1, 2, 3, 4, 5])

@@ -1,16 +1,17 @@
 """The faster refresh gives exactly the scores of the query it replaced (kept here verbatim
 as the reference, as it stood on 2026-12-03), on random shops: ties, voided purchases,
 purchases after the as-of day, members without a purchase, by ranks and by thresholds; and
-over the scores of a previous run, with members erased and purchases voided since."""
+over the scores of a previous run, with members erased and purchases voided since, and
+over the previous night's scores, with a day's new members and purchases since."""
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, text
+from sqlalchemy import Date, text
 from sqlmodel import Session, select
 
 from storage import members, segment_rules, segments
@@ -68,19 +69,26 @@ scored AS (
            {m_score} AS ms
     FROM agg
 )
-INSERT INTO member_score (member_id, as_of, recency_days, frequency, monetary_satang,
-                          r_score, f_score, m_score, segment, computed_at)
+INSERT INTO reference_score (member_id, as_of, recency_days, frequency, monetary_satang,
+                             r_score, f_score, m_score, segment, computed_at)
 SELECT member_id, :as_of, r, f, m, rs, fs, ms, {segments.segment_sql("rs", "fs")}, :now
 FROM scored
 """
 
 
 REFERENCE_NO_PURCHASE = f"""
-INSERT INTO member_score (member_id, as_of, segment, computed_at)
+INSERT INTO reference_score (member_id, as_of, segment, computed_at)
 SELECT mb.id, :as_of, '{segments.NO_PURCHASE}', :now FROM member mb
 WHERE mb.erased_at IS NULL
-  AND NOT EXISTS (SELECT 1 FROM member_score s WHERE s.member_id = mb.id)
+  AND NOT EXISTS (SELECT 1 FROM reference_score s WHERE s.member_id = mb.id)
 """
+# member_score as it was laid out when the reference query wrote it
+REFERENCE_TABLE = """
+CREATE TEMPORARY TABLE reference_score (
+    member_id INTEGER PRIMARY KEY, as_of DATE NOT NULL, recency_days INTEGER,
+    frequency INTEGER, monetary_satang BIGINT, r_score INTEGER, f_score INTEGER,
+    m_score INTEGER, segment VARCHAR(24) NOT NULL, computed_at TIMESTAMP NOT NULL
+)"""
 
 
 def reference_bounds(rule: segment_rules.Thresholds) -> dict[str, int]:
@@ -94,22 +102,35 @@ def reference_bounds(rule: segment_rules.Thresholds) -> dict[str, int]:
     return {**bounds, "rank_from": rule.rank_from}
 
 
-def reference_refresh(session: Session, rule: segment_rules.Thresholds) -> None:
-    params = segments._params(AS_OF, BANGKOK)
+def reference_scores(session: Session, rule: segment_rules.Thresholds) -> list[tuple[Any, ...]]:
+    """What the reference query stores, row by row in member order."""
+    params = {**segments._params(AS_OF, BANGKOK), "now": datetime(2024, 7, 1, tzinfo=UTC)}
     dialect = session.get_bind().dialect.name
-    session.execute(delete(MemberScore))
+    session.execute(text(REFERENCE_TABLE))
     statement = segments._typed(reference_sql(dialect))
     session.execute(statement, {**params, **reference_bounds(rule)})
     no_purchase = segments._typed(REFERENCE_NO_PURCHASE)
     session.execute(no_purchase, {"as_of": params["as_of"], "now": params["now"]})  # type: ignore[call-overload]
+    rows = session.execute(
+        text(
+            "SELECT member_id, as_of, recency_days, frequency, monetary_satang, r_score,"
+            " f_score, m_score, segment FROM reference_score ORDER BY member_id"
+        ).columns(as_of=Date)
+    )
+    return [tuple(row) for row in rows]
 
 
 def stored(session: Session) -> list[tuple[Any, ...]]:
+    """The stored scores in the reference query's layout (R from the run's as-of date)."""
     session.expire_all()
+    run = segments.latest_run(session)
     rows = session.exec(select(MemberScore).order_by(MemberScore.member_id)).all()
+    if run is None:
+        return []
     return [
-        (r.member_id, r.as_of, r.recency_days, r.frequency, r.monetary_satang,
-         r.r_score, r.f_score, r.m_score, r.segment)
+        (r.member_id, run.as_of,
+         None if r.last_purchase_on is None else (run.as_of - r.last_purchase_on).days,
+         r.frequency, r.monetary_satang, r.r_score, r.f_score, r.m_score, r.segment)
         for r in rows
     ]  # fmt: skip
 
@@ -130,6 +151,28 @@ def random_shop(session: Session, rng: random.Random, size: int) -> None:
             purchase = Purchase(member_id=member.id, amount_satang=amount, occurred_at=at)
             purchase.voided_at = voided
             session.add(purchase)
+    session.flush()
+
+
+def the_next_day(session: Session, rng: random.Random, new_members: int) -> None:
+    """A day later: purchases on the as-of day by some members, a few new members, an
+    erasure or two and a voided purchase."""
+    known = session.exec(select(members.Member)).all()
+    for member in known:
+        if rng.random() < 0.1:
+            at = local(AS_OF, rng.choice((0, 9, 23)))
+            session.add(Purchase(member_id=member.id, amount_satang=9900, occurred_at=at))
+        if rng.random() < 0.02:
+            member.erased_at = local(AS_OF)
+    for purchase in session.exec(select(Purchase)).all():
+        if rng.random() < 0.01:
+            purchase.voided_at = local(AS_OF)
+    for _ in range(new_members):
+        member = members.create_member(session, phone=None)
+        session.flush()
+        if rng.random() < 0.7:
+            at = local(AS_OF, 15)
+            session.add(Purchase(member_id=member.id, amount_satang=2500, occurred_at=at))
     session.flush()
 
 
@@ -176,9 +219,30 @@ def test_refresh_gives_what_the_reference_query_gives(
         since_the_last_run(session, rng)
         segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK, rule=rule)
         faster = stored(session)
-        reference_refresh(session, rule)
-        assert faster == stored(session)
+        assert faster == reference_scores(session, rule)
         assert (
             len(faster)
             == session.execute(text("SELECT COUNT(*) FROM member WHERE erased_at IS NULL")).scalar()
         )
+
+
+@pytest.mark.parametrize(
+    ("seed", "size", "rule"),
+    [
+        (21, 30, segment_rules.DEFAULT),
+        (22, 240, segment_rules.DEFAULT),
+        (23, 60, segment_rules.ALWAYS_RANKS),
+        (24, 150, segment_rules.Thresholds(recency_days=(1, 2, 3, 60), rank_from=1000)),
+    ],
+)
+def test_next_night_gives_what_the_reference_query_gives(
+    engine: Any, seed: int, size: int, rule: segment_rules.Thresholds
+) -> None:
+    """Most rows stay as they were the night before: those that must change do."""
+    with transaction(engine) as session:
+        rng = random.Random(seed)
+        random_shop(session, rng, size)
+        segments.refresh_scores(session, as_of=AS_OF - timedelta(days=1), tz=BANGKOK, rule=rule)
+        the_next_day(session, rng, new_members=size // 10 + 1)
+        segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK, rule=rule)
+        assert stored(session) == reference_scores(session, rule)
