@@ -27,11 +27,14 @@ def _lookup(session: Session, column: str, values: Iterable[str]) -> dict[str, t
 def members_for(session: Session, rows: list[Row], report: Report) -> dict[int, int]:
     """line -> member id; unknown customers are created, conflicting rows refused."""
     by_ref, by_phone = _lookups(session, rows)
-    missing = _first_sightings([r for r in rows if not _known(r, by_ref, by_phone)])
+    unknown = [r for r in rows if not _known(r, by_ref, by_phone)]
+    missing = _first_sightings(unknown)
     if missing:
         report.new_members += len(missing)
         _create_members(session, missing)
-        by_ref, by_phone = _lookups(session, rows)
+        created_by_ref, created_by_phone = _lookups(session, unknown)
+        by_ref |= created_by_ref
+        by_phone |= created_by_phone
     owners: dict[int, int] = {}
     linked: dict[int, str] = {}
     for row in rows:

@@ -21,7 +21,14 @@ class Role(StrEnum):
 
 
 class Member(SQLModel, table=True):
-    """A loyalty member: a phone number that collects points, with or without LINE."""
+    """A loyalty member: a phone number that collects points, with or without LINE.
+
+    On PostgreSQL each page keeps a fifth free, so that changing a balance writes the new
+    row version beside the old one without touching the five indexes (a HOT update): an
+    import of purchases with points changes most balances in every batch.
+    """
+
+    __table_args__ = {"postgresql_with": {"fillfactor": 80}}
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=16)

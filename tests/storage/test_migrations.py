@@ -63,6 +63,23 @@ def test_each_revision_steps_down_and_up_again(empty: Engine) -> None:
     assert migrations.current(empty) == migrations.head()
 
 
+def test_member_pages_keep_room_for_balance_changes_on_postgresql(empty: Engine) -> None:
+    """The imports' balance updates rely on it to stay HOT (no new index entries)."""
+    if empty.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL storage parameter")
+    query = "SELECT reloptions FROM pg_class WHERE oid = CAST('member' AS regclass)"
+    migrations.upgrade(empty)
+    with empty.connect() as connection:
+        assert connection.exec_driver_sql(query).scalar() == ["fillfactor=80"]
+    migrations.downgrade(empty, "0009")
+    with empty.connect() as connection:
+        assert connection.exec_driver_sql(query).scalar() is None
+    SQLModel.metadata.drop_all(empty)
+    SQLModel.metadata.create_all(empty)
+    with empty.connect() as connection:
+        assert connection.exec_driver_sql(query).scalar() == ["fillfactor=80"]
+
+
 def test_a_database_never_migrated_has_no_revision(empty: Engine) -> None:
     assert migrations.current(empty) is None
 

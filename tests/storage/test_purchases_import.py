@@ -162,6 +162,27 @@ def test_known_phone_is_used_and_learns_its_customer_ref(
     assert counts(engine) == (1, 1)
 
 
+def test_a_new_customer_ref_goes_to_the_member_created_for_it_in_the_same_batch(
+    engine: Any,
+) -> None:
+    """A row with a known phone and an unknown customer_ref, beside a new customer with that
+    ref: the member made for the new customer is found for both rows by its ref (new members
+    are looked up again by the new rows' keys only)."""
+    with transaction(engine) as session:
+        known = members.create_member(session, phone="+66812345678").id
+    body = "phone,customer_ref,occurred_at,amount,ref\n"
+    body += "0812345678,R-9,2024-06-01,10,X-1\n0899999999,R-9,2024-06-01,20,X-2\n"
+    body += "0812345678,,2024-06-01,30,X-3\n"
+    options = purchases_import.Options(tz=ZoneInfo("Asia/Bangkok"), file_key="f")
+    report = purchases_import.import_purchases(engine, io.StringIO(body), options)
+    assert (report.imported, report.new_members, report.bad_count) == (3, 1, 0)
+    with Session(engine) as session:
+        new = session.exec(select(Member).where(Member.customer_ref == "R-9")).one()
+        owners = session.exec(select(Purchase.ref, Purchase.member_id).order_by(Purchase.ref))
+        assert new.phone == "+66899999999" and session.get(Member, known).customer_ref is None
+        assert owners.all() == [("X-1", new.id), ("X-2", new.id), ("X-3", known)]
+
+
 def test_missing_column_stops_before_anything(
     settings: Settings, engine: Any, tmp_path: Path
 ) -> None:
