@@ -71,7 +71,7 @@ def test_member_pages_keep_room_for_balance_changes_on_postgresql(empty: Engine)
     migrations.upgrade(empty)
     with empty.connect() as connection:
         assert connection.exec_driver_sql(query).scalar() == ["fillfactor=80"]
-    migrations.downgrade(empty, "0009")
+    migrations.downgrade(empty, "0010")
     with empty.connect() as connection:
         assert connection.exec_driver_sql(query).scalar() is None
     SQLModel.metadata.drop_all(empty)
