@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, delete, func
 from sqlmodel import Session, col, select
 
 from storage import clock, codes
+from storage.figure_sql import live_purchase
 from storage.insights import moved_points
 from storage.models import LedgerEntry, MediaFile, Member, Purchase
 from storage.periods import Period
@@ -50,14 +51,8 @@ def _members_by_month(session: Session, months: list[Period]) -> list[tuple[int,
 
 def monthly(session: Session, months: list[Period]) -> list[MonthRow]:
     """Members at each month's end, new members, buyers, points issued and redeemed."""
-    in_month = bucket(Purchase.occurred_at, months)
-    buyers = dict(
-        session.exec(
-            select(in_month, func.count(func.distinct(Purchase.member_id)))
-            .where(_window(Purchase.occurred_at, months), col(Purchase.voided_at).is_(None))
-            .group_by(in_month)
-        ).all()
-    )
+    bought = _months_bought(months, since=months[0].start)
+    buyers = session.exec(select(*[func.sum(bought.c[f"m{n}"]) for n in range(len(months))])).one()
     written = bucket(LedgerEntry.created_at, months)
     kinds: dict[int, list[tuple[str, int]]] = {}
     for n, kind, total in session.exec(
@@ -73,7 +68,7 @@ def monthly(session: Session, months: list[Period]) -> list[MonthRow]:
         moved = moved_points(kinds.get(n, []))
         rows.append(
             MonthRow(
-                month.label, total, new, int(buyers.get(n, 0)), moved["issued"], moved["redeemed"]
+                month.label, total, new, int(buyers[n] or 0), moved["issued"], moved["redeemed"]
             )
         )
     return rows
@@ -98,30 +93,37 @@ class Cohort:
 
 
 def cohorts(session: Session, months: list[Period]) -> list[Cohort]:
-    """Retention by monthly cohort over `months` (consecutive calendar months).
+    """Retention by monthly cohort over `months` (consecutive calendar months): the buyers
+    whose first purchase is in one of the months, added up by that month."""
+    bought = _months_bought(months)
+    cohort = bucket(bought.c.first, months)
+    table = [[0] * (len(months) - n) for n in range(len(months))]
+    for started, *active in session.exec(
+        select(cohort, *[func.sum(bought.c[f"m{n}"]) for n in range(len(months))])
+        .where(bought.c.first >= months[0].start)
+        .group_by(cohort)
+    ).all():
+        table[started] = [int(count or 0) for count in active[started:]]
+    return [Cohort(months[n].label, row) for n, row in enumerate(table)]
 
-    One scan: each purchase carries its buyer's first purchase (a window function), so
-    no join is left for a planner without statistics to get wrong.
-    """
-    first = func.min(Purchase.occurred_at).over(partition_by=col(Purchase.member_id))
-    bought = (
-        select(
-            col(Purchase.member_id).label("member_id"),
-            col(Purchase.occurred_at).label("at"),
-            first.label("first"),
-        )
-        .where(col(Purchase.occurred_at) < months[-1].end, col(Purchase.voided_at).is_(None))
+
+def _months_bought(months: list[Period], since: datetime | None = None) -> Any:
+    """Subquery, a row per member with a live purchase before the last month's end (from
+    `since` on, if given): their first purchase then, and `m0`, `m1`, ... 1 when they bought
+    in that month, else 0. One pass in member order (the order of `ix_purchase_rfm`):
+    no join, no sort and no distinct count over the purchases."""
+    at = col(Purchase.occurred_at)
+    flags = [
+        func.max(case(((at >= month.start) & (at < month.end), 1), else_=0)).label(f"m{n}")
+        for n, month in enumerate(months)
+    ]
+    window = [at < months[-1].end, live_purchase()] + ([] if since is None else [at >= since])
+    return (
+        select(func.min(at).label("first"), *flags)
+        .where(*window)
+        .group_by(col(Purchase.member_id))
         .subquery()
     )
-    cohort, active = bucket(bought.c.first, months), bucket(bought.c.at, months)
-    table = [[0] * (len(months) - n) for n in range(len(months))]
-    for started, month, count in session.exec(
-        select(cohort, active, func.count(func.distinct(bought.c.member_id)))
-        .where(bought.c.first >= months[0].start, bought.c.at >= months[0].start)
-        .group_by(cohort, active)
-    ).all():
-        table[started][month - started] = int(count)
-    return [Cohort(months[n].label, row) for n, row in enumerate(table)]
 
 
 # the pictures: numbers kept when `stats` answers, drawn when LINE first fetches them
