@@ -175,20 +175,25 @@ def held(engine: Engine) -> tuple[int, int]:
     return int(members), int(purchases)
 
 
-def add_missing_indexes(engine: Engine) -> None:
-    """A kept database gets the indexes the tables have gained since it was made."""
-    names = {
-        table: {index["name"] for index in inspect(engine).get_indexes(table)}
-        for table in SQLModel.metadata.tables
-    }
-    added = False
+def follow_indexes(engine: Engine) -> None:
+    """A kept database gets the indexes the tables have gained since it was made, and loses
+    the (non-unique) ones they no longer have."""
+    changed = False
     for name, table in SQLModel.metadata.tables.items():
+        found = {index["name"]: index for index in inspect(engine).get_indexes(name)}
         for index in table.indexes:
-            if index.name not in names.get(name, set()):
+            if index.name not in found:
                 print(f"adding index {index.name}")
                 index.create(engine)
-                added = True
-    if added:
+                changed = True
+        wanted = {index.name for index in table.indexes}
+        for gone in sorted(set(found) - wanted):
+            if not found[gone]["unique"]:
+                print(f"dropping index {gone}")
+                with engine.begin() as connection:
+                    connection.execute(text(f"DROP INDEX {gone}"))
+                changed = True
+    if changed:
         _analyze(engine)
 
 
@@ -279,7 +284,7 @@ def main() -> None:
             make_data(engine, args.members, args.purchases)
             made = f"made in {time.perf_counter() - began:.1f} s"
         elif found == (args.members, args.purchases):
-            add_missing_indexes(engine)
+            follow_indexes(engine)
             made = "kept from an earlier run"
         else:
             sys.exit(f"the database holds {found[0]:,} members and {found[1]:,} purchases")
