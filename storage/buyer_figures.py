@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.figure_sql import at_least_one, epoch, in_period, live_purchase
@@ -52,7 +53,7 @@ def buyers_in(session: Session, period: Period) -> Buyers:
     now = in_period(Purchase.occurred_at, period)
     before = (at >= period.previous_start) & (at < period.start)
     member = (
-        select(
+        sa_select(
             func.min(at).label("first"),
             func.max(at).label("last"),
             func.sum(case((now, 1), else_=0)).label("n"),
@@ -69,8 +70,8 @@ def buyers_in(session: Session, period: Period) -> Buyers:
     def how_many(condition: Any, value: Any = 1) -> Any:
         return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
-    row = session.exec(
-        select(
+    row = session.execute(
+        sa_select(
             func.count(),
             how_many(member.c.n > 0),
             how_many(member.c.n > 0, member.c.n),
@@ -81,8 +82,9 @@ def buyers_in(session: Session, period: Period) -> Buyers:
             func.avg(at_least_one(session, seconds / length)),
         ).select_from(member)
     ).one()
-    everyone, counts, lifespan = row[0], [int(n) for n in row[1:7]], row[7]
-    return Buyers(*counts, lifespan_periods=float(lifespan) if everyone else None)
+    buyers, purchases, sales, repeat, previous, first_time = (int(n) for n in row[1:7])
+    lifespan = float(row[7]) if row[0] else None
+    return Buyers(buyers, purchases, sales, repeat, previous, first_time, lifespan)
 
 
 def first_purchases(end: datetime) -> Any:

@@ -235,3 +235,4 @@ def carousel(
         return flex(alt_text, bubbles[0], choices)
     contents = {"type": "carousel", "contents": bubbles[:MAX_BUBBLES]}
     return flex(alt_text, contents, choices)
+

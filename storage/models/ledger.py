@@ -26,6 +26,16 @@ class EntryKind(StrEnum):
 class Purchase(SQLModel, table=True):
     """A sale recorded against a member: at the counter, by import or by API."""
 
+    # A period's purchases with what they sold and who sold it: with this index the shop's
+    # figures read the index alone (for 90 days of a shop with 10 million purchases on
+    # SQLite 1.7 s, against 25 s through the table); it also finds purchases by time.
+    __table_args__ = (
+        Index(
+            "ix_purchase_when", "occurred_at", "voided_at", "staff_user_id", "channel",
+            "amount_satang",
+        ),
+    )  # fmt: skip
+
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id")  # ix_purchase_rfm leads with it
     amount_satang: int
@@ -41,6 +51,9 @@ class LedgerEntry(SQLModel, table=True):
     """One change of points. Never edited: a correction is a new entry."""
 
     __tablename__ = "ledger_entry"
+    # The figures add up points by when they were written (a period's by kind, those since
+    # a moment) from this index alone; an import's entries are all written now, at its end.
+    __table_args__ = (Index("ix_ledger_entry_written", "created_at", "kind", "points"),)
 
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", index=True)
@@ -119,27 +132,4 @@ Index(
     Purchase.occurred_at,  # type: ignore[arg-type]
     Purchase.amount_satang,  # type: ignore[arg-type]
     Purchase.voided_at,  # type: ignore[arg-type]
-)
-
-# Purchases of a period, what they sold and who sold it: with this index a period's
-# figures read the index alone (on SQLite 15x faster for 90 days of a shop with 10 million
-# purchases than through the table). It also finds purchases by time, so occurred_at has
-# no index of its own.
-Index(
-    "ix_purchase_when",
-    Purchase.occurred_at,  # type: ignore[arg-type]
-    Purchase.voided_at,  # type: ignore[arg-type]
-    Purchase.staff_user_id,  # type: ignore[arg-type]
-    Purchase.channel,  # type: ignore[arg-type]
-    Purchase.amount_satang,  # type: ignore[arg-type]
-)
-
-# The shop's figures count points by when they were written: a period's entries by kind,
-# and the entries since a moment (`point_figures`). The index holds what they add up, so
-# they read it alone; an import's entries are all written now, at the index's end.
-Index(
-    "ix_ledger_entry_written",
-    LedgerEntry.created_at,  # type: ignore[arg-type]
-    LedgerEntry.kind,  # type: ignore[arg-type]
-    LedgerEntry.points,  # type: ignore[arg-type]
 )
