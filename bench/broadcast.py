@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -157,6 +158,7 @@ def one_size(size: int, kind: str, heap: bool) -> dict[str, float]:
         }
     finally:
         engine.dispose()
+        shutil.rmtree(workdir, ignore_errors=True)
         fake.stdin.close()  # type: ignore[union-attr]
         fake.wait(10)
         if schema:

@@ -21,6 +21,7 @@ import http.client
 import os
 import platform
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -313,6 +314,7 @@ def main() -> None:
     finally:
         fake.stop()
         drop_schema(app_url, admin_url)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
 HOLD = "hold_loaded"  # in `session.info`: the rows it loaded, kept for the session's life
+SQLITE_NEEDED = (3, 39)  # IS DISTINCT FROM (the RFM refresh), RETURNING, ON CONFLICT
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -22,12 +24,23 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     writers queue up instead of failing half-way through an award or a redemption.
     """
     if url.startswith("sqlite"):
+        require_sqlite(sqlite3.sqlite_version_info)
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)
         _make_sqlite_serialisable(engine, in_memory=url in ("sqlite://", "sqlite:///:memory:"))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def require_sqlite(version: tuple[int, ...]) -> None:
+    """Refuse to start on a SQLite older than the statements need, saying which it is."""
+    if version < SQLITE_NEEDED:
+        found, needed = (".".join(map(str, v)) for v in (version, SQLITE_NEEDED))
+        raise RuntimeError(
+            f"SQLite {needed} or newer is needed, and this Python has SQLite {found}: "
+            "use a newer Python build, or PostgreSQL (DATABASE_URL)"
+        )
 
 
 def _make_sqlite_serialisable(engine: Engine, *, in_memory: bool) -> None:

@@ -1,8 +1,13 @@
-"""Phone numbers: parsed with phonenumbers (default region TH), kept as E.164."""
+"""Phone numbers: parsed with phonenumbers (default region TH), kept as E.164.
+
+Parsing is slow (pure Python) and one event may ask about the same text several times
+(the command, the guard, the audit line), so the answers for recent texts are kept.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 
@@ -16,6 +21,7 @@ def looks_like_phone(text: str, min_digits: int = 8) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def to_e164(text: str, region: str = "TH") -> str | None:
     """`081-234-5678`, `0812345678`, `+66812345678` -> `+66812345678`; None if invalid."""
     if not looks_like_phone(text):
@@ -29,6 +35,7 @@ def to_e164(text: str, region: str = "TH") -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=4096)
 def display(e164: str, region: str = "TH") -> str:
     """How a phone is shown to people: national format for the shop's own country."""
     number = phonenumbers.parse(e164, None)

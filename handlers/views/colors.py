@@ -8,6 +8,7 @@ the contrast reaches WCAG's 4.5:1); a pale one (yellow, cream) carries dark text
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 RGB = tuple[int, int, int]
 WHITE: RGB = (255, 255, 255)
@@ -47,8 +48,10 @@ def mix(a: RGB, b: RGB, share_of_b: float) -> RGB:
     return tuple(round(x + (y - x) * share_of_b) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
 
 
+@lru_cache(maxsize=64)
 def deepened(color: RGB, under: RGB = WHITE, ratio: float = 4.5) -> RGB:
-    """`color` darkened just enough for `under`-coloured text on it to reach `ratio`."""
+    """`color` darkened just enough for `under`-coloured text on it to reach `ratio` (kept:
+    every reply with the shop's colour asks again)."""
     share = 0.0
     shade = color
     while contrast(shade, under) < ratio and share < 1:

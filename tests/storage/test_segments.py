@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from storage import members, segment_rules, segments
+from storage import members, segment_names, segment_rules, segments
 from storage.db import transaction
-from storage.models import MemberScore, Purchase
+from storage.models import MemberScore, Purchase, ScoreRun
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 AS_OF = date(2024, 6, 30)
@@ -145,6 +145,7 @@ def test_refresh_replaces_the_previous_scores(engine: Any) -> None:
         rows = session.exec(select(MemberScore)).all()
         run = segments.latest_run(session)
         assert len(rows) == 1 and recency(session, rows[0]) == 10
+        assert len(session.exec(select(ScoreRun)).all()) == 1
     assert run is not None and run.as_of == AS_OF + timedelta(days=10)
 
 
@@ -185,9 +186,9 @@ def test_segment_table_matches_the_issue_in_python_and_sql(engine: Any, r: int) 
     }  # fmt: skip
     for f in range(1, 6):
         expected = issue.get((r, f)) or issue[(1, f)]  # R 1-2 behave alike
-        assert segments.segment_for(r, f) == expected
+        assert segment_names.segment_for(r, f) == expected
         with engine.connect() as connection:
-            sql = text(f"SELECT {segments.segment_sql(':r', ':f')}")
+            sql = text(f"SELECT {segment_names.segment_sql(':r', ':f')}")
             assert connection.execute(sql, {"r": r, "f": f}).scalar() == expected
 
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Date, text
 from sqlmodel import Session, select
 
-from storage import members, segment_rules, segments
+from storage import members, score_sql, segment_names, segment_rules, segments
 from storage.db import transaction
 from storage.models import MemberScore, Purchase
 from tests.storage.test_segments import AS_OF, BANGKOK, local
@@ -71,7 +71,7 @@ scored AS (
 )
 INSERT INTO reference_score (member_id, as_of, recency_days, frequency, monetary_satang,
                              r_score, f_score, m_score, segment, computed_at)
-SELECT member_id, :as_of, r, f, m, rs, fs, ms, {segments.segment_sql("rs", "fs")}, :now
+SELECT member_id, :as_of, r, f, m, rs, fs, ms, {segment_names.segment_sql("rs", "fs")}, :now
 FROM scored
 """
 
@@ -104,12 +104,12 @@ def reference_bounds(rule: segment_rules.Thresholds) -> dict[str, int]:
 
 def reference_scores(session: Session, rule: segment_rules.Thresholds) -> list[tuple[Any, ...]]:
     """What the reference query stores, row by row in member order."""
-    params = {**segments._params(AS_OF, BANGKOK), "now": datetime(2024, 7, 1, tzinfo=UTC)}
+    params = {**score_sql.params(AS_OF, BANGKOK), "now": datetime(2024, 7, 1, tzinfo=UTC)}
     dialect = session.get_bind().dialect.name
     session.execute(text(REFERENCE_TABLE))
-    statement = segments._typed(reference_sql(dialect))
+    statement = score_sql.typed(reference_sql(dialect))
     session.execute(statement, {**params, **reference_bounds(rule)})
-    no_purchase = segments._typed(REFERENCE_NO_PURCHASE)
+    no_purchase = score_sql.typed(REFERENCE_NO_PURCHASE)
     session.execute(no_purchase, {"as_of": params["as_of"], "now": params["now"]})  # type: ignore[call-overload]
     rows = session.execute(
         text(
@@ -133,6 +133,16 @@ def stored(session: Session) -> list[tuple[Any, ...]]:
          r.frequency, r.monetary_satang, r.r_score, r.f_score, r.m_score, r.segment)
         for r in rows
     ]  # fmt: skip
+
+
+def assert_as_the_reference(session: Session, rule: segment_rules.Thresholds) -> None:
+    """The stored scores are the reference query's, one row per member not erased."""
+    faster = stored(session)
+    assert faster == reference_scores(session, rule)
+    assert (
+        len(faster)
+        == session.execute(text("SELECT COUNT(*) FROM member WHERE erased_at IS NULL")).scalar()
+    )
 
 
 def random_shop(session: Session, rng: random.Random, size: int) -> None:
@@ -218,12 +228,7 @@ def test_refresh_gives_what_the_reference_query_gives(
         segments.refresh_scores(session, as_of=AS_OF - timedelta(days=30), tz=BANGKOK, rule=rule)
         since_the_last_run(session, rng)
         segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK, rule=rule)
-        faster = stored(session)
-        assert faster == reference_scores(session, rule)
-        assert (
-            len(faster)
-            == session.execute(text("SELECT COUNT(*) FROM member WHERE erased_at IS NULL")).scalar()
-        )
+        assert_as_the_reference(session, rule)
 
 
 @pytest.mark.parametrize(
@@ -245,4 +250,4 @@ def test_next_night_gives_what_the_reference_query_gives(
         segments.refresh_scores(session, as_of=AS_OF - timedelta(days=1), tz=BANGKOK, rule=rule)
         the_next_day(session, rng, new_members=size // 10 + 1)
         segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK, rule=rule)
-        assert stored(session) == reference_scores(session, rule)
+        assert_as_the_reference(session, rule)
