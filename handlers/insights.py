@@ -60,8 +60,7 @@ def _chart(ctx: Context, spec: dict[str, object]) -> Message:
 def charts(ctx: Context, period: Period) -> list[Message]:
     """Members and buyers, cohort retention, points issued vs redeemed: 12 months."""
     months = periods.months_up_to(period, ctx.shop.tz, CHART_MONTHS)
-    rows = insight_series.monthly(ctx.session, months)
-    cohorts = insight_series.cohorts(ctx.session, months)
+    rows, cohorts = insight_series.series(ctx.session, months)
     name = ctx.shop.name
     return [
         _chart(ctx, views.members_chart(ctx.lang, name, rows)),

@@ -3,49 +3,88 @@ who sold what."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from storage.figure_sql import at_least_one, count_of, epoch, in_period, live_purchase
+from storage.figure_sql import at_least_one, epoch, in_period, live_purchase
 from storage.models import Member, Purchase
 from storage.periods import Period
 
 
-def members_at(session: Session, moment: datetime) -> int:
-    """Members who existed at `moment` and had not been erased by then."""
-    return count_of(
-        session,
-        select(func.count())
-        .select_from(Member)
-        .where(col(Member.created_at) < moment, not_erased_by(moment)),
-    )
-
-
-def new_members(session: Session, period: Period) -> int:
-    """Members who joined in the period and had not been erased by its end."""
-    return count_of(
-        session,
-        select(func.count())
-        .select_from(Member)
-        .where(in_period(Member.created_at, period), not_erased_by(period.end)),
-    )
+def members_at(session: Session, period: Period) -> tuple[int, int]:
+    """(members who existed at the period's end and had not been erased by then, those of
+    them who joined in the period), in one scan."""
+    total, new = session.exec(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((col(Member.created_at) >= period.start, 1), else_=0)), 0),
+        ).where(col(Member.created_at) < period.end, not_erased_by(period.end))
+    ).one()
+    return int(total), int(new)
 
 
 def not_erased_by(moment: datetime) -> Any:
     return col(Member.erased_at).is_(None) | (col(Member.erased_at) >= moment)
 
 
-def purchases_per_buyer(session: Session, period: Period) -> dict[int, tuple[int, int]]:
-    """member id -> (purchases, sales in satang) in the period."""
-    rows = session.exec(
-        select(Purchase.member_id, func.count(), func.sum(Purchase.amount_satang))
-        .where(in_period(Purchase.occurred_at, period), live_purchase())
+@dataclass(frozen=True)
+class Buyers:
+    """Members with a purchase in a period, and what their history up to its end says."""
+
+    buyers: int
+    purchases: int
+    sales_satang: int
+    repeat_buyers: int  # bought twice or more in the period
+    previous_buyers: int  # bought in the period of the same length before
+    first_time_buyers: int  # first purchase ever in the period
+    lifespan_periods: float | None  # see FORMULAS; None when nobody has bought yet
+
+
+def buyers_in(session: Session, period: Period) -> Buyers:
+    """The period's buyers and their histories, in one pass over every purchase before the
+    period's end in member order (`ix_purchase_rfm`): one row per member, added up in the
+    database (a big shop has hundreds of thousands of buyers a month)."""
+    at, amount = col(Purchase.occurred_at), col(Purchase.amount_satang)
+    now = in_period(Purchase.occurred_at, period)
+    before = (at >= period.previous_start) & (at < period.start)
+    member = (
+        sa_select(
+            func.min(at).label("first"),
+            func.max(at).label("last"),
+            func.sum(case((now, 1), else_=0)).label("n"),
+            func.sum(case((now, amount), else_=0)).label("sales"),
+            func.max(case((before, 1), else_=0)).label("before"),
+        )
+        .where(at < period.end, live_purchase())
         .group_by(col(Purchase.member_id))
-    ).all()
-    return {int(m): (int(n), int(s or 0)) for m, n, s in rows}
+        .subquery()
+    )
+    length = period.length.total_seconds()
+    seconds = epoch(session, member.c.last) - epoch(session, member.c.first)
+
+    def how_many(condition: Any, value: Any = 1) -> Any:
+        return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+
+    row = session.execute(
+        sa_select(
+            func.count(),
+            how_many(member.c.n > 0),
+            how_many(member.c.n > 0, member.c.n),
+            how_many(member.c.n > 0, member.c.sales),
+            how_many(member.c.n >= 2),
+            how_many(member.c.before == 1),
+            how_many(member.c.first >= period.start),
+            func.avg(at_least_one(session, seconds / length)),
+        ).select_from(member)
+    ).one()
+    buyers, purchases, sales, repeat, previous, first_time = (int(n) for n in row[1:7])
+    lifespan = float(row[7]) if row[0] else None
+    return Buyers(buyers, purchases, sales, repeat, previous, first_time, lifespan)
 
 
 def first_purchases(end: datetime) -> Any:
@@ -60,26 +99,6 @@ def first_purchases(end: datetime) -> Any:
         .group_by(col(Purchase.member_id))
         .subquery()
     )
-
-
-def histories(session: Session, period: Period) -> tuple[int, float | None]:
-    """First-time buyers of the period, and the average lifespan in periods (FORMULAS)."""
-    spans = first_purchases(period.end)
-    length = period.length.total_seconds()
-    seconds = epoch(session, spans.c.last) - epoch(session, spans.c.first)
-    everyone, newcomers, lifespan = session.exec(
-        select(
-            func.count(),
-            func.coalesce(func.sum(case((spans.c.first >= period.start, 1), else_=0)), 0),
-            func.avg(at_least_one(session, seconds / length)),
-        ).select_from(spans)
-    ).one()
-    return int(newcomers), (float(lifespan) if everyone else None)
-
-
-def lifespan(session: Session, period: Period) -> float | None:
-    """Average lifespan in periods (see FORMULAS); None when nobody has bought yet."""
-    return histories(session, period)[1]
 
 
 def sales_by_staff(session: Session, period: Period) -> list[tuple[str, int, int]]:

@@ -10,6 +10,7 @@ from sqlalchemy import case, delete, func
 from sqlmodel import Session, col, select
 
 from storage import clock, codes
+from storage.figure_sql import live_purchase
 from storage.insights import moved_points
 from storage.models import LedgerEntry, MediaFile, Member, Purchase
 from storage.periods import Period
@@ -48,16 +49,18 @@ def _members_by_month(session: Session, months: list[Period]) -> list[tuple[int,
     return list(zip(counts[0::2], counts[1::2], strict=True))
 
 
+def series(session: Session, months: list[Period]) -> tuple[list[MonthRow], list[Cohort]]:
+    """`monthly` and `cohorts` of the same months, with one pass over the purchases."""
+    buyers, table = _buyers_by_month(session, months)
+    return _month_rows(session, months, buyers), _cohorts(months, table)
+
+
 def monthly(session: Session, months: list[Period]) -> list[MonthRow]:
     """Members at each month's end, new members, buyers, points issued and redeemed."""
-    in_month = bucket(Purchase.occurred_at, months)
-    buyers = dict(
-        session.exec(
-            select(in_month, func.count(func.distinct(Purchase.member_id)))
-            .where(_window(Purchase.occurred_at, months), col(Purchase.voided_at).is_(None))
-            .group_by(in_month)
-        ).all()
-    )
+    return _month_rows(session, months, _buyers_by_month(session, months)[0])
+
+
+def _month_rows(session: Session, months: list[Period], buyers: list[int]) -> list[MonthRow]:
     written = bucket(LedgerEntry.created_at, months)
     kinds: dict[int, list[tuple[str, int]]] = {}
     for n, kind, total in session.exec(
@@ -72,9 +75,7 @@ def monthly(session: Session, months: list[Period]) -> list[MonthRow]:
     ):
         moved = moved_points(kinds.get(n, []))
         rows.append(
-            MonthRow(
-                month.label, total, new, int(buyers.get(n, 0)), moved["issued"], moved["redeemed"]
-            )
+            MonthRow(month.label, total, new, buyers[n], moved["issued"], moved["redeemed"])
         )
     return rows
 
@@ -98,30 +99,49 @@ class Cohort:
 
 
 def cohorts(session: Session, months: list[Period]) -> list[Cohort]:
-    """Retention by monthly cohort over `months` (consecutive calendar months).
+    """Retention by monthly cohort over `months` (consecutive calendar months): the buyers
+    whose first purchase is in one of the months, added up by that month."""
+    return _cohorts(months, _buyers_by_month(session, months)[1])
 
-    One scan: each purchase carries its buyer's first purchase (a window function), so
-    no join is left for a planner without statistics to get wrong.
-    """
-    first = func.min(Purchase.occurred_at).over(partition_by=col(Purchase.member_id))
+
+def _cohorts(months: list[Period], table: list[list[int]]) -> list[Cohort]:
+    return [Cohort(months[n].label, row) for n, row in enumerate(table)]
+
+
+def _buyers_by_month(session: Session, months: list[Period]) -> tuple[list[int], list[list[int]]]:
+    """(buyers in each month, the cohort table: `table[c][k]` buyers whose first purchase
+    was in month c bought in month c + k), in one query.
+
+    One pass over `ix_purchase_rfm` in its order (by member), reading the index alone: a
+    row per member with a live purchase before the last month's end, with their first
+    purchase and, per month, 1 when they bought in it; then those rows are added up by the
+    month of the first purchase (-1: before the months). No join, no sort and no distinct
+    count over the purchases. Limiting the pass to the months' window would make SQLite
+    read every purchase of the window through the table."""
+    at = col(Purchase.occurred_at)
+    flags = [
+        func.max(case(((at >= month.start) & (at < month.end), 1), else_=0)).label(f"m{n}")
+        for n, month in enumerate(months)
+    ]
     bought = (
-        select(
-            col(Purchase.member_id).label("member_id"),
-            col(Purchase.occurred_at).label("at"),
-            first.label("first"),
-        )
-        .where(col(Purchase.occurred_at) < months[-1].end, col(Purchase.voided_at).is_(None))
+        select(func.min(at).label("first"), *flags)
+        .where(at < months[-1].end, live_purchase())
+        .group_by(col(Purchase.member_id))
         .subquery()
     )
-    cohort, active = bucket(bought.c.first, months), bucket(bought.c.at, months)
+    started = case((bought.c.first < months[0].start, -1), else_=bucket(bought.c.first, months))
+    buyers = [0] * len(months)
     table = [[0] * (len(months) - n) for n in range(len(months))]
-    for started, month, count in session.exec(
-        select(cohort, active, func.count(func.distinct(bought.c.member_id)))
-        .where(bought.c.first >= months[0].start, bought.c.at >= months[0].start)
-        .group_by(cohort, active)
+    for cohort, *active in session.exec(
+        select(started, *[func.sum(bought.c[f"m{n}"]) for n in range(len(months))]).group_by(
+            started
+        )
     ).all():
-        table[started][month - started] = int(count)
-    return [Cohort(months[n].label, row) for n, row in enumerate(table)]
+        counts = [int(count or 0) for count in active]
+        buyers = [total + count for total, count in zip(buyers, counts, strict=True)]
+        if cohort >= 0:
+            table[cohort] = counts[cohort:]
+    return buyers, table
 
 
 # the pictures: numbers kept when `stats` answers, drawn when LINE first fetches them

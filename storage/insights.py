@@ -18,14 +18,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage import reward_costs
-from storage.buyer_figures import (
-    histories,
-    members_at,
-    new_members,
-    not_erased_by,
-    purchases_per_buyer,
-    sales_by_staff,
-)
+from storage.buyer_figures import buyers_in, members_at, not_erased_by, sales_by_staff
 from storage.figure_sql import count_of, in_period, total
 from storage.models import Coupon, CouponStatus, LineUser, Member, Refund, Reward
 from storage.periods import Period
@@ -133,8 +126,7 @@ def figures(session: Session, period: Period) -> Figures:
 
 
 def _members(session: Session, period: Period, result: Figures) -> None:
-    result.members_total = members_at(session, period.end)
-    result.members_new = new_members(session, period)
+    result.members_total, result.members_new = members_at(session, period)
     result.members_line = count_of(
         session,
         select(func.count())
@@ -149,13 +141,11 @@ def _members(session: Session, period: Period, result: Figures) -> None:
 
 
 def _buyers(session: Session, period: Period, result: Figures) -> None:
-    per_buyer = purchases_per_buyer(session, period)
-    result.buyers = len(per_buyer)
-    result.purchases = sum(n for n, _ in per_buyer.values())
-    result.sales_satang = sum(s for _, s in per_buyer.values())
-    result.repeat_buyers = sum(1 for n, _ in per_buyer.values() if n >= 2)
-    result.previous_buyers = len(purchases_per_buyer(session, period.previous))
-    result.first_time_buyers, result.lifespan_periods = histories(session, period)
+    got = buyers_in(session, period)
+    result.buyers, result.purchases = got.buyers, got.purchases
+    result.sales_satang, result.repeat_buyers = got.sales_satang, got.repeat_buyers
+    result.previous_buyers, result.first_time_buyers = got.previous_buyers, got.first_time_buyers
+    result.lifespan_periods = got.lifespan_periods
 
 
 def _coupons(session: Session, period: Period, result: Figures) -> None:

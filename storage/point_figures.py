@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.figure_sql import count_of, in_period
-from storage.models import EntryKind, LedgerEntry
+from storage.models import EntryKind, LedgerEntry, Member
 from storage.periods import Period
 
 
@@ -46,10 +46,16 @@ def moved_points(rows: list[tuple[str, int]]) -> dict[str, int]:
 
 
 def outstanding(session: Session, moment: datetime) -> int:
-    """Points held by members at `moment` (the sum of every entry before it)."""
-    return count_of(
-        session,
-        select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(
-            col(LedgerEntry.created_at) < moment
-        ),
+    """Points held by members at `moment`: the sum of every entry before it.
+
+    Counted as today's balances less the entries from `moment` on (a member's `points`
+    always equal the sum of their entries, see `ledger.ledger_sum`), in one statement: a
+    member each instead of every entry of the shop's history, and the entries since
+    `moment` found by `ix_ledger_entry_written`."""
+    held = select(func.coalesce(func.sum(Member.points), 0)).scalar_subquery()
+    since = (
+        select(func.coalesce(func.sum(LedgerEntry.points), 0))
+        .where(col(LedgerEntry.created_at) >= moment)
+        .scalar_subquery()
     )
+    return count_of(session, select(held - since))

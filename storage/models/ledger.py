@@ -26,10 +26,20 @@ class EntryKind(StrEnum):
 class Purchase(SQLModel, table=True):
     """A sale recorded against a member: at the counter, by import or by API."""
 
+    # A period's purchases with what they sold and who sold it: with this index the shop's
+    # figures read the index alone (for 90 days of a shop with 10 million purchases on
+    # SQLite 1.7 s, against 25 s through the table); it also finds purchases by time.
+    __table_args__ = (
+        Index(
+            "ix_purchase_when", "occurred_at", "voided_at", "staff_user_id", "channel",
+            "amount_satang",
+        ),
+    )  # fmt: skip
+
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id")  # ix_purchase_rfm leads with it
     amount_satang: int
-    occurred_at: datetime = utc_time(index=True)
+    occurred_at: datetime = utc_time()  # ix_purchase_when leads with it
     channel: str = Field(default="counter", max_length=16)
     staff_user_id: str | None = Field(default=None, max_length=64)
     ref: str | None = Field(default=None, unique=True, max_length=120)
@@ -41,6 +51,9 @@ class LedgerEntry(SQLModel, table=True):
     """One change of points. Never edited: a correction is a new entry."""
 
     __tablename__ = "ledger_entry"
+    # The figures add up points by when they were written (a period's by kind, those since
+    # a moment) from this index alone; an import's entries are all written now, at its end.
+    __table_args__ = (Index("ix_ledger_entry_written", "created_at", "kind", "points"),)
 
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", index=True)
