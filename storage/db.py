@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session as OrmSession
@@ -45,7 +45,8 @@ def require_sqlite(version: tuple[int, ...]) -> None:
 
 def _make_sqlite_serialisable(engine: Engine, *, in_memory: bool) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        record.info[BEGINS_IMMEDIATE] = True
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         if not in_memory:
@@ -105,6 +106,8 @@ def _forget_known(session: OrmSession, _previous: Any) -> None:
 
 
 LOCKED = "locked_rows"  # in `session.info`: (model, key) of rows locked until commit
+BEGINS_IMMEDIATE = "begins_immediate"  # in a connection's info: SQLite, `BEGIN IMMEDIATE`
+WHOLE = "whole_database_locked"  # in `session.info`: this transaction holds the write lock
 
 
 def already_locked(session: Session, model: type[Any], key: Any) -> bool:
@@ -119,10 +122,29 @@ def note_locked(session: Session, model: type[Any], key: Any) -> None:
         session.info.setdefault(LOCKED, set()).add((model, key))
 
 
+@event.listens_for(OrmSession, "after_begin")
+def _lock_whole_database(session: OrmSession, _transaction: Any, connection: Any) -> None:
+    """A SQLite transaction holds the database's write lock from its first statement on
+    (`BEGIN IMMEDIATE`): every row it reads stays as read until it ends."""
+    if connection.info.get(BEGINS_IMMEDIATE):
+        session.info[WHOLE] = True
+
+
+@event.listens_for(OrmSession, "loaded_as_persistent")
+def _locked_as_read(session: OrmSession, instance: Any) -> None:
+    """Under SQLite's write lock a row read is a row locked: `lock_member` need not read it
+    again."""
+    if session.info.get(WHOLE):
+        identity = inspect(instance).identity
+        if identity is not None and len(identity) == 1:
+            note_locked(session, type(instance), identity[0])  # type: ignore[arg-type]
+
+
 @event.listens_for(OrmSession, "after_transaction_end")
 def _forget_locks(session: OrmSession, ended: Any) -> None:
     if ended.parent is None:
         session.info.pop(LOCKED, None)
+        session.info.pop(WHOLE, None)
 
 
 # PostgreSQL's answers for "another transaction got there first": a unique key taken

@@ -3,7 +3,8 @@ SQLAlchemy's `before_cursor_execute`: a regression shows up as a number, not as 
 machine. (The pushes an event queues are sent later, in transactions of their own.)
 
 `points` is at issue 13's goal of 4; `award` aims at 6, and its ceiling is today's figure,
-lowered as the statements are merged.
+lowered as the statements are merged. SQLite's award reads the member once: its write lock
+is the transaction's, so locking the member found by phone needs no second read.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from storage.models import Role
 from tests.support.line import Line
 
 POINTS_CEILING = 4
-AWARD_CEILING = 18
+AWARD_CEILING = {"sqlite": 17, "postgresql": 18}
 
 
 @contextmanager
@@ -68,4 +69,4 @@ def test_award_statements(line: Line) -> None:
     _, cashier = a_member_and_a_cashier(line)
     with first_transaction(line.engine) as seen:
         line.say(cashier, "award 0812345678 350")
-    assert len(seen) <= AWARD_CEILING, seen
+    assert len(seen) <= AWARD_CEILING[line.engine.dialect.name], seen

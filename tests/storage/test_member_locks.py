@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from storage import members
 from storage.db import transaction
+from storage.models import Member
 from tests.support import factories
 
 
@@ -60,5 +61,27 @@ def test_a_lock_taken_inside_a_savepoint_is_taken_again_after_it(engine: Engine)
     with member_reads(engine) as seen, transaction(engine) as session:
         with session.begin_nested():
             members.lock_member(session, member_id)
+        members.lock_member(session, member_id)
+    assert len(seen) == 2, seen
+
+
+def test_a_member_read_under_sqlite_s_write_lock_is_not_read_again_to_lock(
+    engine: Engine,
+) -> None:
+    """SQLite's transactions hold the database's write lock from their first statement, so
+    a member read in one is as locked as PostgreSQL's `FOR NO KEY UPDATE` makes it."""
+    member_id = a_member(engine)
+    with member_reads(engine) as seen, transaction(engine) as session:
+        read = session.get(Member, member_id)
+        locked = members.lock_member(session, member_id)
+    assert read is locked
+    assert len(seen) == (1 if engine.dialect.name == "sqlite" else 2), seen
+
+
+def test_a_member_read_in_a_savepoint_is_read_again_to_lock(engine: Engine) -> None:
+    member_id = a_member(engine)
+    with member_reads(engine) as seen, transaction(engine) as session:
+        with session.begin_nested():
+            session.get(Member, member_id)
         members.lock_member(session, member_id)
     assert len(seen) == 2, seen
