@@ -21,13 +21,19 @@ def looks_like_phone(text: str, min_digits: int = 8) -> bool:
     )
 
 
-@lru_cache(maxsize=4096)
 def to_e164(text: str, region: str = "TH") -> str | None:
     """`081-234-5678`, `0812345678`, `+66812345678` -> `+66812345678`; None if invalid."""
     if not looks_like_phone(text):
         return None
+    return _e164(text.strip(), region)
+
+
+@lru_cache(maxsize=4096)
+def _e164(text: str, region: str) -> str | None:
+    """What phonenumbers makes of phone-shaped text (at most 24 characters: the cache
+    stays small whatever people type)."""
     try:
-        number = phonenumbers.parse(text.strip(), region)
+        number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
