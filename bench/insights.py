@@ -43,6 +43,7 @@ from handlers.views.insight_charts import draw_chart  # noqa: E402
 from storage import clock, codes, insight_series, insights, periods  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.models import LedgerEntry, Member, Purchase  # noqa: E402
+from storage.purchase_stage import bulk_insert  # noqa: E402
 
 TZ = ZoneInfo("Asia/Bangkok")
 NOW = datetime(2026, 11, 20, 5, tzinfo=UTC)
@@ -67,8 +68,9 @@ def make_data(engine: Engine, n_members: int, n_purchases: int) -> None:
     months less likely (customers drift away); 1 point per 25 baht, a fifth redeemed.
 
     Streamed in chunks of 100,000 purchases (only the members' join times and balances are
-    held), written through the driver (COPY on PostgreSQL); the indexes of purchase and
-    ledger_entry are built after the load."""
+    held), written as the import writes its staging table (`purchase_stage.bulk_insert`:
+    COPY on PostgreSQL); the indexes of purchase and ledger_entry are built after the
+    load."""
     rng = random.Random(11)
     start = NOW - timedelta(days=DAYS)
     joined = sorted(start + timedelta(days=DAYS * rng.random() ** 0.8) for _ in range(n_members))
@@ -77,45 +79,43 @@ def make_data(engine: Engine, n_members: int, n_purchases: int) -> None:
     for table in loaded:
         for index in table.indexes:
             index.drop(engine)
-    raw = engine.raw_connection()
-    try:
-        write = _writer(raw, engine.dialect.name)
-        write(
-            "member",
-            MEMBER_COLUMNS,
-            [
-                (n + 1, f"M{n:07d}", f"+668{n:08d}", 0, codes.token(), _stamp(when))
-                for n, when in enumerate(joined)
-            ],
-        )
-        purchases: list[tuple[Any, ...]] = []
-        entries: list[tuple[Any, ...]] = []
-        entry = 0
-        for n in range(n_purchases):
-            who = min(n_members - 1, int(n_members * rng.random() ** 0.6))
-            span = (NOW - joined[who]).total_seconds()
-            when = _stamp(joined[who] + timedelta(seconds=span * rng.random() ** 1.8))
-            amount = rng.choice((45, 60, 85, 120, 150, 240, 350, 520)) * 100
-            purchases.append((n + 1, who + 1, amount, when, "counter", when))
-            points = amount // 2500
-            balances[who] += points
+
+    def write(table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
+        with transaction(engine) as session:
+            bulk_insert(session, table, columns, rows)
+
+    write(
+        "member",
+        MEMBER_COLUMNS,
+        [
+            (n + 1, f"M{n:07d}", f"+668{n:08d}", 0, codes.token(), when)
+            for n, when in enumerate(joined)
+        ],
+    )
+    purchases: list[tuple[Any, ...]] = []
+    entries: list[tuple[Any, ...]] = []
+    entry = 0
+    for n in range(n_purchases):
+        who = min(n_members - 1, int(n_members * rng.random() ** 0.6))
+        span = (NOW - joined[who]).total_seconds()
+        when = joined[who] + timedelta(seconds=span * rng.random() ** 1.8)
+        amount = rng.choice((45, 60, 85, 120, 150, 240, 350, 520)) * 100
+        purchases.append((n + 1, who + 1, amount, when, "counter", when))
+        points = amount // 2500
+        balances[who] += points
+        entry += 1
+        entries.append((entry, who + 1, "earn", points, "bench", f"bench:{entry}", n + 1, when))
+        if rng.random() < 0.2 and balances[who] >= 10:
+            balances[who] -= 10
             entry += 1
-            entries.append((entry, who + 1, "earn", points, "bench", f"bench:{entry}", n + 1, when))
-            if rng.random() < 0.2 and balances[who] >= 10:
-                balances[who] -= 10
-                entry += 1
-                entries.append(
-                    (entry, who + 1, "redeem", -10, "bench", f"bench:{entry}", None, when)
-                )
-            if len(purchases) == CHUNK:
-                write("purchase", PURCHASE_COLUMNS, purchases)
-                write("ledger_entry", ENTRY_COLUMNS, entries)
-                purchases.clear()
-                entries.clear()
-        write("purchase", PURCHASE_COLUMNS, purchases)
-        write("ledger_entry", ENTRY_COLUMNS, entries)
-    finally:
-        raw.close()
+            entries.append((entry, who + 1, "redeem", -10, "bench", f"bench:{entry}", None, when))
+        if len(purchases) == CHUNK:
+            write("purchase", PURCHASE_COLUMNS, purchases)
+            write("ledger_entry", ENTRY_COLUMNS, entries)
+            purchases.clear()
+            entries.clear()
+    write("purchase", PURCHASE_COLUMNS, purchases)
+    write("ledger_entry", ENTRY_COLUMNS, entries)
     for table in loaded:
         for index in table.indexes:
             index.create(engine)
@@ -135,34 +135,6 @@ def make_data(engine: Engine, n_members: int, n_purchases: int) -> None:
                     )
                 )
     _analyze(engine)
-
-
-def _stamp(moment: datetime) -> str:
-    """A UTC time as SQLAlchemy writes it to SQLite (PostgreSQL reads it as UTC too)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _writer(raw: Any, dialect: str) -> Callable[[str, str, list[tuple[Any, ...]]], None]:
-    """Writes rows to a table in one transaction of their own, through the driver."""
-
-    def sqlite(table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
-        marks = ", ".join("?" * (columns.count(",") + 1))
-        cursor.execute("BEGIN")
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-        cursor.execute("COMMIT")
-
-    def postgresql(table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
-        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        raw.commit()
-
-    cursor = raw.cursor()
-    if dialect == "sqlite":
-        cursor.execute("PRAGMA synchronous=OFF")
-        return sqlite
-    cursor.execute("SET TIME ZONE 'UTC'")
-    return postgresql
 
 
 def _analyze(engine: Engine) -> None:

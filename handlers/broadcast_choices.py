@@ -11,12 +11,12 @@ from typing import Any
 
 from handlers.router import Context
 from handlers.views.messages import MAX_QUICK_REPLIES, Choice
-from storage import audiences, segments
+from storage import audiences, segment_names
 
 
 def audience_choices() -> list[str]:
     """What the owner can pick, numbered from 1 in this order."""
-    return [*segments.ALL_SEGMENTS, audiences.EVERYONE, *audiences.EXTRA_AUDIENCES]
+    return [*segment_names.ALL_SEGMENTS, audiences.EVERYONE, *audiences.EXTRA_AUDIENCES]
 
 
 def cancel(ctx: Context) -> Choice:

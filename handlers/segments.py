@@ -10,7 +10,7 @@ from handlers.router import Context, router
 from handlers.segment_rules import rules
 from handlers.segment_scores import CHART, current_run
 from handlers.views.messages import Choice, Message, flex, image, postback_data, text
-from storage import audiences, media_files, segments
+from storage import audiences, media_files, segment_names, segments
 from storage.models import Role
 
 
@@ -184,7 +184,7 @@ def _detail_bubble(ctx: Context, segment: str, lines: list[str]) -> dict[str, An
 def show_segment(ctx: Context) -> list[Message]:
     """One group: its size, spend, who can be reached, and the suggested action."""
     segment = ctx.data.get("name", "")
-    if segment not in segments.ALL_SEGMENTS:
+    if segment not in segment_names.ALL_SEGMENTS:
         return [text(ctx.t("seg_unknown"))]
     sizes = {s.segment: s for s in segments.segment_sizes(ctx.session)}
     size, total = sizes[segment], sum(s.members for s in sizes.values())

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from storage import clock
 from storage.models import Coupon, CouponStatus, LineUser, Member, MemberScore
-from storage.segments import ALL_SEGMENTS
+from storage.segment_names import ALL_SEGMENTS
 
 EVERYONE = "everyone"
 UNUSED_COUPON = "unused_coupon"

@@ -50,14 +50,13 @@ def _members_by_month(session: Session, months: list[Period]) -> list[tuple[int,
 
 
 def series(session: Session, months: list[Period]) -> tuple[list[MonthRow], list[Cohort]]:
-    """`monthly` and `cohorts` of the same months, with one pass over the purchases."""
+    """For `months` (consecutive calendar months): each month's members at its end, new
+    members, buyers, points issued and redeemed; and retention by monthly cohort (the
+    buyers whose first purchase is in one of the months, added up by that month). One pass
+    over the purchases serves both."""
     buyers, table = _buyers_by_month(session, months)
-    return _month_rows(session, months, buyers), _cohorts(months, table)
-
-
-def monthly(session: Session, months: list[Period]) -> list[MonthRow]:
-    """Members at each month's end, new members, buyers, points issued and redeemed."""
-    return _month_rows(session, months, _buyers_by_month(session, months)[0])
+    cohorts = [Cohort(months[n].label, row) for n, row in enumerate(table)]
+    return _month_rows(session, months, buyers), cohorts
 
 
 def _month_rows(session: Session, months: list[Period], buyers: list[int]) -> list[MonthRow]:
@@ -96,16 +95,6 @@ class Cohort:
         if offset >= len(self.active) or not self.size:
             return None
         return self.active[offset] / self.size
-
-
-def cohorts(session: Session, months: list[Period]) -> list[Cohort]:
-    """Retention by monthly cohort over `months` (consecutive calendar months): the buyers
-    whose first purchase is in one of the months, added up by that month."""
-    return _cohorts(months, _buyers_by_month(session, months)[1])
-
-
-def _cohorts(months: list[Period], table: list[list[int]]) -> list[Cohort]:
-    return [Cohort(months[n].label, row) for n, row in enumerate(table)]
 
 
 def _buyers_by_month(session: Session, months: list[Period]) -> tuple[list[int], list[list[int]]]:

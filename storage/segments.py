@@ -29,8 +29,7 @@ from sqlmodel import Session, col, select
 
 from storage import score_bounds, score_sql, segment_rules
 from storage.models import Member, MemberScore, ScoreRun
-from storage.segment_names import ALL_SEGMENTS as ALL_SEGMENTS
-from storage.segment_names import NO_PURCHASE as NO_PURCHASE
+from storage.segment_names import ALL_SEGMENTS, NO_PURCHASE
 
 log = logging.getLogger(__name__)
 

@@ -132,7 +132,7 @@ def test_every_rfm_group_has_members(shop: Shop) -> None:
     with Session(shop.engine) as session:
         sizes = {s.segment: s.members for s in segments.segment_sizes(session)}
     assert all(sizes[name] > 0 for name in segment_names.SEGMENTS), sizes
-    assert sizes[segments.NO_PURCHASE] == 0
+    assert sizes[segment_names.NO_PURCHASE] == 0
 
 
 def test_balances_are_the_ledger_and_the_lots(shop: Shop) -> None:

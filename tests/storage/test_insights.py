@@ -254,8 +254,7 @@ def test_months_for_the_charts(shop: dict[str, int], engine: Engine) -> None:
     period = periods.month_period(2026, 10, BANGKOK)
     months = periods.months_up_to(period, BANGKOK, 3)
     with transaction(engine) as session:
-        rows = insight_series.monthly(session, months)
-        cohorts = insight_series.cohorts(session, months)
+        rows, cohorts = insight_series.series(session, months)
     assert [(r.label, r.members, r.new, r.buyers, r.issued, r.redeemed) for r in rows] == [
         ("2026-08", 1, 1, 1, 20, 0),
         ("2026-09", 3, 2, 3, 56, 30),

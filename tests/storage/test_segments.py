@@ -198,7 +198,7 @@ def test_sizes_list_every_segment(engine: Any) -> None:
         add_member(session, "B", [])
         segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK)
         sizes = {s.segment: s for s in segments.segment_sizes(session)}
-    assert list(sizes) == list(segments.ALL_SEGMENTS)
+    assert list(sizes) == list(segment_names.ALL_SEGMENTS)
     assert sizes["no_purchase"].members == 1
     assert sum(s.members for s in sizes.values()) == 2
     assert sum(s.spend_satang for s in sizes.values()) == 12345

@@ -78,7 +78,7 @@ FROM scored
 
 REFERENCE_NO_PURCHASE = f"""
 INSERT INTO reference_score (member_id, as_of, segment, computed_at)
-SELECT mb.id, :as_of, '{segments.NO_PURCHASE}', :now FROM member mb
+SELECT mb.id, :as_of, '{segment_names.NO_PURCHASE}', :now FROM member mb
 WHERE mb.erased_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM reference_score s WHERE s.member_id = mb.id)
 """
