@@ -2,17 +2,23 @@
 
     .venv/bin/python bench/rfm.py [--members 1000000] [--purchases 10000000]
                                   [--database postgresql|sqlite] [--first-night] [--fresh]
+                                  [--later-purchase]
 
 The data (CSV files) is generated once into $TMPDIR/loyalty-bench-rfm/ and reused; the
 loaded database is kept too (a PostgreSQL schema `bench_rfm_<members>_<purchases>_<layout>`,
 or a SQLite file beside the CSVs; <layout> is a hash of the tables' definitions, so a schema
 change gets a database of its own), so reruns only time the scoring. PostgreSQL is loaded
-with COPY, SQLite with executemany in big transactions.
+with COPY, SQLite with executemany in big transactions, and the members' purchase summaries
+are then counted from the purchases, as the write paths would have kept them.
 
 Each run is the next night: the first scores as of 2025-06-30, every later one as of the day
 after the stored scores, with that day's purchases added first (purchases / 730 of them, like
-an average day of the generated data), so a rerun models a real nightly job, not a repeat
-where nothing changed. `--first-night` deletes the stored scores first: every row is then
+an average day of the generated data, written with their members' summaries), so a rerun
+models a real nightly job, not a repeat where nothing changed. The generated purchases end
+with the first as-of day, as a shop's do. `--later-purchase` adds one live purchase after
+the as-of day, so that R, F and M are counted from the purchases instead of the members' kept
+summaries (what every refresh did before 2026-12-04 evening, and still does for an earlier
+as-of date). `--first-night` deletes the stored scores first: every row is then
 inserted, as on a shop's first night. On PostgreSQL member_score and purchase are vacuumed
 before the timed part, as autovacuum would have done since the previous night.
 
@@ -46,7 +52,7 @@ from sqlalchemy.engine import Engine  # noqa: E402
 from sqlalchemy.schema import CreateTable  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-from storage import segments  # noqa: E402
+from storage import purchase_summary, segments  # noqa: E402
 from storage.db import make_engine, transaction  # noqa: E402
 from storage.models import Purchase  # noqa: E402
 
@@ -59,7 +65,7 @@ PG = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.
 def generate(members: int, purchases: int) -> tuple[Path, Path]:
     """Members and purchases as CSV (cached). Spend and visits are skewed like real shops."""
     member_file = CACHE / f"members-{members}.csv"
-    purchase_file = CACHE / f"purchases-{members}-{purchases}.csv"
+    purchase_file = CACHE / f"purchases-{members}-{purchases}-to-{AS_OF}.csv"
     CACHE.mkdir(exist_ok=True)
     rng = random.Random(4)
     now = datetime(2025, 7, 1, tzinfo=UTC).strftime("%Y-%m-%d %H:%M:%S")
@@ -72,7 +78,7 @@ def generate(members: int, purchases: int) -> tuple[Path, Path]:
         member_file.with_suffix(".tmp").rename(member_file)
     if not purchase_file.exists():
         start = datetime(2023, 7, 1, tzinfo=UTC).timestamp()
-        span = datetime(2025, 7, 5, tzinfo=UTC).timestamp() - start
+        span = datetime(2025, 7, 1, tzinfo=BANGKOK).timestamp() - start
         with open(purchase_file.with_suffix(".tmp"), "w", newline="") as out:
             writer = csv.writer(out)
             for _ in range(purchases):
@@ -177,6 +183,8 @@ def database(kind: str, members: int, purchases: int, fresh: bool) -> Engine:
         files = generate(members, purchases)
         started = time.perf_counter()
         (load_postgresql if kind == "postgresql" else load_sqlite)(engine, *files)
+        with transaction(engine) as session:
+            purchase_summary.recount_all(session)
         print(f"loaded {kind} in {time.perf_counter() - started:.1f} s")
     for index in Purchase.__table__.indexes:  # type: ignore[attr-defined]
         index.create(engine, checkfirst=True)  # a cached database gets indexes added later
@@ -191,16 +199,21 @@ def tidy(engine: Engine) -> None:
         connection.execute(text("VACUUM (ANALYZE) member_score, purchase"))
 
 
-def tonight(engine: Engine, members: int, purchases: int, first: bool) -> date:
-    """The as-of day of this run; before a later night, that day's purchases are added."""
+def tonight(engine: Engine, members: int, purchases: int, first: bool, later: bool) -> date:
+    """The as-of day of this run; before a later night, that day's purchases are added,
+    and with `later` one purchase the day after."""
     with transaction(engine) as session:
         run = segments.latest_run(session)
         if first:
             session.execute(text("DELETE FROM member_score"))
-        if run is None:
-            return AS_OF
-        day = run.as_of + timedelta(days=1)
-        session.execute(insert(Purchase), a_day_of_purchases(day, members, purchases))
+        day = AS_OF if run is None else run.as_of + timedelta(days=1)
+        bought = a_day_of_purchases(day, members, purchases) if run is not None else []
+        if later:
+            after = a_day_of_purchases(day + timedelta(days=1), members, 730)[0]
+            bought.append({**after, "voided_at": None})
+        if bought:
+            session.execute(insert(Purchase), bought)
+            purchase_summary.recount_all(session, {int(p["member_id"]) for p in bought})
     return day
 
 
@@ -254,9 +267,12 @@ def main() -> None:
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--first-night", action="store_true", help="delete the stored scores")
     parser.add_argument("--fresh", action="store_true", help="regenerate and reload")
+    parser.add_argument(
+        "--later-purchase", action="store_true", help="count from the purchases, not the summaries"
+    )
     args = parser.parse_args()
     engine = database(args.database, args.members, args.purchases, args.fresh)
-    as_of = tonight(engine, args.members, args.purchases, args.first_night)
+    as_of = tonight(engine, args.members, args.purchases, args.first_night, args.later_purchase)
     keep_copy(engine)
     if args.database == "postgresql":
         tidy(engine)

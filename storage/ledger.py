@@ -18,7 +18,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage import clock, members, tiers
+from storage import clock, members, purchase_summary, tiers
 from storage.ledger_entries import KeyConflict as KeyConflict
 from storage.ledger_entries import MemberErased as MemberErased
 from storage.ledger_entries import NotEnoughPoints as NotEnoughPoints
@@ -97,7 +97,8 @@ def award_purchase(
         idempotency_key=idempotency_key,
         purchase_id=purchase.id,
     )
-    entry = append_entry(session, member, earned, [], None, tz)
+    marked = purchase_summary.one_more(purchase.occurred_at, amount_satang)
+    entry = append_entry(session, member, earned, [], None, tz, also=marked)
     paid = _pay_debt(session, member=member, earned=entry)
     return Award(purchase=purchase, entry=entry, balance=member.points, debt_paid=paid)
 
@@ -191,6 +192,7 @@ def void_entry(
         if purchase is not None:
             purchase.voided_at = clock.now()
             session.add(purchase)
+            purchase_summary.recount(session, member)
     session.flush()
     return void, member
 

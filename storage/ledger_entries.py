@@ -4,7 +4,9 @@ become a lot, or are taken from lots."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import tzinfo
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -77,24 +79,28 @@ def append_entry(
     from_lots: list[int],
     restores_entry_id: int | None,
     tz: tzinfo | None,
+    also: Mapping[str, Any] | None = None,
 ) -> LedgerEntry:
     """`post_entry` for a caller that has just found the entry's key unused, under the
     member's lock: the balance moves (the member's `points` take the new balance), the
-    entry is written and its lots move."""
+    entry is written and its lots move. `also` sets more of the member's columns in the
+    same UPDATE (a new purchase's mark on the summary, storage/purchase_summary.py)."""
     allowed = [col(Member.id) == member.id, col(Member.points) + entry.points >= 0]
-    if entry.points > 0:
+    if entry.points > 0 or also:
         allowed.append(col(Member.erased_at).is_(None))
-    balance = session.exec(  # type: ignore[call-overload]
+    values = {"points": col(Member.points) + entry.points, **(also or {})}
+    row = session.exec(  # type: ignore[call-overload]
         update(Member)
         .where(*allowed)
-        .values(points=col(Member.points) + entry.points)
-        .returning(col(Member.points))
+        .values(values)
+        .returning(*[col(getattr(Member, name)) for name in values])
     ).first()
-    if balance is None and entry.points > 0:
+    if row is None and (entry.points > 0 or also):
         raise MemberErased(f"member {member.id} was erased")
-    if balance is None:
+    if row is None:
         raise NotEnoughPoints(f"member {member.id} cannot take {entry.points} points")
-    set_committed_value(member, "points", balance[0])
+    for name, value in zip(values, row, strict=True):
+        set_committed_value(member, name, value)
     session.add(entry)
     session.flush()
     _move_lots(session, entry, from_lots, restores_entry_id, tz)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import TextClause, bindparam, text
 from sqlmodel import Session
 
+from storage import purchase_summary
 from storage.models.columns import UTCDateTime
 
 STAGE = "import_stage"
@@ -77,11 +78,7 @@ _POSTGRESQL_AWARD = [
     )
 ]
 
-_BALANCES = text(
-    f"""UPDATE member SET points = member.points + t.added
-    FROM (SELECT member_id, sum(points) AS added FROM {STAGE} GROUP BY member_id) AS t
-    WHERE member.id = t.member_id AND t.added <> 0"""
-)
+_MEMBERS = text(purchase_summary.STAGED.format(stage=STAGE))
 
 
 def _sqlite_time() -> Callable[[Any], Any]:
@@ -126,16 +123,17 @@ def load(session: Session, rows: Sequence[StagedRow]) -> None:
 
 
 def write(session: Session, now: datetime, award: tuple[str, datetime | None] | None) -> None:
-    """The staged rows as purchases; with `award` (entry kind, lots' expiry) also an earn
-    entry each, a lot per entry with points, and the members' balances raised."""
+    """The staged rows as purchases, counted in their members' summaries; with `award`
+    (entry kind, lots' expiry) also an earn entry each, a lot per entry with points, and
+    the members' balances raised."""
     if award is None:
         session.execute(_PURCHASES_ONLY, {"now": now})
-        return
-    kind, expires = award
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    for statement in _POSTGRESQL_AWARD if postgresql else _SQLITE_AWARD:
-        session.execute(statement, {"now": now, "kind": kind, "expires": expires})
-    session.execute(_BALANCES)
+    else:
+        kind, expires = award
+        postgresql = session.get_bind().dialect.name == "postgresql"
+        for statement in _POSTGRESQL_AWARD if postgresql else _SQLITE_AWARD:
+            session.execute(statement, {"now": now, "kind": kind, "expires": expires})
+    session.execute(_MEMBERS)
 
 
 def matching(session: Session, query: str, values: Sequence[str]) -> list[Any]:

@@ -15,21 +15,32 @@ from storage.models import UTCDateTime
 from storage.segment_names import NO_PURCHASE, segment_sql
 
 
-def _recency(dialect: str) -> str:
-    """Whole days from the shop-local date of the last purchase to the as-of date."""
+def _recency(dialect: str, last: str) -> str:
+    """Whole days from the shop-local date of the `last` purchase to the as-of date."""
     if dialect == "postgresql":
-        return "(CAST(:as_of AS date) - CAST(MAX(p.occurred_at) AT TIME ZONE :tz AS date))"
+        return f"(CAST(:as_of AS date) - CAST({last} AT TIME ZONE :tz AS date))"
     # julianday(date(x, shift)), without writing out and reading back the date
-    return (
-        "CAST(julianday(:as_of) - julianday(MAX(p.occurred_at), :shift, 'start of day') AS INTEGER)"
-    )
+    return f"CAST(julianday(:as_of) - julianday({last}, :shift, 'start of day') AS INTEGER)"
 
 
-def aggregate(dialect: str) -> str:
-    """R, F and M of every member with a counted purchase, in member order (erased members
-    are deleted after: cheaper than looking each member up as it is grouped)."""
-    select = f"""
-SELECT p.member_id AS member_id, {_recency(dialect)} AS r,
+LATER = "SELECT 1 FROM purchase WHERE occurred_at >= :cutoff AND voided_at IS NULL LIMIT 1"
+"""A live purchase after the as-of date, which the members' kept summaries count."""
+
+
+def aggregate(dialect: str, kept: bool) -> str:
+    """R, F and M of every member with a counted purchase, in member order. `kept`: from
+    the members' kept summaries (storage/purchase_summary.py), when every live purchase
+    counts; else from the purchases before the cutoff, and erased members are deleted
+    after (cheaper than looking each member up as it is grouped)."""
+    if kept:
+        select = f"""
+SELECT mb.id AS member_id, {_recency(dialect, "mb.last_purchase_at")} AS r,
+       mb.purchases AS f, mb.spent_satang AS m
+FROM member mb
+WHERE mb.purchases > 0 AND mb.erased_at IS NULL"""
+    else:
+        select = f"""
+SELECT p.member_id AS member_id, {_recency(dialect, "MAX(p.occurred_at)")} AS r,
        COUNT(*) AS f, SUM(p.amount_satang) AS m
 FROM purchase p
 WHERE p.voided_at IS NULL AND p.occurred_at < :cutoff

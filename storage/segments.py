@@ -2,13 +2,15 @@
 
 For every member with at least one purchase up to the as-of date (voided ones and later
 ones do not count): R = days since the last purchase, F = number of purchases, M = total
-spend in satang. From 100 scored members up each score is `1 + floor(5 * (rank - 1) / N)`
-where N is the number of scored members and `rank = 1 + the number of members with a
-strictly worse value`, which is exactly `RANK() OVER (ORDER BY value worst-first)`; ties
-share a score. Below that the scores come from the thresholds in storage/segment_rules.py
-(M against twice the median, in whole numbers: `200 * m >= percent * (2 * median)`). The
-segment comes from (R score, F score) (storage/segment_names.py); members without a purchase
-are `no_purchase`. The statements are in storage/score_sql.py.
+spend in satang; read from the members' kept summaries (storage/purchase_summary.py)
+unless a live purchase lies after the as-of date. From 100 scored members up each score is
+`1 + floor(5 * (rank - 1) / N)` where N is the number of scored members and
+`rank = 1 + the number of members with a strictly worse value`, which is exactly
+`RANK() OVER (ORDER BY value worst-first)`; ties share a score. Below that the scores come
+from the thresholds in storage/segment_rules.py (M against twice the median, in whole
+numbers: `200 * m >= percent * (2 * median)`). The segment comes from (R score, F score)
+(storage/segment_names.py); members without a purchase are `no_purchase`. The statements
+are in storage/score_sql.py.
 
 A refresh records its as-of date in `score_run` (one row, the latest run's) and rewrites
 only the member_score rows whose figures, scores or segment changed (a row keeps the day of
@@ -54,8 +56,10 @@ def refresh_scores(
         session.execute(text("SET LOCAL jit = off"))
     else:
         session.execute(text(score_sql.SCRATCH))
-    session.execute(score_sql.typed(score_sql.aggregate(dialect)), params)
-    session.execute(text(score_sql.NOT_ERASED))
+    kept = session.execute(score_sql.typed(score_sql.LATER), params).first() is None
+    session.execute(score_sql.typed(score_sql.aggregate(dialect, kept)), params)
+    if not kept:
+        session.execute(text(score_sql.NOT_ERASED))
     n = int(session.execute(text("SELECT COUNT(*) FROM rfm_agg")).scalar_one())
     scoring = {"as_of": params["as_of"], **score_bounds.bounds(session, chosen, n)}
     written = [

@@ -25,6 +25,7 @@ from storage import clock
 from tests.support import hypothesis_profiles  # noqa: F401  (ci by default; HYPOTHESIS_PROFILE=soak)
 from tests.support.databases import (
     REDIS_URL,
+    assert_summaries_hold,
     postgres_database,
     postgres_unreachable,
     redis_unreachable,
@@ -37,16 +38,19 @@ from tests.support.pinned_clock import PINNED, Forbidden, anchor_text, from_env
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A fresh, empty database for one test: a SQLite file, or a PostgreSQL schema."""
+    """A fresh, empty database for one test: a SQLite file, or a PostgreSQL schema. After
+    the test, every member's kept purchase summary must still match their purchases."""
     if request.param == "sqlite":
         with sqlite_database(tmp_path) as engine:
             yield engine
+            assert_summaries_hold(engine)
         return
     reason = postgres_unreachable()
     if reason:
         pytest.skip(reason)
     with postgres_database() as engine:
         yield engine
+        assert_summaries_hold(engine)
 
 
 @pytest.fixture

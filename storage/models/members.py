@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 from storage.models.columns import created, utc_time
@@ -26,6 +27,10 @@ class Member(SQLModel, table=True):
     On PostgreSQL each page keeps a fifth free, so that changing a balance writes the new
     row version beside the old one without touching the five indexes (a HOT update): an
     import of purchases with points changes most balances in every batch.
+
+    The last four fields sum up the member's live (not voided) purchases, kept by every
+    write of a purchase in its transaction (storage/purchase_summary.py): RFM scores and the
+    shop's figures read them instead of every purchase.
     """
 
     __table_args__ = {"postgresql_with": {"fillfactor": 80}}
@@ -38,6 +43,12 @@ class Member(SQLModel, table=True):
     created_at: datetime = created()
     erased_at: datetime | None = utc_time(default=None)
     customer_ref: str | None = Field(default=None, unique=True, max_length=64)
+    first_purchase_at: datetime | None = utc_time(default=None)
+    last_purchase_at: datetime | None = utc_time(default=None)
+    purchases: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    spent_satang: int = Field(
+        default=0, sa_type=BigInteger, sa_column_kwargs={"server_default": "0"}
+    )
 
 
 class LineUser(SQLModel, table=True):

@@ -14,7 +14,14 @@ from bot.jobs import broadcast
 from bot.jobs.queue import Jobs
 from bot.jobs.schedule import make_jobs
 from bot.services import Services
-from storage import audiences, campaign_leases, campaign_report, campaigns, clock
+from storage import (
+    audiences,
+    campaign_leases,
+    campaign_report,
+    campaigns,
+    clock,
+    purchase_summary,
+)
 from storage.db import transaction
 from storage.models import Campaign, CampaignChunk, CampaignRecipient, LineUser, Purchase
 from tests.bot.broadcast_helpers import make_audience, make_owner
@@ -192,6 +199,7 @@ def test_report_compares_who_bought_again_with_the_hold_out(
             session.add(Purchase(member_id=member_id, amount_satang=100, occurred_at=soon))
         for member_id in sent[40:50]:
             session.add(Purchase(member_id=member_id, amount_satang=100, occurred_at=late))
+        purchase_summary.recount_all(session)
     clock.advance(timedelta(days=15))
     with Session(engine) as session:
         report = campaign_report.report(

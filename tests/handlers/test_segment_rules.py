@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from storage import clock, segment_rules
+from storage import clock, purchase_summary, segment_rules
 from storage.db import transaction
 from storage.models import Purchase, Role
 from tests.handlers.test_segments_broadcast import flex_of
@@ -20,6 +20,7 @@ def one_customer(line: Line, engine: Any, lang: str = "en") -> Any:
     with transaction(engine) as session:
         at = clock.now() - timedelta(minutes=5)
         session.add(Purchase(member_id=1, amount_satang=12000, occurred_at=at))
+        purchase_summary.recount_all(session)
     return owner
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from handlers import segment_scores
 from handlers.segments_ready import groups_ready
-from storage import clock, members
+from storage import clock, members, purchase_summary
 from storage.db import transaction
 from storage.models import MemberScore, Purchase, Role
 from tests.handlers.test_segments_broadcast import flex_of, shop
@@ -28,6 +28,7 @@ def buy(engine: Any, member_id: int, days_ago: int = 0) -> None:
     with transaction(engine) as session:
         at = clock.now() - timedelta(days=days_ago, minutes=5)
         session.add(Purchase(member_id=member_id, amount_satang=9000, occurred_at=at))
+        purchase_summary.recount_all(session)
 
 
 def never_again(line: Line, owner: Any) -> None:

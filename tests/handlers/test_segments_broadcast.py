@@ -10,7 +10,7 @@ from PIL import Image
 from sqlmodel import Session, select
 
 from handlers.views.messages import postback_data
-from storage import clock
+from storage import clock, purchase_summary
 from storage.db import transaction
 from storage.models import Campaign, OutboxMessage, Purchase, Role
 from tests.support import factories
@@ -35,6 +35,7 @@ def shop(line: Line, engine: Any, customers: int = 3) -> tuple[Any, list[Any]]:
             for days in history[member_id]:
                 at = clock.now() - timedelta(days=days, hours=1)
                 session.add(Purchase(member_id=member_id, amount_satang=25000, occurred_at=at))
+        purchase_summary.recount_all(session)
     return owner, people
 
 

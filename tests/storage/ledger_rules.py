@@ -10,7 +10,9 @@ state as committed:
   each member's lots' `remaining` add up to the balance;
 - idempotency keys are distinct; an award is voided at most once, by an entry of the
   opposite points on the same member;
-- purchases: each has exactly one EARN entry, on the purchase's member;
+- purchases: each has exactly one EARN entry, on the purchase's member; each member's kept
+  summary (storage/purchase_summary.py) is the first and last of their live purchases, how
+  many and how much;
 - coupons: used at most once (used_at set iff status used, never also cancelled), used
   before their end; a coupon's points are its redemption entry's; a coupon cancelled by
   staff gave its points back once, no other coupon gave anything back;
@@ -160,6 +162,20 @@ def _purchases(rows: Rows) -> None:
         found = earned[purchase.id]  # type: ignore[index]
         assert len(found) == 1, f"purchase {purchase.id} has earn entries {found}"
         assert found[0].member_id == purchase.member_id, (purchase, found)
+    live: defaultdict[int, list[Purchase]] = defaultdict(list)
+    for purchase in rows.purchases:
+        if purchase.voided_at is None:
+            live[purchase.member_id].append(purchase)
+    for member in rows.members:
+        times = [p.occurred_at for p in live[member.id]]  # type: ignore[index]
+        counted = (
+            min(times, default=None),
+            max(times, default=None),
+            len(times),
+            sum(p.amount_satang for p in live[member.id]),  # type: ignore[index]
+        )
+        kept = (member.first_purchase_at, member.last_purchase_at, member.purchases)
+        assert (*kept, member.spent_satang) == counted, (member.id, kept, counted)
 
 
 def _coupons(rows: Rows) -> None:

@@ -8,32 +8,25 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from storage import migrations, segments
 from storage.models import MemberScore
+from tests.storage.migration_rows import at_revision, old_member
 
 AT = datetime(2026, 5, 1, 19, 5, tzinfo=UTC)
 
 
 @pytest.fixture
 def before_score_runs(engine: Engine) -> Engine:
-    SQLModel.metadata.drop_all(engine)
-    migrations.upgrade(engine, "0009")
-    return engine
+    return at_revision(engine, "0009")
 
 
 def _scored_shop(engine: Engine) -> None:
     """Two members scored as of 2026-05-01: one bought 12 days before, one never."""
     with engine.begin() as connection:
         for member_id in (1, 2):
-            connection.execute(
-                text(
-                    "INSERT INTO member (id, code, points, card_token, created_at)"
-                    " VALUES (:id, :code, 0, :token, :at)"
-                ),
-                {"id": member_id, "code": f"M{member_id}", "token": f"t{member_id}", "at": AT},
-            )
+            old_member(connection, member_id, AT)
         connection.execute(
             text(
                 "INSERT INTO member_score (member_id, as_of, recency_days, frequency,"

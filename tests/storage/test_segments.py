@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from storage import members, segment_names, segment_rules, segments
+from storage import members, purchase_summary, segment_names, segment_rules, segments
 from storage.db import transaction
 from storage.models import MemberScore, Purchase, ScoreRun
 
@@ -32,7 +32,7 @@ def add_member(
     session.add(member)
     for at, satang in purchases:
         session.add(Purchase(member_id=member.id, amount_satang=satang, occurred_at=at, **kw))
-    session.flush()
+    purchase_summary.recount_all(session)
     return member.id  # type: ignore[return-value]
 
 
@@ -98,6 +98,37 @@ def test_seven_members_with_ties(engine: Any) -> None:
     }
 
 
+def test_the_kept_summaries_score_as_the_purchases_do(engine: Any) -> None:
+    """Scores come from the members' kept summaries unless a live purchase lies after the
+    as-of date; then they are counted from the purchases, and come out the same (a
+    shop-local day boundary, a voided purchase and an erased member included)."""
+    with transaction(engine) as session:
+        add_member(session, "A", spread(0, 5, 50000))
+        add_member(session, "B", [(local(AS_OF, 23, 30), 20000), (local(AS_OF, 0, 5), 1)])
+        add_member(session, "C", spread(40, 2, 99999))
+        add_member(session, "voided", [(days_ago(1), 9999)], voided_at=days_ago(0))
+        gone = add_member(session, "erased", [(days_ago(1), 100)])
+        session.get_one(members.Member, gone).erased_at = days_ago(0)
+        segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK, rule=RANKS)
+    from_summaries = scores(engine)
+    with transaction(engine) as session:
+        add_member(session, "later", [(local(AS_OF + timedelta(days=1), 0, 30), 100)])
+        segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK, rule=RANKS)
+    from_purchases = scores(engine)
+    assert from_purchases.pop("later")[-1] == "no_purchase"
+    assert from_purchases == from_summaries
+    assert from_summaries["B"][:3] == (0, 2, 20001)
+
+
+def test_a_refresh_reads_the_kept_summaries_not_every_purchase(engine: Any) -> None:
+    with transaction(engine) as session:
+        member_id = add_member(session, "A", spread(0, 2, 500))
+        session.get_one(members.Member, member_id).purchases = 9  # as if the summary said so
+        segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK)
+        purchase_summary.recount_all(session)
+    assert scores(engine)["A"][1] == 9
+
+
 def test_five_distinct_members_score_their_rank_and_boundaries_count(engine: Any) -> None:
     """N = 5 with distinct values: score = rank. Also: what counts as a purchase."""
     with transaction(engine) as session:
@@ -116,6 +147,7 @@ def test_five_distinct_members_score_their_rank_and_boundaries_count(engine: Any
         session.add(
             Purchase(member_id=champ.one().id, amount_satang=7, occurred_at=local(date(2024, 7, 2)))
         )
+        purchase_summary.recount_all(session)
         assert segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK, rule=RANKS) == 5
     got = scores(engine)
     assert got["champ"] == (1, 4, 40000, 5, 4, 4, "champions")

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Date, text
 from sqlmodel import Session, select
 
-from storage import members, score_sql, segment_names, segment_rules, segments
+from storage import members, purchase_summary, score_sql, segment_names, segment_rules, segments
 from storage.db import transaction
 from storage.models import MemberScore, Purchase
 from tests.storage.test_segments import AS_OF, BANGKOK, local
@@ -161,7 +161,7 @@ def random_shop(session: Session, rng: random.Random, size: int) -> None:
             purchase = Purchase(member_id=member.id, amount_satang=amount, occurred_at=at)
             purchase.voided_at = voided
             session.add(purchase)
-    session.flush()
+    purchase_summary.recount_all(session)
 
 
 def the_next_day(session: Session, rng: random.Random, new_members: int) -> None:
@@ -183,7 +183,7 @@ def the_next_day(session: Session, rng: random.Random, new_members: int) -> None
         if rng.random() < 0.7:
             at = local(AS_OF, 15)
             session.add(Purchase(member_id=member.id, amount_satang=2500, occurred_at=at))
-    session.flush()
+    purchase_summary.recount_all(session)
 
 
 def since_the_last_run(session: Session, rng: random.Random) -> None:
@@ -194,7 +194,7 @@ def since_the_last_run(session: Session, rng: random.Random) -> None:
     for purchase in session.exec(select(Purchase)).all():
         if rng.random() < 0.15:
             purchase.voided_at = local(AS_OF)
-    session.flush()
+    purchase_summary.recount_all(session)
 
 
 @pytest.mark.parametrize(

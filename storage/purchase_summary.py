@@ -1,0 +1,127 @@
+"""Each member's live (not voided) purchases in four numbers kept on the member's row: the
+first and the last, how many, how much.
+
+Every write of a purchase moves them in its own transaction, with the member's row locked:
+an award in the same UPDATE that moves the balance (`one_more`), an import batch in its
+balances' UPDATE (`STAGED`), a void by counting the member's purchases again (`recount`).
+Refunds and erasure leave purchases as they are, and so the summary. RFM scores read it
+instead of every purchase; `drifted` compares it with the purchases (the tests hold the two
+equal after every test).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, literal, or_, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select
+
+from storage.models import Member, Purchase, UTCDateTime
+
+FIELDS = ("first_purchase_at", "last_purchase_at", "purchases", "spent_satang")
+
+
+def one_more(occurred_at: datetime, amount_satang: int) -> dict[str, Any]:
+    """Values for the member's UPDATE that count one more live purchase."""
+    at = literal(occurred_at, UTCDateTime)
+    first, last = col(Member.first_purchase_at), col(Member.last_purchase_at)
+    return {
+        "first_purchase_at": case((first.is_(None) | (first > at), at), else_=first),
+        "last_purchase_at": case((last.is_(None) | (last < at), at), else_=last),
+        "purchases": col(Member.purchases) + 1,
+        "spent_satang": col(Member.spent_satang) + amount_satang,
+    }
+
+
+def _counted(member_id: int | None) -> tuple[Any, ...]:
+    """The four figures of the member from their live purchases, as scalar subqueries."""
+    live = (Purchase.member_id == member_id, col(Purchase.voided_at).is_(None))
+    at, amount = col(Purchase.occurred_at), col(Purchase.amount_satang)
+    return tuple(
+        select(figure).where(*live).scalar_subquery()
+        for figure in (func.min(at), func.max(at), func.count(), func.coalesce(func.sum(amount), 0))
+    )
+
+
+def recount(session: Session, member: Member) -> None:
+    """Count the member's live purchases again (after a void), under the member's lock."""
+    session.flush()
+    row = session.execute(
+        update(Member)
+        .where(col(Member.id) == member.id)
+        .values(dict(zip(FIELDS, _counted(member.id), strict=True)))
+        .returning(*[col(getattr(Member, name)) for name in FIELDS])
+    ).one()
+    for name, value in zip(FIELDS, row, strict=True):
+        set_committed_value(member, name, value)
+
+
+STAGED = """UPDATE member SET points = member.points + t.added,
+    first_purchase_at = CASE WHEN member.first_purchase_at IS NULL
+        OR member.first_purchase_at > t.first THEN t.first ELSE member.first_purchase_at END,
+    last_purchase_at = CASE WHEN member.last_purchase_at IS NULL
+        OR member.last_purchase_at < t.last THEN t.last ELSE member.last_purchase_at END,
+    purchases = member.purchases + t.n, spent_satang = member.spent_satang + t.spent
+FROM (SELECT member_id, sum(points) AS added, min(occurred_at) AS first,
+             max(occurred_at) AS last, count(*) AS n, sum(amount_satang) AS spent
+      FROM {stage} GROUP BY member_id) AS t
+WHERE member.id = t.member_id"""
+"""An import batch's balances and summaries from its staging table (storage/purchase_stage.py)."""
+
+
+def _live_by_member() -> Any:
+    at, amount = col(Purchase.occurred_at), col(Purchase.amount_satang)
+    return (
+        sa_select(
+            col(Purchase.member_id).label("member_id"),
+            func.min(at).label("first"),
+            func.max(at).label("last"),
+            func.count().label("n"),
+            func.sum(amount).label("spent"),
+        )
+        .where(col(Purchase.voided_at).is_(None))
+        .group_by(col(Purchase.member_id))
+        .subquery()
+    )
+
+
+def recount_all(session: Session, members: Collection[int] | None = None) -> None:
+    """Every member's summary (or only these `members`') counted again from the purchases,
+    set-based: for rows written around the write paths (a bulk load of generated data, a
+    test's own purchases)."""
+    session.flush()
+    chosen = [] if members is None else [col(Member.id).in_(sorted(members))]
+    empty = dict(zip(FIELDS, (None, None, 0, 0), strict=True))
+    session.execute(update(Member).where(*chosen).values(empty))
+    live = _live_by_member()
+    session.execute(
+        update(Member)
+        .where(col(Member.id) == live.c.member_id, *chosen)
+        .values(
+            first_purchase_at=live.c.first,
+            last_purchase_at=live.c.last,
+            purchases=live.c.n,
+            spent_satang=live.c.spent,
+        )
+    )
+    session.expire_all()
+
+
+def drifted(session: Session) -> list[int]:
+    """Members whose kept summary is not what their purchases say (none, ever)."""
+    live = _live_by_member()
+    kept = [col(getattr(Member, name)) for name in FIELDS]
+    found = [live.c.first, live.c.last, func.coalesce(live.c.n, 0), func.coalesce(live.c.spent, 0)]
+    differs = [k.is_distinct_from(f) for k, f in zip(kept, found, strict=True)]
+    query = (
+        sa_select(col(Member.id))
+        .select_from(Member)
+        .outerjoin(live, live.c.member_id == col(Member.id))
+        .where(or_(*differs))
+        .order_by(col(Member.id))
+    )
+    return [int(member_id) for (member_id,) in session.execute(query).all()]
