@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage import automation_settings, lifecycle, lots, referrals
 from storage.automation_runs import Plan
 from storage.automation_settings import Config
-from storage.models import EntryKind, LedgerEntry, LineUser, MemberLifecycle, Purchase
+from storage.models import EntryKind, LedgerEntry, LineUser, Member, MemberLifecycle, Purchase
 
 
 def _undone(session: Session, automation: str, plans: list[Plan]) -> list[Plan]:
@@ -77,20 +76,16 @@ def thankyou(session: Session, config: Config, now: datetime, tz: tzinfo) -> lis
 def winback(session: Session, config: Config, now: datetime, tz: tzinfo) -> list[Plan]:
     """Away longer than `days` and than twice their usual gap; not again within `again` days."""
     floor = timedelta(days=config["days"])
+    last_bought = col(Member.last_purchase_at)
     rows = session.exec(
-        select(
-            Purchase.member_id,
-            func.min(Purchase.occurred_at),
-            func.max(Purchase.occurred_at),
-            func.count(),
+        select(Member.id, Member.first_purchase_at, last_bought, Member.purchases).where(
+            last_bought.is_not(None), last_bought < now - floor
         )
-        .where(col(Purchase.voided_at).is_(None))
-        .group_by(col(Purchase.member_id))
-        .having(func.max(Purchase.occurred_at) < now - floor)
     ).all()
     recent = lifecycle.acted_since(session, "winback", now - timedelta(days=config["again"]))
     plans = []
     for member_id, first, last, count in rows:
+        assert member_id is not None and first is not None and last is not None
         away = now - last
         usual = (last - first) / (count - 1) if count > 1 else timedelta(0)
         if member_id in recent or away <= 2 * usual:
@@ -196,11 +191,7 @@ def referral_bonuses(session: Session, config: Config) -> list[tuple[int, list[P
 
 def days_away(session: Session, member_id: int, now: datetime) -> int:
     """Whole days since the member's last purchase that stands (0 if none)."""
-    last = session.exec(
-        select(func.max(Purchase.occurred_at)).where(
-            Purchase.member_id == member_id, col(Purchase.voided_at).is_(None)
-        )
-    ).one()
+    last = session.exec(select(Member.last_purchase_at).where(Member.id == member_id)).one()
     return (now - last).days if last is not None else 0
 
 

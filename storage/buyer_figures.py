@@ -87,20 +87,6 @@ def buyers_in(session: Session, period: Period) -> Buyers:
     return Buyers(buyers, purchases, sales, repeat, previous, first_time, lifespan)
 
 
-def first_purchases(end: datetime) -> Any:
-    """Subquery: each member's first and last purchase before `end` (voided ones aside)."""
-    return (
-        select(
-            col(Purchase.member_id).label("member_id"),
-            func.min(Purchase.occurred_at).label("first"),
-            func.max(Purchase.occurred_at).label("last"),
-        )
-        .where(col(Purchase.occurred_at) < end, live_purchase())
-        .group_by(col(Purchase.member_id))
-        .subquery()
-    )
-
-
 def sales_by_staff(session: Session, period: Period) -> list[tuple[str, int, int]]:
     """(who, purchases, sales in satang), biggest sales first. `who` is the staff member's
     LINE id, `api:<key name>` for the POS API, or the channel (e.g. `import`)."""

@@ -6,9 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.buyer_figures import first_purchases
 from storage.figure_sql import count_of, in_period, live_purchase
-from storage.models import Coupon, Purchase
+from storage.models import Coupon, Member, Purchase
 from storage.periods import Period
 
 
@@ -20,16 +19,16 @@ def coupons_used(session: Session, period: Period) -> int:
 
 
 def came_back(session: Session, period: Period) -> int:
-    """Members with a purchase in the period that was not their first purchase ever."""
-    spans = first_purchases(period.end)
+    """Members with a purchase in the period that was not their first purchase ever (the
+    first from the member's kept summary: the period's purchases alone are read)."""
     return count_of(
         session,
         select(func.count(func.distinct(Purchase.member_id)))
         .select_from(Purchase)
-        .join(spans, spans.c.member_id == col(Purchase.member_id))
+        .join(Member, col(Member.id) == col(Purchase.member_id))
         .where(
             in_period(Purchase.occurred_at, period),
             live_purchase(),
-            col(Purchase.occurred_at) > spans.c.first,
+            col(Purchase.occurred_at) > col(Member.first_purchase_at),
         ),
     )
