@@ -97,8 +97,7 @@ def award_purchase(
         idempotency_key=idempotency_key,
         purchase_id=purchase.id,
     )
-    marked = purchase_summary.one_more(purchase.occurred_at, amount_satang)
-    entry = append_entry(session, member, earned, [], None, tz, also=marked)
+    entry = append_entry(session, member, earned, [], None, tz, purchase=purchase)
     paid = _pay_debt(session, member=member, earned=entry)
     return Award(purchase=purchase, entry=entry, balance=member.points, debt_paid=paid)
 

@@ -4,16 +4,16 @@ become a lot, or are taken from lots."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import tzinfo
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Integer, bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from storage import lots
-from storage.models import EntryKind, LedgerEntry, Member
+from storage import lots, purchase_summary
+from storage.models import EntryKind, LedgerEntry, Member, Purchase
 
 
 class NotEnoughPoints(Exception):
@@ -79,33 +79,51 @@ def append_entry(
     from_lots: list[int],
     restores_entry_id: int | None,
     tz: tzinfo | None,
-    also: Mapping[str, Any] | None = None,
+    purchase: Purchase | None = None,
 ) -> LedgerEntry:
     """`post_entry` for a caller that has just found the entry's key unused, under the
     member's lock: the balance moves (the member's `points` take the new balance), the
-    entry is written and its lots move. `also` sets more of the member's columns in the
-    same UPDATE (a new purchase's mark on the summary, storage/purchase_summary.py)."""
-    allowed = [col(Member.id) == member.id, col(Member.points) + entry.points >= 0]
-    if entry.points > 0 or also:
-        allowed.append(col(Member.erased_at).is_(None))
-    values = {"points": col(Member.points) + entry.points, **(also or {})}
-    row = session.exec(  # type: ignore[call-overload]
-        update(Member)
-        .where(*allowed)
-        .values(values)
-        .returning(*[col(getattr(Member, name)) for name in values])
-    ).first()
-    if row is None and (entry.points > 0 or also):
+    entry is written and its lots move. A new `purchase` is counted in the member's summary
+    (storage/purchase_summary.py) by the same UPDATE."""
+    counted = purchase is not None
+    values = {"member_id": member.id, "delta": entry.points}
+    if purchase is not None:
+        values |= purchase_summary.bought(purchase)
+    row = session.execute(_balance_update(entry.points > 0, counted), values).first()
+    if row is None and (entry.points > 0 or counted):
         raise MemberErased(f"member {member.id} was erased")
     if row is None:
         raise NotEnoughPoints(f"member {member.id} cannot take {entry.points} points")
-    for name, value in zip(values, row, strict=True):
+    names = ("points", *(purchase_summary.FIELDS if counted else ()))
+    for name, value in zip(names, row, strict=True):
         set_committed_value(member, name, value)
     session.add(entry)
     session.flush()
     _move_lots(session, entry, from_lots, restores_entry_id, tz)
     session.flush()
     return entry
+
+
+@lru_cache(maxsize=4)
+def _balance_update(positive: bool, counted: bool) -> Any:
+    """The balance's conditional UPDATE (with a purchase's mark on the summary when
+    `counted`), built once: building it for every entry cost more CPU than running it.
+    Nothing in the session needs syncing: the caller sets the member's new values."""
+    delta = bindparam("delta", type_=Integer)
+    allowed = [col(Member.id) == bindparam("member_id"), col(Member.points) + delta >= 0]
+    if positive or counted:
+        allowed.append(col(Member.erased_at).is_(None))
+    values = {
+        "points": col(Member.points) + delta,
+        **(purchase_summary.ONE_MORE if counted else {}),
+    }
+    return (
+        update(Member)
+        .where(*allowed)
+        .values(values)
+        .returning(*[col(getattr(Member, name)) for name in values])
+        .execution_options(synchronize_session=False)
+    )
 
 
 def entry_with_key(session: Session, idempotency_key: str) -> LedgerEntry | None:

@@ -2,7 +2,7 @@
 first and the last, how many, how much.
 
 Every write of a purchase moves them in its own transaction, with the member's row locked:
-an award in the same UPDATE that moves the balance (`one_more`), an import batch in its
+an award in the same UPDATE that moves the balance (`ONE_MORE`), an import batch in its
 balances' UPDATE (`STAGED`), a void by counting the member's purchases again (`recount`).
 Refunds and erasure leave purchases as they are, and so the summary. RFM scores read it
 instead of every purchase; `drifted` compares it with the purchases (the tests hold the two
@@ -12,10 +12,9 @@ equal after every test).
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, literal, or_, update
+from sqlalchemy import BigInteger, bindparam, case, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -25,16 +24,23 @@ from storage.models import Member, Purchase, UTCDateTime
 FIELDS = ("first_purchase_at", "last_purchase_at", "purchases", "spent_satang")
 
 
-def one_more(occurred_at: datetime, amount_satang: int) -> dict[str, Any]:
-    """Values for the member's UPDATE that count one more live purchase."""
-    at = literal(occurred_at, UTCDateTime)
+def _one_more() -> dict[str, Any]:
+    at = bindparam("bought_at", type_=UTCDateTime)
     first, last = col(Member.first_purchase_at), col(Member.last_purchase_at)
     return {
         "first_purchase_at": case((first.is_(None) | (first > at), at), else_=first),
         "last_purchase_at": case((last.is_(None) | (last < at), at), else_=last),
         "purchases": col(Member.purchases) + 1,
-        "spent_satang": col(Member.spent_satang) + amount_satang,
+        "spent_satang": col(Member.spent_satang) + bindparam("bought_satang", type_=BigInteger),
     }
+
+
+ONE_MORE = _one_more()
+"""Values for the member's UPDATE that count one more live purchase (`bought` binds it)."""
+
+
+def bought(purchase: Purchase) -> dict[str, Any]:
+    return {"bought_at": purchase.occurred_at, "bought_satang": purchase.amount_satang}
 
 
 def _counted(member_id: int | None) -> tuple[Any, ...]:
