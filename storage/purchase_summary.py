@@ -4,9 +4,9 @@ first and the last, how many, how much.
 Every write of a purchase moves them in its own transaction, with the member's row locked:
 an award in the same UPDATE that moves the balance (`ONE_MORE`), an import batch in its
 balances' UPDATE (`STAGED`), a void by counting the member's purchases again (`recount`).
-Refunds and erasure leave purchases as they are, and so the summary. RFM scores read it
-instead of every purchase; `drifted` compares it with the purchases (the tests hold the two
-equal after every test).
+Refunds and erasure leave purchases as they are, and so the summary. RFM scores, the
+win-back automation and the home card read it instead of every purchase; `drifted` compares
+it with the purchases (the tests hold the two equal after every test).
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from typing import Any
 
 from sqlalchemy import BigInteger, bindparam, case, func, or_, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from storage.models import Member, Purchase, UTCDateTime
+from storage.models import Member, Purchase, UTCDateTime, id_of
 
 FIELDS = ("first_purchase_at", "last_purchase_at", "purchases", "spent_satang")
 
@@ -43,27 +42,9 @@ def bought(purchase: Purchase) -> dict[str, Any]:
     return {"bought_at": purchase.occurred_at, "bought_satang": purchase.amount_satang}
 
 
-def _counted(member_id: int | None) -> tuple[Any, ...]:
-    """The four figures of the member from their live purchases, as scalar subqueries."""
-    live = (Purchase.member_id == member_id, col(Purchase.voided_at).is_(None))
-    at, amount = col(Purchase.occurred_at), col(Purchase.amount_satang)
-    return tuple(
-        select(figure).where(*live).scalar_subquery()
-        for figure in (func.min(at), func.max(at), func.count(), func.coalesce(func.sum(amount), 0))
-    )
-
-
 def recount(session: Session, member: Member) -> None:
     """Count the member's live purchases again (after a void), under the member's lock."""
-    session.flush()
-    row = session.execute(
-        update(Member)
-        .where(col(Member.id) == member.id)
-        .values(dict(zip(FIELDS, _counted(member.id), strict=True)))
-        .returning(*[col(getattr(Member, name)) for name in FIELDS])
-    ).one()
-    for name, value in zip(FIELDS, row, strict=True):
-        set_committed_value(member, name, value)
+    recount_all(session, [id_of(member)])
 
 
 STAGED = """UPDATE member SET points = member.points + t.added,
@@ -104,7 +85,7 @@ def recount_all(session: Session, members: Collection[int] | None = None) -> Non
     empty = dict(zip(FIELDS, (None, None, 0, 0), strict=True))
     session.execute(update(Member).where(*chosen).values(empty))
     live = _live_by_member()
-    session.execute(
+    session.execute(  # the session's members that changed are refreshed (ORM "fetch")
         update(Member)
         .where(col(Member.id) == live.c.member_id, *chosen)
         .values(
@@ -114,7 +95,6 @@ def recount_all(session: Session, members: Collection[int] | None = None) -> Non
             spent_satang=live.c.spent,
         )
     )
-    session.expire_all()
 
 
 def drifted(session: Session) -> list[int]:

@@ -29,8 +29,8 @@ class Member(SQLModel, table=True):
     import of purchases with points changes most balances in every batch.
 
     The last four fields sum up the member's live (not voided) purchases, kept by every
-    write of a purchase in its transaction (storage/purchase_summary.py): RFM scores and the
-    shop's figures read them instead of every purchase.
+    write of a purchase in its transaction (storage/purchase_summary.py): RFM scores, the
+    win-back automation and the home card read them instead of every purchase.
     """
 
     __table_args__ = {"postgresql_with": {"fillfactor": 80}}
