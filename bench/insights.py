@@ -10,6 +10,8 @@ purchases fit in memory. By default in a fresh SQLite file in a temporary folder
 FILE makes the SQLite file once and reuses it on later runs, and a --database-url that
 already holds data of the same size is reused as it is (a new database is filled first).
 A reused database gets the indexes the models have gained and loses those they dropped.
+The members' purchase summaries (storage/purchase_summary.py) are left uncounted: nothing
+`stats` computes reads them, and counting them would rewrite every member row.
 
 Times what `stats` computes before answering (the figures of this month and of the last
 90 days, the 12-month series with the cohorts) against the goal of 1.5 s for 10,000,000
