@@ -184,7 +184,7 @@ def database(kind: str, members: int, purchases: int, fresh: bool) -> Engine:
         started = time.perf_counter()
         (load_postgresql if kind == "postgresql" else load_sqlite)(engine, *files)
         with transaction(engine) as session:
-            purchase_summary.recount_all(session)
+            purchase_summary.recount(session)
         if kind == "postgresql":
             compact(engine)
         print(f"loaded {kind} in {time.perf_counter() - started:.1f} s")
@@ -216,18 +216,18 @@ def tonight(engine: Engine, members: int, purchases: int, first: bool, later: bo
         if first:
             session.execute(text("DELETE FROM member_score"))
         day = AS_OF if run is None else run.as_of + timedelta(days=1)
-        bought = a_day_of_purchases(day, members, purchases) if run is not None else []
+        bought = a_day_of_purchases(day, members, purchases // 730) if run is not None else []
         if later:
-            after = a_day_of_purchases(day + timedelta(days=1), members, 730)[0]
+            after = a_day_of_purchases(day + timedelta(days=1), members, 1)[0]
             bought.append({**after, "voided_at": None})
         if bought:
             session.execute(insert(Purchase), bought)
-            purchase_summary.recount_all(session, {int(p["member_id"]) for p in bought})
+            purchase_summary.recount(session, {int(p["member_id"]) for p in bought})
     return day
 
 
-def a_day_of_purchases(day: date, members: int, purchases: int) -> list[dict[str, object]]:
-    """A day's purchases in the shop, spread like the generated ones."""
+def a_day_of_purchases(day: date, members: int, count: int) -> list[dict[str, object]]:
+    """`count` purchases on `day`, spread like the generated ones."""
     rng = random.Random(day.toordinal())
     start = datetime(day.year, day.month, day.day, tzinfo=BANGKOK).timestamp()
     now = datetime.fromtimestamp(start + 86_400, UTC)
@@ -240,7 +240,7 @@ def a_day_of_purchases(day: date, members: int, purchases: int) -> list[dict[str
             "voided_at": now if rng.random() < 0.01 else None,
             "created_at": now,
         }
-        for _ in range(purchases // 730)
+        for _ in range(count)
     ]
 
 

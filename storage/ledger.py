@@ -191,7 +191,7 @@ def void_entry(
         if purchase is not None:
             purchase.voided_at = clock.now()
             session.add(purchase)
-            purchase_summary.recount(session, member)
+            purchase_summary.recount(session, [id_of(member)])
     session.flush()
     return void, member
 

@@ -18,7 +18,7 @@ from sqlalchemy import BigInteger, bindparam, case, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from storage.models import Member, Purchase, UTCDateTime, id_of
+from storage.models import Member, Purchase, UTCDateTime
 
 FIELDS = ("first_purchase_at", "last_purchase_at", "purchases", "spent_satang")
 
@@ -40,11 +40,6 @@ ONE_MORE = _one_more()
 
 def bought(purchase: Purchase) -> dict[str, Any]:
     return {"bought_at": purchase.occurred_at, "bought_satang": purchase.amount_satang}
-
-
-def recount(session: Session, member: Member) -> None:
-    """Count the member's live purchases again (after a void), under the member's lock."""
-    recount_all(session, [id_of(member)])
 
 
 STAGED = """UPDATE member SET points = member.points + t.added,
@@ -76,10 +71,10 @@ def _live_by_member() -> Any:
     )
 
 
-def recount_all(session: Session, members: Collection[int] | None = None) -> None:
-    """Every member's summary (or only these `members`') counted again from the purchases,
-    set-based: for rows written around the write paths (a bulk load of generated data, a
-    test's own purchases)."""
+def recount(session: Session, members: Collection[int] | None = None) -> None:
+    """These `members`' summaries (or every member's) counted again from the purchases,
+    set-based: after a void, and for rows written around the write paths (a bulk load of
+    generated data, a test's own purchases)."""
     session.flush()
     chosen = [] if members is None else [col(Member.id).in_(sorted(members))]
     empty = dict(zip(FIELDS, (None, None, 0, 0), strict=True))

@@ -199,7 +199,7 @@ def test_report_compares_who_bought_again_with_the_hold_out(
             session.add(Purchase(member_id=member_id, amount_satang=100, occurred_at=soon))
         for member_id in sent[40:50]:
             session.add(Purchase(member_id=member_id, amount_satang=100, occurred_at=late))
-        purchase_summary.recount_all(session)
+        purchase_summary.recount(session)
     clock.advance(timedelta(days=15))
     with Session(engine) as session:
         report = campaign_report.report(

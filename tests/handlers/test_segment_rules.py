@@ -20,7 +20,7 @@ def one_customer(line: Line, engine: Any, lang: str = "en") -> Any:
     with transaction(engine) as session:
         at = clock.now() - timedelta(minutes=5)
         session.add(Purchase(member_id=1, amount_satang=12000, occurred_at=at))
-        purchase_summary.recount_all(session)
+        purchase_summary.recount(session)
     return owner
 
 

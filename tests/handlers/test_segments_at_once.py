@@ -28,7 +28,7 @@ def buy(engine: Any, member_id: int, days_ago: int = 0) -> None:
     with transaction(engine) as session:
         at = clock.now() - timedelta(days=days_ago, minutes=5)
         session.add(Purchase(member_id=member_id, amount_satang=9000, occurred_at=at))
-        purchase_summary.recount_all(session)
+        purchase_summary.recount(session)
 
 
 def never_again(line: Line, owner: Any) -> None:

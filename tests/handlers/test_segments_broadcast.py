@@ -35,7 +35,7 @@ def shop(line: Line, engine: Any, customers: int = 3) -> tuple[Any, list[Any]]:
             for days in history[member_id]:
                 at = clock.now() - timedelta(days=days, hours=1)
                 session.add(Purchase(member_id=member_id, amount_satang=25000, occurred_at=at))
-        purchase_summary.recount_all(session)
+        purchase_summary.recount(session)
     return owner, people
 
 

@@ -7,19 +7,18 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from storage import ledger, migrations
 from storage.models import Coupon, LedgerEntry, Member
+from tests.storage.migration_rows import at_revision, old_member
 
 AT = datetime(2026, 5, 1, 5, tzinfo=UTC)
 
 
 @pytest.fixture
 def before_gifts(engine: Engine) -> Engine:
-    SQLModel.metadata.drop_all(engine)
-    migrations.upgrade(engine, "0007")
-    return engine
+    return at_revision(engine, "0007")
 
 
 def _sql(engine: Engine, statement: str, **values: object) -> None:
@@ -29,11 +28,8 @@ def _sql(engine: Engine, statement: str, **values: object) -> None:
 
 def _old_shop(engine: Engine) -> None:
     """Nok earned 50, redeemed a coffee for 30 and was given a cake (a 0-point GIFT entry)."""
-    _sql(
-        engine,
-        "INSERT INTO member (id, code, points, card_token, created_at)"
-        " VALUES (1, 'M1', 20, 'tok', :at)",
-    )
+    with engine.begin() as connection:
+        old_member(connection, 1, AT, points=20)
     _sql(
         engine,
         "INSERT INTO reward (id, name_th, points_cost, issued, valid_days, active,"

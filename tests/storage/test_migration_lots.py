@@ -7,17 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from storage import clock, migrations
 from storage.models import PointLot
+from tests.storage.migration_rows import at_revision, old_member
 
 
 @pytest.fixture
 def before_lots(engine: Engine) -> Engine:
-    SQLModel.metadata.drop_all(engine)
-    migrations.upgrade(engine, "0004")
-    return engine
+    return at_revision(engine, "0004")
 
 
 def _entry(
@@ -37,13 +36,7 @@ def _entry(
 def test_opening_lots_replay_the_ledger(before_lots: Engine) -> None:
     engine = before_lots
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO member (id, code, points, card_token, created_at)"
-                " VALUES (1, 'M1', 45, 'tok', :at)"
-            ),
-            {"at": datetime(2023, 1, 1, tzinfo=UTC)},
-        )
+        old_member(connection, 1, datetime(2023, 1, 1, tzinfo=UTC), points=45)
     old = datetime(2023, 1, 10, 5, tzinfo=UTC)  # long past its 12 months
     recent = clock.now() - timedelta(days=10)
     _entry(engine, 1, 30, old)

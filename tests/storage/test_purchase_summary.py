@@ -5,6 +5,7 @@ of the suite also checks it against the purchases when it ends (tests/conftest.p
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from sqlmodel import Session
 from storage import ledger, members, purchase_summary, purchases_import
 from storage.db import transaction
 from storage.models import Member
+from tests.support.threads import run_together
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 MAY_1, MAY_9, JUNE_3 = (datetime(2026, m, d, 5, tzinfo=UTC) for m, d in ((5, 1), (5, 9), (6, 3)))
@@ -80,3 +82,26 @@ def test_an_import_without_points_counts_its_purchases_too(engine: Engine) -> No
         "+66812345678": (day[1], day[9], 2),
         "POS-7": (datetime(2026, 6, 3, tzinfo=BANGKOK),) * 2 + (1,),
     }
+
+
+def test_awards_a_void_and_an_import_at_once_keep_the_summary(engine: Engine) -> None:
+    """Eight awards, a void of an earlier award and an import batch for the same member, all
+    at the same moment: each moves the summary under the member's lock, none is lost."""
+    with transaction(engine) as session:
+        member_id = members.create_member(session, phone="+66812345678").id
+        assert member_id is not None
+    voided = award(engine, member_id, 5_000, "award:first", MAY_1)
+    body = "phone,customer_ref,occurred_at,amount,ref\n0812345678,,2026-06-03T12:00:00,1,X-1\n"
+    options = purchases_import.Options(tz=BANGKOK, file_key="f", award_points=True)
+
+    def void() -> None:
+        with transaction(engine) as session:
+            ledger.void_entry(session, entry_id=voided, actor="Ustaff", may_void_any=True)
+
+    jobs: list[Callable[[], object]] = [
+        lambda n=n: award(engine, member_id, 10_000, f"award:{n}", MAY_9) for n in range(8)
+    ]
+    jobs += [void, lambda: purchases_import.import_purchases(engine, io.StringIO(body), options)]
+    results = run_together(jobs)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert summary(engine, member_id) == (MAY_9, JUNE_3, 9, 80_100)

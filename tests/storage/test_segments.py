@@ -32,7 +32,7 @@ def add_member(
     session.add(member)
     for at, satang in purchases:
         session.add(Purchase(member_id=member.id, amount_satang=satang, occurred_at=at, **kw))
-    purchase_summary.recount_all(session)
+    purchase_summary.recount(session)
     return member.id  # type: ignore[return-value]
 
 
@@ -125,7 +125,7 @@ def test_a_refresh_reads_the_kept_summaries_not_every_purchase(engine: Any) -> N
         member_id = add_member(session, "A", spread(0, 2, 500))
         session.get_one(members.Member, member_id).purchases = 9  # as if the summary said so
         segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK)
-        purchase_summary.recount_all(session)
+        purchase_summary.recount(session)
     assert scores(engine)["A"][1] == 9
 
 
@@ -147,7 +147,7 @@ def test_five_distinct_members_score_their_rank_and_boundaries_count(engine: Any
         session.add(
             Purchase(member_id=champ.one().id, amount_satang=7, occurred_at=local(date(2024, 7, 2)))
         )
-        purchase_summary.recount_all(session)
+        purchase_summary.recount(session)
         assert segments.refresh_scores(session, as_of=AS_OF, tz=BANGKOK, rule=RANKS) == 5
     got = scores(engine)
     assert got["champ"] == (1, 4, 40000, 5, 4, 4, "champions")

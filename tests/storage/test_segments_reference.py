@@ -161,7 +161,7 @@ def random_shop(session: Session, rng: random.Random, size: int) -> None:
             purchase = Purchase(member_id=member.id, amount_satang=amount, occurred_at=at)
             purchase.voided_at = voided
             session.add(purchase)
-    purchase_summary.recount_all(session)
+    purchase_summary.recount(session)
 
 
 def the_next_day(session: Session, rng: random.Random, new_members: int) -> None:
@@ -183,7 +183,7 @@ def the_next_day(session: Session, rng: random.Random, new_members: int) -> None
         if rng.random() < 0.7:
             at = local(AS_OF, 15)
             session.add(Purchase(member_id=member.id, amount_satang=2500, occurred_at=at))
-    purchase_summary.recount_all(session)
+    purchase_summary.recount(session)
 
 
 def since_the_last_run(session: Session, rng: random.Random) -> None:
@@ -194,7 +194,7 @@ def since_the_last_run(session: Session, rng: random.Random) -> None:
     for purchase in session.exec(select(Purchase)).all():
         if rng.random() < 0.15:
             purchase.voided_at = local(AS_OF)
-    purchase_summary.recount_all(session)
+    purchase_summary.recount(session)
 
 
 @pytest.mark.parametrize(
