@@ -101,6 +101,18 @@ def pick_month(ctx: Context, now: datetime) -> list[Message]:
     return [text(ctx.t("stats_pick_month"), choices)]
 
 
+def kept_periods(now: datetime, tz: tzinfo) -> tuple[list[Period], list[Period]]:
+    """What the nightly count keeps for `stats` (`storage/figure_snapshots.py`): the figures
+    of the periods its quick replies offer (this month, last month, the last 90 days, this
+    year) and the twelve months of this month's charts."""
+    this_month = periods.month_of(now, tz)
+    last_month = periods.month_of(this_month.start - timedelta(microseconds=1), tz)
+    ninety = periods.last_days(90, now.astimezone(tz).date(), tz)
+    this_year = year_period(now.astimezone(tz).year, tz)
+    months = periods.months_up_to(this_month, tz, CHART_MONTHS)
+    return [this_month, last_month, ninety, this_year], months
+
+
 @router.command("stats", min_role=Role.OWNER, slow=True)
 def show_stats(ctx: Context) -> list[Message]:
     """`stats`, `stats 2026-10`, `stats 2026`, `stats 90d`: the shop's figures and charts."""

@@ -3,14 +3,16 @@ who sold what."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from storage import figure_snapshots
 from storage.figure_sql import at_least_one, epoch, in_period, live_purchase
 from storage.models import Member, Purchase
 from storage.periods import Period
@@ -45,22 +47,71 @@ class Buyers:
     lifespan_periods: float | None  # see FORMULAS; None when nobody has bought yet
 
 
+@dataclass(frozen=True)
+class Tally:
+    """`Buyers` before the lifespan's mean is taken: what is kept at night
+    (`storage/figure_snapshots.py`) and what the purchases since are added to."""
+
+    histories: int  # members with a live purchase before the period's end
+    buyers: int
+    purchases: int
+    sales_satang: int
+    repeat_buyers: int
+    previous_buyers: int
+    first_time_buyers: int
+    lifespan_sum: float  # over the histories, max(1, last - first in periods)
+
+    def figures(self) -> Buyers:
+        lifespan = self.lifespan_sum / self.histories if self.histories else None
+        return Buyers(
+            self.buyers,
+            self.purchases,
+            self.sales_satang,
+            self.repeat_buyers,
+            self.previous_buyers,
+            self.first_time_buyers,
+            lifespan,
+        )
+
+
 def buyers_in(session: Session, period: Period) -> Buyers:
-    """The period's buyers and their histories, in one pass over every purchase before the
-    period's end in member order (`ix_purchase_rfm`): one row per member, added up in the
-    database (a big shop has hundreds of thousands of buyers a month)."""
+    """The period's buyers and their histories: from the tally kept at night plus the
+    purchases since its cut, or, without a tally that holds, from every purchase."""
+    found = figure_snapshots.kept(session, _key(period))
+    if found is None or found.cut < period.start:
+        return tally(session, period, period.end).figures()
+    kept = Tally(**found.value)
+    if found.cut >= period.end:
+        return kept.figures()
+    return _with_since(session, period, found.cut, kept).figures()
+
+
+def keep_buyers(session: Session, period: Period, cut: datetime) -> None:
+    """Count the period's tally over the purchases before `cut` and keep it."""
+    counted = tally(session, period, min(cut, period.end))
+    figure_snapshots.keep(session, _key(period), cut, asdict(counted))
+
+
+def _key(period: Period) -> str:
+    return f"buyers {period.start.isoformat()} {period.end.isoformat()} {period.previous_start}"
+
+
+def tally(session: Session, period: Period, before: datetime) -> Tally:
+    """The period's tally over the live purchases before `before` (at most its end), in
+    one pass over those purchases in member order (`ix_purchase_rfm`): one row per member,
+    added up in the database (a big shop has hundreds of thousands of buyers a month)."""
     at, amount = col(Purchase.occurred_at), col(Purchase.amount_satang)
-    now = in_period(Purchase.occurred_at, period)
-    before = (at >= period.previous_start) & (at < period.start)
+    now = (at >= period.start) & (at < period.end)
+    earlier = (at >= period.previous_start) & (at < period.start)
     member = (
         sa_select(
             func.min(at).label("first"),
             func.max(at).label("last"),
             func.sum(case((now, 1), else_=0)).label("n"),
             func.sum(case((now, amount), else_=0)).label("sales"),
-            func.max(case((before, 1), else_=0)).label("before"),
+            func.max(case((earlier, 1), else_=0)).label("before"),
         )
-        .where(at < period.end, live_purchase())
+        .where(at < before, live_purchase())
         .group_by(col(Purchase.member_id))
         .subquery()
     )
@@ -79,12 +130,71 @@ def buyers_in(session: Session, period: Period) -> Buyers:
             how_many(member.c.n >= 2),
             how_many(member.c.before == 1),
             how_many(member.c.first >= period.start),
-            func.avg(at_least_one(session, seconds / length)),
+            func.coalesce(func.sum(at_least_one(session, seconds / length)), 0.0),
         ).select_from(member)
     ).one()
-    buyers, purchases, sales, repeat, previous, first_time = (int(n) for n in row[1:7])
-    lifespan = float(row[7]) if row[0] else None
-    return Buyers(buyers, purchases, sales, repeat, previous, first_time, lifespan)
+    histories, buyers, purchases, sales, repeat, previous, first_time = (int(n) for n in row[:7])
+    return Tally(histories, buyers, purchases, sales, repeat, previous, first_time, float(row[7]))
+
+
+def _with_since(session: Session, period: Period, cut: datetime, kept: Tally) -> Tally:
+    """`kept` (counted before `cut`, at or after the period's start) with the live
+    purchases from `cut` to the period's end: per member who made one, how many and how
+    much, and what their purchases before the cut say (how many in the period, the first
+    and the last)."""
+    at = col(Purchase.occurred_at)
+    since = (
+        sa_select(
+            col(Purchase.member_id).label("member_id"),
+            func.count().label("n"),
+            func.sum(col(Purchase.amount_satang)).label("sales"),
+            func.min(at).label("first"),
+            func.max(at).label("last"),
+        )
+        .where(at >= cut, at < period.end, live_purchase())
+        .group_by(col(Purchase.member_id))
+        .subquery()
+    )
+    earlier = aliased(Purchase)
+    earlier_at = col(earlier.occurred_at)
+    rows = session.execute(
+        sa_select(
+            since.c.n,
+            since.c.sales,
+            since.c.first,
+            since.c.last,
+            func.count(col(earlier.id)),
+            func.min(earlier_at),
+            func.max(earlier_at),
+            func.coalesce(func.sum(case((earlier_at >= period.start, 1), else_=0)), 0),
+        )
+        .select_from(since)
+        .outerjoin(
+            earlier,
+            (col(earlier.member_id) == since.c.member_id)
+            & (earlier_at < cut)
+            & col(earlier.voided_at).is_(None),
+        )
+        .group_by(since.c.member_id, since.c.n, since.c.sales, since.c.first, since.c.last)
+    ).all()
+    length = period.length.total_seconds()
+
+    def span(first: datetime, last: datetime) -> float:
+        return max(1.0, (last - first).total_seconds() / length)
+
+    got = asdict(kept)
+    for n, sales, first, last, had, first_before, last_before, earlier_n in rows:
+        got["purchases"] += n
+        got["sales_satang"] += int(sales)
+        if not had:
+            got["histories"] += 1
+            got["first_time_buyers"] += 1
+            got["lifespan_sum"] += span(first, last)
+        else:
+            got["lifespan_sum"] += span(first_before, last) - span(first_before, last_before)
+        got["buyers"] += earlier_n == 0
+        got["repeat_buyers"] += earlier_n < 2 <= earlier_n + n
+    return Tally(**got)
 
 
 def sales_by_staff(session: Session, period: Period) -> list[tuple[str, int, int]]:

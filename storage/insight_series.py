@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, delete, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage import clock, codes
+from storage import clock, codes, figure_snapshots
 from storage.figure_sql import live_purchase
 from storage.insights import moved_points
 from storage.models import LedgerEntry, MediaFile, Member, Purchase
@@ -99,14 +100,38 @@ class Cohort:
 
 def _buyers_by_month(session: Session, months: list[Period]) -> tuple[list[int], list[list[int]]]:
     """(buyers in each month, the cohort table: `table[c][k]` buyers whose first purchase
-    was in month c bought in month c + k), in one query.
+    was in month c bought in month c + k): from the tally kept at night plus the purchases
+    since its cut, or, without a tally that holds, from every purchase."""
+    found = figure_snapshots.kept(session, _key(months))
+    if found is None or found.cut < months[-1].start:
+        return counted(session, months, months[-1].end)
+    buyers, table = found.value["buyers"], found.value["table"]
+    if found.cut < months[-1].end:
+        _add_since(session, months, found.cut, buyers, table)
+    return buyers, table
+
+
+def keep_months(session: Session, months: list[Period], cut: datetime) -> None:
+    """Count the months' buyers and cohorts over the purchases before `cut` and keep them."""
+    buyers, table = counted(session, months, min(cut, months[-1].end))
+    figure_snapshots.keep(session, _key(months), cut, {"buyers": buyers, "table": table})
+
+
+def _key(months: list[Period]) -> str:
+    return f"months {months[0].start.isoformat()} {months[-1].end.isoformat()} {len(months)}"
+
+
+def counted(
+    session: Session, months: list[Period], before: datetime
+) -> tuple[list[int], list[list[int]]]:
+    """`_buyers_by_month` over the live purchases before `before`, in one query.
 
     One pass over `ix_purchase_rfm` in its order (by member), reading the index alone: a
-    row per member with a live purchase before the last month's end, with their first
-    purchase and, per month, 1 when they bought in it; then those rows are added up by the
-    month of the first purchase (-1: before the months). No join, no sort and no distinct
-    count over the purchases. Limiting the pass to the months' window would make SQLite
-    read every purchase of the window through the table."""
+    row per member with a live purchase before `before`, with their first purchase and, per
+    month, 1 when they bought in it; then those rows are added up by the month of the first
+    purchase (-1: before the months). No join, no sort and no distinct count over the
+    purchases. Limiting the pass to the months' window would make SQLite read every
+    purchase of the window through the table."""
     at = col(Purchase.occurred_at)
     flags = [
         func.max(case(((at >= month.start) & (at < month.end), 1), else_=0)).label(f"m{n}")
@@ -114,7 +139,7 @@ def _buyers_by_month(session: Session, months: list[Period]) -> tuple[list[int],
     ]
     bought = (
         select(func.min(at).label("first"), *flags)
-        .where(at < months[-1].end, live_purchase())
+        .where(at < before, live_purchase())
         .group_by(col(Purchase.member_id))
         .subquery()
     )
@@ -131,6 +156,52 @@ def _buyers_by_month(session: Session, months: list[Period]) -> tuple[list[int],
         if cohort >= 0:
             table[cohort] = counts[cohort:]
     return buyers, table
+
+
+def _add_since(
+    session: Session, months: list[Period], cut: datetime, buyers: list[int], table: list[list[int]]
+) -> None:
+    """Add the members who bought from `cut` (in the last month) to the last month's column
+    unless they had already bought in it before the cut, in the cohort of their first
+    purchase (the last month's own for a first purchase after the cut)."""
+    at, last = col(Purchase.occurred_at), months[-1]
+    since = (
+        select(col(Purchase.member_id).label("member_id"))
+        .where(at >= cut, at < last.end, live_purchase())
+        .group_by(col(Purchase.member_id))
+        .subquery()
+    )
+    earlier = aliased(Purchase)
+    earlier_at = col(earlier.occurred_at)
+    rows = session.exec(
+        select(
+            func.min(earlier_at),
+            func.coalesce(func.sum(case((earlier_at >= last.start, 1), else_=0)), 0),
+        )
+        .select_from(since)
+        .outerjoin(
+            earlier,
+            (col(earlier.member_id) == since.c.member_id)
+            & (earlier_at < cut)
+            & col(earlier.voided_at).is_(None),
+        )
+        .group_by(since.c.member_id)
+    ).all()
+    for first, in_last_month in rows:
+        if in_last_month:
+            continue
+        buyers[-1] += 1
+        cohort = len(months) - 1 if first is None else _month_index(first, months)
+        if cohort >= 0:
+            table[cohort][-1] += 1
+
+
+def _month_index(moment: datetime, months: list[Period]) -> int:
+    """Which of the months a moment falls in, -1 before the first."""
+    for n, month in enumerate(months):
+        if moment < month.end:
+            return n if moment >= month.start else -1
+    return -1
 
 
 # the pictures: numbers kept when `stats` answers, drawn when LINE first fetches them

@@ -18,7 +18,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage import clock, members, purchase_summary, tiers
+from storage import clock, figure_snapshots, members, purchase_summary, tiers
 from storage.ledger_entries import KeyConflict as KeyConflict
 from storage.ledger_entries import MemberErased as MemberErased
 from storage.ledger_entries import NotEnoughPoints as NotEnoughPoints
@@ -88,6 +88,8 @@ def award_purchase(
     )
     session.add(purchase)
     session.flush()
+    if figure_snapshots.dated_back(occurred_at):
+        figure_snapshots.history_changed(session)
     percent = tiers.earn_percent(session, id_of(member))
     earned = LedgerEntry(
         member_id=id_of(member),
@@ -192,6 +194,7 @@ def void_entry(
             purchase.voided_at = clock.now()
             session.add(purchase)
             purchase_summary.recount(session, [id_of(member)])
+            figure_snapshots.history_changed(session)
     session.flush()
     return void, member
 

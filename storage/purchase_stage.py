@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import TextClause, bindparam, text
 from sqlmodel import Session
 
-from storage import purchase_summary
+from storage import figure_snapshots, purchase_summary
 from storage.models.columns import UTCDateTime
 
 STAGE = "import_stage"
@@ -134,6 +134,7 @@ def write(session: Session, now: datetime, award: tuple[str, datetime | None] | 
         for statement in _POSTGRESQL_AWARD if postgresql else _SQLITE_AWARD:
             session.execute(statement, {"now": now, "kind": kind, "expires": expires})
     session.execute(_MEMBERS)
+    figure_snapshots.history_changed(session)
 
 
 def matching(session: Session, query: str, values: Sequence[str]) -> list[Any]:

@@ -44,6 +44,7 @@ PERIODIC: tuple[tuple[Schedule, Task], ...] = (
     (crontab(minute="*/15"), activity_alert.send_daily_alert),
     (crontab(minute="7"), automations.run_hourly),
     (crontab(minute="7"), scores.nightly_scores),
+    (crontab(minute="37"), tasks.keep_figures),
     (crontab(hour="17", minute="5"), tasks.mark_expired_coupons),  # 00:05 in Bangkok
     (crontab(hour="20", minute="15"), tasks.forget_old_records),  # 03:15 in Bangkok
 )

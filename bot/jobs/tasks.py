@@ -12,19 +12,22 @@ from huey.exceptions import RetryTask
 from bot.jobs.queue import Jobs
 from bot.line.client import LineError
 from handlers.i18n import language_for
-from handlers.insights import weekly_summary
+from handlers.insights import kept_periods, weekly_summary
 from handlers.jobs import DeliverPush
 from richmenus.api import RichMenuError
 from richmenus.linking import link_for_role
 from storage import (
     api_keys,
     audit,
+    buyer_figures,
     clock,
     coupons,
+    figure_snapshots,
     insight_series,
     media_files,
     members,
     outbox,
+    periods,
     privacy,
     queued_jobs,
     weekly,
@@ -32,6 +35,8 @@ from storage import (
 from storage.db import transaction
 
 log = logging.getLogger(__name__)
+
+FIGURES_HOUR = 3  # shop time
 
 
 def deliver_push(jobs: Jobs, outbox_id: int) -> str:
@@ -158,3 +163,26 @@ def forget_old_records(jobs: Jobs) -> dict[str, int]:
             "api_calls": api_keys.purge_calls(session),
             "jobs": queued_jobs.purge(session),
         }
+
+
+def keep_figures(jobs: Jobs) -> int | None:
+    """Once a day, after 03:00 shop time: count what `stats` offers over the purchases
+    before the day's start and keep it (`storage/figure_snapshots.py`), one period a
+    transaction (on SQLite each holds the write lock while it counts)."""
+    services = jobs.services
+    now = clock.now()
+    local = now.astimezone(services.tz)
+    cut = periods.days_period(local.date(), local.date(), services.tz).start
+    with transaction(services.engine) as session:
+        latest = figure_snapshots.latest_cut(session)
+    if local.hour < FIGURES_HOUR or (latest is not None and latest >= cut):
+        return None
+    with transaction(services.engine) as session:
+        figure_snapshots.forget(session)
+    figures, months = kept_periods(now, services.tz)
+    for period in figures:
+        with transaction(services.engine) as session:
+            buyer_figures.keep_buyers(session, period, cut)
+    with transaction(services.engine) as session:
+        insight_series.keep_months(session, months, cut)
+    return len(figures) + 1

@@ -32,6 +32,7 @@ from storage.models.columns import (
     UTCDateTime,
     id_of,
 )
+from storage.models.figures import FigureSnapshot, PurchaseHistory
 from storage.models.ledger import (
     EntryKind,
     LedgerEntry,
@@ -83,6 +84,7 @@ __all__ = [
     "DataExport",
     "Dialog",
     "EntryKind",
+    "FigureSnapshot",
     "id_of",
     "LedgerEntry",
     "LineQuota",
@@ -99,6 +101,7 @@ __all__ = [
     "PointsDebt",
     "ProcessedEvent",
     "Purchase",
+    "PurchaseHistory",
     "QueuedJob",
     "RateLimitWindow",
     "Referral",

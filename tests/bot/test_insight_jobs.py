@@ -15,8 +15,8 @@ from sqlmodel import select
 from bot.cli.apikey import apikey
 from bot.cli.report import report
 from bot.jobs.queue import Jobs
-from bot.jobs.tasks import forget_old_records, send_weekly_summaries
-from storage import api_keys, audit, clock, ledger, privacy, weekly
+from bot.jobs.tasks import forget_old_records, keep_figures, send_weekly_summaries
+from storage import api_keys, audit, clock, figure_snapshots, ledger, privacy, weekly
 from storage.db import transaction
 from storage.models import ApiKey, AuditEntry, Member, Role
 from tests.support import factories
@@ -70,6 +70,36 @@ def test_an_owner_who_switched_it_off_gets_none(jobs: Jobs, line: Line, engine: 
     with transaction(engine) as session:
         weekly.set_on(session, owner.user_id, True)
     assert send_weekly_summaries(jobs) == 1
+    clock.reset()
+
+
+def test_the_figures_are_kept_once_a_night_from_three(
+    jobs: Jobs, line: Line, engine: Engine
+) -> None:
+    """The night's tallies, and `stats` from them with a sale since: the same answer as
+    counted from every purchase."""
+    owner = shop_with_sales(line, engine)
+    clock.freeze(datetime(2026, 11, 16, 19, 59, tzinfo=UTC))  # 02:59 on the 17th in Bangkok
+    assert keep_figures(jobs) is None
+    clock.advance(timedelta(minutes=1))
+    assert keep_figures(jobs) == 5  # 4 periods and the charts' 12 months
+    clock.advance(timedelta(hours=1))
+    assert keep_figures(jobs) is None
+    with transaction(engine) as session:
+        ledger.award_purchase(
+            session,
+            tz=ZoneInfo("Asia/Bangkok"),
+            member=session.exec(select(Member)).first(),  # type: ignore[arg-type]
+            amount_satang=9_900,
+            baht_per_point=25,
+            staff_user_id=None,
+            idempotency_key="after the cut",
+        )
+    kept = line.ask(owner, "stats")
+    assert "฿849.00" in kept
+    with transaction(engine) as session:
+        assert figure_snapshots.forget(session) == 5
+    assert line.ask(owner, "stats") == kept
     clock.reset()
 
 

@@ -1,0 +1,79 @@
+"""The shop's figures kept between answers: a tally over the live purchases before a moment
+(the cut), counted at night; `stats` adds what happened since the cut, so that a shop with
+ten million purchases is not read whole every time its owner asks.
+
+A kept tally holds while no write has changed purchases that were already in the past:
+every such write (an import, a void, an award dated back by more than `BACKDATED`) counts
+one more change in `purchase_history`, in its own transaction, and a tally kept with an
+older count is not used. A purchase written as it happens is dated within `BACKDATED` of
+its writing, and the nightly cut lies at least `SETTLED` before the night's count, so such
+a purchase is either in the tally or after the cut, unless its transaction stays open for
+the 50 minutes between the two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, text
+from sqlmodel import Session, col, select
+
+from storage import clock
+from storage.models import FigureSnapshot, PurchaseHistory
+
+BACKDATED = timedelta(minutes=10)
+SETTLED = timedelta(hours=1)
+
+_CHANGED = text(
+    "INSERT INTO purchase_history (id, changes) VALUES (1, 1) "
+    "ON CONFLICT (id) DO UPDATE SET changes = purchase_history.changes + 1"
+)
+
+
+def history_changed(session: Session) -> None:
+    """Count a write that changed purchases already in the past (kept tallies are stale)."""
+    session.execute(_CHANGED)
+
+
+def dated_back(occurred_at: datetime | None) -> bool:
+    """True for a purchase that happened longer than `BACKDATED` before now."""
+    return occurred_at is not None and occurred_at < clock.now() - BACKDATED
+
+
+def changes(session: Session) -> int:
+    found = session.exec(select(PurchaseHistory.changes).where(col(PurchaseHistory.id) == 1))
+    return int(found.first() or 0)
+
+
+@dataclass(frozen=True)
+class Kept:
+    cut: datetime
+    value: dict[str, Any]
+
+
+def keep(session: Session, key: str, cut: datetime, value: dict[str, Any]) -> None:
+    """Keep `value`, a tally over the live purchases before `cut`, under `key`."""
+    session.exec(delete(FigureSnapshot).where(col(FigureSnapshot.key) == key))  # type: ignore[call-overload]
+    session.add(FigureSnapshot(key=key, cut=cut, changes=changes(session), value=value))
+    session.flush()
+
+
+def kept(session: Session, key: str) -> Kept | None:
+    """The tally kept under `key`, if no purchase in the past has changed since."""
+    row = session.exec(select(FigureSnapshot).where(col(FigureSnapshot.key) == key)).first()
+    if row is None or row.changes != changes(session) or row.cut > clock.now():
+        return None
+    return Kept(row.cut, row.value)
+
+
+def latest_cut(session: Session) -> datetime | None:
+    """The cut of the newest tally kept, whether it still holds or not."""
+    return session.exec(select(func.max(FigureSnapshot.cut))).first()
+
+
+def forget(session: Session) -> int:
+    """Drop every kept tally (the night's count replaces them)."""
+    done = session.exec(delete(FigureSnapshot))  # type: ignore[call-overload]
+    return int(done.rowcount)

@@ -1,0 +1,228 @@
+"""The figures kept at night (storage/figure_snapshots.py): a tally over the purchases before
+a cut plus the purchases since must give what counting every purchase gives, and a tally
+stops being used as soon as a purchase already in the past changes."""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from storage import (
+    buyer_figures,
+    clock,
+    figure_snapshots,
+    insight_series,
+    ledger,
+    members,
+    periods,
+    purchase_summary,
+    purchases_import,
+)
+from storage.db import transaction
+from storage.models import Member, Purchase
+from storage.periods import Period
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+NOW = datetime(2026, 6, 10, 4, tzinfo=UTC)  # 11:00 in Bangkok
+MIDNIGHT = datetime(2026, 6, 10, tzinfo=BANGKOK)
+
+
+def the_periods() -> list[Period]:
+    this_month = periods.month_of(NOW, BANGKOK)
+    return [
+        this_month,
+        periods.month_period(2026, 5, BANGKOK),
+        periods.last_days(90, NOW.astimezone(BANGKOK).date(), BANGKOK),
+        periods.days_period(datetime(2026, 1, 1).date(), datetime(2026, 12, 31).date(), BANGKOK),
+    ]
+
+
+def the_months() -> list[Period]:
+    return periods.months_up_to(periods.month_of(NOW, BANGKOK), BANGKOK, 12)
+
+
+def write_purchases(engine: Engine, rng: random.Random, first: datetime, last: datetime) -> None:
+    """Purchases by 12 members between `first` and `last` (some voided), written as rows,
+    their members' summaries counted after."""
+    with transaction(engine) as session:
+        if not session.exec(select(Member.id)).first():
+            for n in range(12):
+                members.create_member(session, phone=f"+6681{n:07d}")
+        ids = list(session.exec(select(Member.id)).all())
+        seconds = int((last - first).total_seconds())
+        for _ in range(rng.randint(5, 40)):
+            when = first + timedelta(seconds=rng.randrange(max(seconds, 1)))
+            session.add(
+                Purchase(
+                    member_id=rng.choice(ids[: rng.choice((3, 12))]),
+                    amount_satang=rng.choice((5_000, 12_000, 45_000)),
+                    occurred_at=when,
+                    voided_at=when if rng.random() < 0.1 else None,
+                )
+            )
+        session.flush()
+        purchase_summary.recount(session)
+
+
+def keep_all(engine: Engine, cut: datetime) -> None:
+    for period in the_periods():
+        with transaction(engine) as session:
+            buyer_figures.keep_buyers(session, period, cut)
+    with transaction(engine) as session:
+        insight_series.keep_months(session, the_months(), cut)
+
+
+def assert_kept_adds_up(engine: Engine, used: bool = True) -> None:
+    """Every figure from the kept tallies equals the figure counted from every purchase."""
+    with Session(engine) as session:
+        for period in the_periods():
+            counted = buyer_figures.tally(session, period, period.end).figures()
+            got = buyer_figures.buyers_in(session, period)
+            assert got.lifespan_periods == pytest.approx(counted.lifespan_periods)
+            assert got.__dict__ | {"lifespan_periods": 0} == counted.__dict__ | {
+                "lifespan_periods": 0
+            }, period.label
+            key = buyer_figures._key(period)
+            assert (figure_snapshots.kept(session, key) is not None) == used
+        months = the_months()
+        assert insight_series._buyers_by_month(session, months) == insight_series.counted(
+            session, months, months[-1].end
+        )
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize(
+    "cut",
+    [MIDNIGHT, datetime(2026, 6, 1, tzinfo=BANGKOK), NOW - timedelta(hours=2)],
+    ids=["midnight", "month start", "two hours ago"],
+)
+def test_a_kept_tally_plus_the_purchases_since_is_the_whole_count(
+    engine: Engine, seed: int, cut: datetime
+) -> None:
+    rng = random.Random(seed)
+    clock.freeze(NOW)
+    write_purchases(engine, rng, datetime(2025, 3, 1, tzinfo=UTC), cut)
+    keep_all(engine, cut)
+    assert_kept_adds_up(engine)
+    write_purchases(engine, rng, cut, datetime(2026, 7, 3, tzinfo=UTC))  # to after the month
+    assert_kept_adds_up(engine)
+
+
+def test_the_figures_from_kept_tallies_are_those_of_every_purchase(engine: Engine) -> None:
+    """The hand-checked case: a member's first purchase after the cut, a member back after
+    the cut who had bought in the month before it, a lapsed one, and a void after the cut."""
+    clock.freeze(NOW)
+    with transaction(engine) as session:
+        new, back, twice, lapsed = (
+            members.create_member(session, phone=f"+668100000{n}").id for n in range(4)
+        )
+
+    keys = iter(range(100))
+
+    def buy(member_id: int | None, at: datetime, satang: int = 10_000) -> int:
+        with transaction(engine) as session:
+            member = members.lock_existing_member(session, member_id)  # type: ignore[arg-type]
+            done = ledger.award_purchase(
+                session,
+                member=member,
+                amount_satang=satang,
+                baht_per_point=25,
+                staff_user_id="Ustaff",
+                idempotency_key=f"buy:{next(keys)}",
+                tz=BANGKOK,
+                occurred_at=at,
+            )
+            return ledger.id_of(done.entry)
+
+    buy(back, datetime(2026, 5, 20, tzinfo=BANGKOK))
+    buy(back, datetime(2026, 6, 2, tzinfo=BANGKOK))
+    buy(twice, datetime(2026, 6, 3, tzinfo=BANGKOK))
+    buy(lapsed, datetime(2025, 12, 1, tzinfo=BANGKOK))
+    keep_all(engine, MIDNIGHT)
+    buy(new, NOW)
+    buy(new, NOW, 20_000)
+    buy(back, NOW)
+    voided = buy(twice, NOW)
+    with transaction(engine) as session:  # a void after the cut: counted as it is
+        ledger.void_entry(session, entry_id=voided, actor="Ustaff", may_void_any=True)
+    with Session(engine) as session:
+        june = periods.month_of(NOW, BANGKOK)
+        assert figure_snapshots.kept(session, buyer_figures._key(june)) is None
+    keep_all(engine, MIDNIGHT)  # the night's count again, after the void
+    buy(twice, NOW, 30_000)
+    assert_kept_adds_up(engine)
+    with Session(engine) as session:
+        got = buyer_figures.buyers_in(session, periods.month_of(NOW, BANGKOK))
+        buyers, table = insight_series._buyers_by_month(session, the_months())
+    assert (got.buyers, got.purchases, got.sales_satang) == (3, 6, 90_000)
+    assert (got.repeat_buyers, got.previous_buyers, got.first_time_buyers) == (3, 1, 2)
+    assert buyers[-2:] == [1, 3]
+    assert table[-2] == [1, 1] and table[-1] == [2]
+
+
+def test_a_purchase_in_the_past_stops_the_kept_tallies(engine: Engine) -> None:
+    clock.freeze(NOW)
+    with transaction(engine) as session:
+        member = members.create_member(session, phone="+66812345678")
+    month = periods.month_of(NOW, BANGKOK)
+    key = buyer_figures._key(month)
+
+    def still_kept() -> bool:
+        with Session(engine) as session:
+            return figure_snapshots.kept(session, key) is not None
+
+    def award(at: datetime, name: str) -> int:
+        with transaction(engine) as session:
+            locked = members.lock_existing_member(session, member.id)  # type: ignore[arg-type]
+            done = ledger.award_purchase(
+                session,
+                member=locked,
+                amount_satang=10_000,
+                baht_per_point=25,
+                staff_user_id="Ustaff",
+                idempotency_key=name,
+                tz=BANGKOK,
+                occurred_at=at,
+            )
+            return ledger.id_of(done.entry)
+
+    keep_all(engine, MIDNIGHT)
+    assert still_kept()
+    award(NOW - figure_snapshots.BACKDATED + timedelta(seconds=1), "now")  # as it happens
+    award(NOW, "now again")
+    assert still_kept()
+    award(NOW - figure_snapshots.BACKDATED - timedelta(seconds=1), "dated back")
+    assert not still_kept()
+    keep_all(engine, MIDNIGHT)
+    with transaction(engine) as session:
+        ledger.void_entry(session, entry_id=award(NOW, "void me"), actor="U", may_void_any=True)
+    assert not still_kept()
+    keep_all(engine, MIDNIGHT)
+    body = "phone,customer_ref,occurred_at,amount,ref\n0812345678,,2026-06-10T10:55:00,5,X-1\n"
+    options = purchases_import.Options(tz=BANGKOK, file_key="f", award_points=True)
+    purchases_import.import_purchases(engine, io.StringIO(body), options)
+    assert not still_kept()
+    assert_kept_adds_up(engine, used=False)
+
+
+def test_a_tally_cut_after_now_or_before_the_period_is_not_used(engine: Engine) -> None:
+    clock.freeze(NOW)
+    write_purchases(engine, random.Random(1), datetime(2026, 1, 1, tzinfo=UTC), NOW)
+    month = periods.month_of(NOW, BANGKOK)
+    with transaction(engine) as session:
+        buyer_figures.keep_buyers(session, month, NOW + timedelta(minutes=1))
+    with Session(engine) as session:
+        assert figure_snapshots.kept(session, buyer_figures._key(month)) is None
+    with transaction(engine) as session:
+        buyer_figures.keep_buyers(session, month, month.start - timedelta(days=1))
+    with Session(engine) as session:
+        assert (
+            buyer_figures.buyers_in(session, month)
+            == buyer_figures.tally(session, month, month.end).figures()
+        )
