@@ -9,11 +9,10 @@ from typing import Any
 
 from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage import figure_snapshots
-from storage.figure_sql import at_least_one, epoch, in_period, live_purchase
+from storage.figure_sql import at_least_one, epoch, in_period, live_purchase, purchase_before
 from storage.models import Member, Purchase
 from storage.periods import Period
 
@@ -140,8 +139,8 @@ def tally(session: Session, period: Period, before: datetime) -> Tally:
 def _with_since(session: Session, period: Period, cut: datetime, kept: Tally) -> Tally:
     """`kept` (counted before `cut`, at or after the period's start) with the live
     purchases from `cut` to the period's end: per member who made one, how many and how
-    much, and what their purchases before the cut say (how many in the period, the first
-    and the last)."""
+    much, and what their purchases before the cut say (none, one or more in the period, the
+    first and the last), each read from the index in a few entries."""
     at = col(Purchase.occurred_at)
     since = (
         sa_select(
@@ -155,27 +154,18 @@ def _with_since(session: Session, period: Period, cut: datetime, kept: Tally) ->
         .group_by(col(Purchase.member_id))
         .subquery()
     )
-    earlier = aliased(Purchase)
-    earlier_at = col(earlier.occurred_at)
+    member = since.c.member_id
     rows = session.execute(
         sa_select(
             since.c.n,
             since.c.sales,
             since.c.first,
             since.c.last,
-            func.count(col(earlier.id)),
-            func.min(earlier_at),
-            func.max(earlier_at),
-            func.coalesce(func.sum(case((earlier_at >= period.start, 1), else_=0)), 0),
-        )
-        .select_from(since)
-        .outerjoin(
-            earlier,
-            (col(earlier.member_id) == since.c.member_id)
-            & (earlier_at < cut)
-            & col(earlier.voided_at).is_(None),
-        )
-        .group_by(since.c.member_id, since.c.n, since.c.sales, since.c.first, since.c.last)
+            purchase_before(member, cut),
+            purchase_before(member, cut, last=True),
+            purchase_before(member, cut, period.start),
+            purchase_before(member, cut, period.start, nth=1),
+        ).select_from(since)
     ).all()
     length = period.length.total_seconds()
 
@@ -183,10 +173,11 @@ def _with_since(session: Session, period: Period, cut: datetime, kept: Tally) ->
         return max(1.0, (last - first).total_seconds() / length)
 
     got = asdict(kept)
-    for n, sales, first, last, had, first_before, last_before, earlier_n in rows:
+    for n, sales, first, last, first_before, last_before, one, two in rows:
+        earlier_n = (one is not None) + (two is not None)
         got["purchases"] += n
         got["sales_satang"] += int(sales)
-        if not had:
+        if first_before is None:
             got["histories"] += 1
             got["first_time_buyers"] += 1
             got["lifespan_sum"] += span(first, last)

@@ -7,11 +7,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, delete, func
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage import clock, codes, figure_snapshots
-from storage.figure_sql import live_purchase
+from storage.figure_sql import live_purchase, purchase_before
 from storage.insights import moved_points
 from storage.models import LedgerEntry, MediaFile, Member, Purchase
 from storage.periods import Period
@@ -171,24 +170,14 @@ def _add_since(
         .group_by(col(Purchase.member_id))
         .subquery()
     )
-    earlier = aliased(Purchase)
-    earlier_at = col(earlier.occurred_at)
+    member = since.c.member_id
     rows = session.exec(
-        select(
-            func.min(earlier_at),
-            func.coalesce(func.sum(case((earlier_at >= last.start, 1), else_=0)), 0),
+        select(purchase_before(member, cut), purchase_before(member, cut, last.start)).select_from(
+            since
         )
-        .select_from(since)
-        .outerjoin(
-            earlier,
-            (col(earlier.member_id) == since.c.member_id)
-            & (earlier_at < cut)
-            & col(earlier.voided_at).is_(None),
-        )
-        .group_by(since.c.member_id)
     ).all()
     for first, in_last_month in rows:
-        if in_last_month:
+        if in_last_month is not None:
             continue
         buyers[-1] += 1
         cohort = len(months) - 1 if first is None else _month_index(first, months)
