@@ -47,7 +47,6 @@ from handlers import insight_views as views  # noqa: E402
 from handlers.insights import kept_periods  # noqa: E402
 from handlers.views.insight_charts import draw_chart  # noqa: E402
 from storage import (  # noqa: E402
-    buyer_figures,
     clock,
     codes,
     figure_snapshots,
@@ -208,7 +207,7 @@ def keep_tallies(engine: Engine) -> float:
     figures, months = kept_periods(NOW, TZ)
     for period in figures:
         with transaction(engine) as session:
-            buyer_figures.keep_buyers(session, period, cut)
+            insights.keep_figures(session, period, cut)
     with transaction(engine) as session:
         insight_series.keep_months(session, months, cut)
     return time.perf_counter() - began

@@ -12,7 +12,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage import figure_snapshots
-from storage.figure_sql import at_least_one, epoch, in_period, live_purchase, purchase_before
+from storage.figure_sql import at_least_one, epoch, live_purchase, purchase_before
 from storage.models import Member, Purchase
 from storage.periods import Period
 
@@ -189,12 +189,38 @@ def _with_since(session: Session, period: Period, cut: datetime, kept: Tally) ->
 
 
 def sales_by_staff(session: Session, period: Period) -> list[tuple[str, int, int]]:
-    """(who, purchases, sales in satang), biggest sales first. `who` is the staff member's
-    LINE id, `api:<key name>` for the POS API, or the channel (e.g. `import`)."""
+    """(who, purchases, sales in satang), biggest sales first: kept at night plus the
+    purchases since, or every purchase of the period. `who` is the staff member's LINE id,
+    `api:<key name>` for the POS API, or the channel (e.g. `import`)."""
+    found = figure_snapshots.kept(session, _staff_key(period))
+    if found is None or found.cut < period.start:
+        rows = _sold(session, period.start, period.end)
+    else:
+        rows = [(str(w), int(n), int(s)) for w, n, s in found.value["staff"]]
+        rows += _sold(session, found.cut, period.end) if found.cut < period.end else []
+    totals: dict[str, tuple[int, int]] = {}
+    for who, n, sales in rows:
+        before = totals.get(who, (0, 0))
+        totals[who] = (before[0] + n, before[1] + sales)
+    return sorted(((w, n, s) for w, (n, s) in totals.items()), key=lambda r: (-r[2], r[0]))
+
+
+def keep_staff(session: Session, period: Period, cut: datetime) -> None:
+    """Keep the period's sales by staff over the purchases before `cut`."""
+    sold = _sold(session, period.start, min(cut, period.end))
+    figure_snapshots.keep(session, _staff_key(period), cut, {"staff": sold})
+
+
+def _staff_key(period: Period) -> str:
+    return f"staff {period.start.isoformat()} {period.end.isoformat()}"
+
+
+def _sold(session: Session, start: datetime, end: datetime) -> list[tuple[str, int, int]]:
+    at = col(Purchase.occurred_at)
     who = func.coalesce(Purchase.staff_user_id, Purchase.channel)
     rows = session.exec(
         select(who, func.count(), func.sum(Purchase.amount_satang))
-        .where(in_period(Purchase.occurred_at, period), live_purchase())
+        .where(at >= start, at < end, live_purchase())
         .group_by(who)
     ).all()
-    return sorted(((str(w), int(n), int(s or 0)) for w, n, s in rows), key=lambda r: (-r[2], r[0]))
+    return [(str(w), int(n), int(s or 0)) for w, n, s in rows]

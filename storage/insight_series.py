@@ -31,10 +31,6 @@ def bucket(column: Any, months: list[Period]) -> Any:
     return case(*[(column < month.end, n) for n, month in enumerate(months)], else_=-1)
 
 
-def _window(column: Any, months: list[Period]) -> Any:
-    return (col(column) >= months[0].start) & (col(column) < months[-1].end)
-
-
 def _members_by_month(session: Session, months: list[Period]) -> list[tuple[int, int]]:
     """(members at the month's end, new in the month) for each month, in one scan."""
     created, erased = col(Member.created_at), col(Member.erased_at)
@@ -54,20 +50,20 @@ def series(session: Session, months: list[Period]) -> tuple[list[MonthRow], list
     members, buyers, points issued and redeemed; and retention by monthly cohort (the
     buyers whose first purchase is in one of the months, added up by that month). One pass
     over the purchases serves both."""
-    buyers, table = _buyers_by_month(session, months)
+    found = figure_snapshots.kept(session, _key(months))
+    if found is not None and found.cut < months[-1].start:
+        found = None
+    buyers, table = _buyers_by_month(session, months, found)
     cohorts = [Cohort(months[n].label, row) for n, row in enumerate(table)]
-    return _month_rows(session, months, buyers), cohorts
+    return _month_rows(session, months, buyers, found), cohorts
 
 
-def _month_rows(session: Session, months: list[Period], buyers: list[int]) -> list[MonthRow]:
-    written = bucket(LedgerEntry.created_at, months)
+def _month_rows(
+    session: Session, months: list[Period], buyers: list[int], found: figure_snapshots.Kept | None
+) -> list[MonthRow]:
     kinds: dict[int, list[tuple[str, int]]] = {}
-    for n, kind, total in session.exec(
-        select(written, LedgerEntry.kind, func.sum(LedgerEntry.points))
-        .where(_window(LedgerEntry.created_at, months))
-        .group_by(written, col(LedgerEntry.kind))
-    ).all():
-        kinds.setdefault(n, []).append((kind, int(total or 0)))
+    for n, kind, total in _points_by_month(session, months, found):
+        kinds.setdefault(n, []).append((kind, total))
     rows = []
     for n, (month, (total, new)) in enumerate(
         zip(months, _members_by_month(session, months), strict=True)
@@ -77,6 +73,31 @@ def _month_rows(session: Session, months: list[Period], buyers: list[int]) -> li
             MonthRow(month.label, total, new, buyers[n], moved["issued"], moved["redeemed"])
         )
     return rows
+
+
+def _points_by_month(
+    session: Session, months: list[Period], found: figure_snapshots.Kept | None
+) -> list[tuple[int, str, int]]:
+    """(month, ledger kind, points) written in the months: kept at night plus since."""
+    if found is None:
+        return _points_written(session, months, months[0].start, months[-1].end)
+    kept = [(int(n), str(kind), int(total)) for n, kind, total in found.value["points"]]
+    if found.cut >= months[-1].end:
+        return kept
+    return kept + _points_written(session, months, found.cut, months[-1].end)
+
+
+def _points_written(
+    session: Session, months: list[Period], start: datetime, end: datetime
+) -> list[tuple[int, str, int]]:
+    written = bucket(LedgerEntry.created_at, months)
+    at = col(LedgerEntry.created_at)
+    rows = session.exec(
+        select(written, LedgerEntry.kind, func.sum(LedgerEntry.points))
+        .where(at >= max(start, months[0].start), at < end)
+        .group_by(written, col(LedgerEntry.kind))
+    ).all()
+    return [(n, kind, int(total or 0)) for n, kind, total in rows]
 
 
 @dataclass(frozen=True)
@@ -97,12 +118,13 @@ class Cohort:
         return self.active[offset] / self.size
 
 
-def _buyers_by_month(session: Session, months: list[Period]) -> tuple[list[int], list[list[int]]]:
+def _buyers_by_month(
+    session: Session, months: list[Period], found: figure_snapshots.Kept | None
+) -> tuple[list[int], list[list[int]]]:
     """(buyers in each month, the cohort table: `table[c][k]` buyers whose first purchase
-    was in month c bought in month c + k): from the tally kept at night plus the purchases
-    since its cut, or, without a tally that holds, from every purchase."""
-    found = figure_snapshots.kept(session, _key(months))
-    if found is None or found.cut < months[-1].start:
+    was in month c bought in month c + k): from the tally kept at night (`found`) plus the
+    purchases since its cut, or, without one, from every purchase."""
+    if found is None:
         return counted(session, months, months[-1].end)
     buyers, table = found.value["buyers"], found.value["table"]
     if found.cut < months[-1].end:
@@ -111,9 +133,13 @@ def _buyers_by_month(session: Session, months: list[Period]) -> tuple[list[int],
 
 
 def keep_months(session: Session, months: list[Period], cut: datetime) -> None:
-    """Count the months' buyers and cohorts over the purchases before `cut` and keep them."""
-    buyers, table = counted(session, months, min(cut, months[-1].end))
-    figure_snapshots.keep(session, _key(months), cut, {"buyers": buyers, "table": table})
+    """Count the months' buyers and cohorts over the purchases before `cut`, and their
+    points over the entries written before it, and keep them."""
+    before = min(cut, months[-1].end)
+    buyers, table = counted(session, months, before)
+    points = _points_written(session, months, months[0].start, before)
+    value = {"buyers": buyers, "table": table, "points": points}
+    figure_snapshots.keep(session, _key(months), cut, value)
 
 
 def _key(months: list[Period]) -> str:

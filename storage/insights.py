@@ -13,18 +13,26 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage import reward_costs
-from storage.buyer_figures import buyers_in, members_at, not_erased_by, sales_by_staff
+from storage.buyer_figures import (
+    buyers_in,
+    keep_buyers,
+    keep_staff,
+    members_at,
+    not_erased_by,
+    sales_by_staff,
+)
 from storage.figure_sql import count_of, in_period, total
 from storage.models import Coupon, CouponStatus, LineUser, Member, Refund, Reward
 from storage.periods import Period
+from storage.point_figures import keep_points, points_by_kind
 from storage.point_figures import moved_points as moved_points
 from storage.point_figures import outstanding as outstanding
-from storage.point_figures import points_by_kind
 
 FORMULAS = {
     "repeat_rate": "buyers with 2 or more purchases in the period / buyers",
@@ -123,6 +131,14 @@ def figures(session: Session, period: Period) -> Figures:
     result.by_staff = sales_by_staff(session, period)
     result.refunds_satang = total(session, Refund.amount_satang, Refund.created_at, period)
     return result
+
+
+def keep_figures(session: Session, period: Period, cut: datetime) -> None:
+    """Keep what `figures` reads most of, counted before `cut` (storage/figure_snapshots.py):
+    the buyers' tally, the points by kind, the sales by staff."""
+    keep_buyers(session, period, cut)
+    keep_points(session, period, cut)
+    keep_staff(session, period, cut)
 
 
 def _members(session: Session, period: Period, result: Figures) -> None:

@@ -7,24 +7,46 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.figure_sql import count_of, in_period
+from storage import figure_snapshots
+from storage.figure_sql import count_of
 from storage.models import EntryKind, LedgerEntry, Member
 from storage.periods import Period
 
 
 def points_by_kind(session: Session, period: Period) -> dict[str, int]:
-    """Points moved in the period as issued, redeemed, expired, refunded and adjusted.
+    """Points moved in the period as issued, redeemed, expired, refunded and adjusted: the
+    sums kept at night plus the entries written since, or every entry of the period.
 
     Issued is every earning kind (purchases, birthdays, referrals, ...) less voided awards;
     redeemed, expired and refunded are shown as positive numbers; adjusted keeps its sign.
     Outstanding at the end = at the start + issued - redeemed - expired - refunded + adjusted.
     """
+    found = figure_snapshots.kept(session, _key(period))
+    if found is None or found.cut < period.start:
+        return moved_points(_written(session, period.start, period.end))
+    kept = [(str(kind), int(total)) for kind, total in found.value["points"]]
+    since = _written(session, found.cut, period.end) if found.cut < period.end else []
+    return moved_points(kept + since)
+
+
+def keep_points(session: Session, period: Period, cut: datetime) -> None:
+    """Keep the period's sums by kind over the entries written before `cut`."""
+    sums = _written(session, period.start, min(cut, period.end))
+    figure_snapshots.keep(session, _key(period), cut, {"points": sums})
+
+
+def _key(period: Period) -> str:
+    return f"points {period.start.isoformat()} {period.end.isoformat()}"
+
+
+def _written(session: Session, start: datetime, end: datetime) -> list[tuple[str, int]]:
+    at = col(LedgerEntry.created_at)
     rows = session.exec(
         select(LedgerEntry.kind, func.sum(LedgerEntry.points))
-        .where(in_period(LedgerEntry.created_at, period))
+        .where(at >= start, at < end)
         .group_by(col(LedgerEntry.kind))
     ).all()
-    return moved_points([(kind, int(total or 0)) for kind, total in rows])
+    return [(kind, int(total or 0)) for kind, total in rows]
 
 
 def moved_points(rows: list[tuple[str, int]]) -> dict[str, int]:

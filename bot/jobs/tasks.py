@@ -19,11 +19,11 @@ from richmenus.linking import link_for_role
 from storage import (
     api_keys,
     audit,
-    buyer_figures,
     clock,
     coupons,
     figure_snapshots,
     insight_series,
+    insights,
     media_files,
     members,
     outbox,
@@ -182,7 +182,7 @@ def keep_figures(jobs: Jobs) -> int | None:
     figures, months = kept_periods(now, services.tz)
     for period in figures:
         with transaction(services.engine) as session:
-            buyer_figures.keep_buyers(session, period, cut)
+            insights.keep_figures(session, period, cut)
     with transaction(services.engine) as session:
         insight_series.keep_months(session, months, cut)
     return len(figures) + 1

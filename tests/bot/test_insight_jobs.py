@@ -98,7 +98,7 @@ def test_the_figures_are_kept_once_a_night_from_three(
     kept = line.ask(owner, "stats")
     assert "฿849.00" in kept
     with transaction(engine) as session:
-        assert figure_snapshots.forget(session) == 5
+        assert figure_snapshots.forget(session) == 13  # 3 for each period, 1 for the months
     assert line.ask(owner, "stats") == kept
     clock.reset()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import random
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,6 +19,7 @@ from storage import (
     clock,
     figure_snapshots,
     insight_series,
+    insights,
     ledger,
     members,
     periods,
@@ -25,7 +27,7 @@ from storage import (
     purchases_import,
 )
 from storage.db import transaction
-from storage.models import Member, Purchase
+from storage.models import EntryKind, LedgerEntry, Member, Purchase
 from storage.periods import Period
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -48,8 +50,9 @@ def the_months() -> list[Period]:
 
 
 def write_purchases(engine: Engine, rng: random.Random, first: datetime, last: datetime) -> None:
-    """Purchases by 12 members between `first` and `last` (some voided), written as rows,
-    their members' summaries counted after."""
+    """Purchases by 12 members between `first` and `last` (some voided), written as rows
+    with an entry each (written when the purchase happened, or later), their members'
+    balances and summaries counted after."""
     with transaction(engine) as session:
         if not session.exec(select(Member.id)).first():
             for n in range(12):
@@ -58,14 +61,28 @@ def write_purchases(engine: Engine, rng: random.Random, first: datetime, last: d
         seconds = int((last - first).total_seconds())
         for _ in range(rng.randint(5, 40)):
             when = first + timedelta(seconds=rng.randrange(max(seconds, 1)))
+            member = session.get_one(Member, rng.choice(ids[: rng.choice((3, 12))]))
+            purchase = Purchase(
+                member_id=member.id,  # type: ignore[arg-type]
+                amount_satang=rng.choice((5_000, 12_000, 45_000)),
+                occurred_at=when,
+                voided_at=when if rng.random() < 0.1 else None,
+            )
+            session.add(purchase)
+            session.flush()
+            written = min(last, when + timedelta(hours=rng.choice((0, 0, 30))))
+            points = purchase.amount_satang // 2_500
             session.add(
-                Purchase(
-                    member_id=rng.choice(ids[: rng.choice((3, 12))]),
-                    amount_satang=rng.choice((5_000, 12_000, 45_000)),
-                    occurred_at=when,
-                    voided_at=when if rng.random() < 0.1 else None,
+                LedgerEntry(
+                    member_id=member.id,  # type: ignore[arg-type]
+                    kind=rng.choice((EntryKind.EARN, EntryKind.EARN, EntryKind.ADJUST)),
+                    points=points,
+                    actor="test",
+                    idempotency_key=f"entry:{purchase.id}",
+                    created_at=written,
                 )
             )
+            member.points += points
         session.flush()
         purchase_summary.recount(session)
 
@@ -73,27 +90,34 @@ def write_purchases(engine: Engine, rng: random.Random, first: datetime, last: d
 def keep_all(engine: Engine, cut: datetime) -> None:
     for period in the_periods():
         with transaction(engine) as session:
-            buyer_figures.keep_buyers(session, period, cut)
+            insights.keep_figures(session, period, cut)
     with transaction(engine) as session:
         insight_series.keep_months(session, the_months(), cut)
 
 
-def assert_kept_adds_up(engine: Engine, used: bool = True) -> None:
+def answers(engine: Engine) -> tuple[list[insights.Figures], Any]:
+    """Every figure of the periods kept at night, and the charts' months."""
+    with Session(engine) as session:
+        got = [insights.figures(session, period) for period in the_periods()]
+        return got, insight_series.series(session, the_months())
+
+
+def assert_kept_adds_up(engine: Engine, cut: datetime, used: bool = True) -> None:
     """Every figure from the kept tallies equals the figure counted from every purchase."""
     with Session(engine) as session:
         for period in the_periods():
-            counted = buyer_figures.tally(session, period, period.end).figures()
-            got = buyer_figures.buyers_in(session, period)
-            assert got.lifespan_periods == pytest.approx(counted.lifespan_periods)
-            assert got.__dict__ | {"lifespan_periods": 0} == counted.__dict__ | {
-                "lifespan_periods": 0
-            }, period.label
             key = buyer_figures._key(period)
             assert (figure_snapshots.kept(session, key) is not None) == used
-        months = the_months()
-        assert insight_series._buyers_by_month(session, months) == insight_series.counted(
-            session, months, months[-1].end
-        )
+    kept, kept_series = answers(engine)
+    with transaction(engine) as session:
+        figure_snapshots.forget(session)
+    counted, counted_series = answers(engine)
+    for got, want in zip(kept, counted, strict=True):
+        assert got.lifespan_periods == pytest.approx(want.lifespan_periods)
+        got.lifespan_periods = want.lifespan_periods
+        assert got == want, got.period.label
+    assert kept_series == counted_series
+    keep_all(engine, cut)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -109,9 +133,9 @@ def test_a_kept_tally_plus_the_purchases_since_is_the_whole_count(
     clock.freeze(NOW)
     write_purchases(engine, rng, datetime(2025, 3, 1, tzinfo=UTC), cut)
     keep_all(engine, cut)
-    assert_kept_adds_up(engine)
+    assert_kept_adds_up(engine, cut)
     write_purchases(engine, rng, cut, datetime(2026, 7, 3, tzinfo=UTC))  # to after the month
-    assert_kept_adds_up(engine)
+    assert_kept_adds_up(engine, cut)
 
 
 def test_the_figures_from_kept_tallies_are_those_of_every_purchase(engine: Engine) -> None:
@@ -156,14 +180,14 @@ def test_the_figures_from_kept_tallies_are_those_of_every_purchase(engine: Engin
         assert figure_snapshots.kept(session, buyer_figures._key(june)) is None
     keep_all(engine, MIDNIGHT)  # the night's count again, after the void
     buy(twice, NOW, 30_000)
-    assert_kept_adds_up(engine)
+    assert_kept_adds_up(engine, MIDNIGHT)
     with Session(engine) as session:
         got = buyer_figures.buyers_in(session, periods.month_of(NOW, BANGKOK))
-        buyers, table = insight_series._buyers_by_month(session, the_months())
+        rows, cohorts = insight_series.series(session, the_months())
     assert (got.buyers, got.purchases, got.sales_satang) == (3, 6, 90_000)
     assert (got.repeat_buyers, got.previous_buyers, got.first_time_buyers) == (3, 1, 2)
-    assert buyers[-2:] == [1, 3]
-    assert table[-2] == [1, 1] and table[-1] == [2]
+    assert [row.buyers for row in rows[-2:]] == [1, 3]
+    assert cohorts[-2].active == [1, 1] and cohorts[-1].active == [2]
 
 
 def test_a_purchase_in_the_past_stops_the_kept_tallies(engine: Engine) -> None:
@@ -208,7 +232,7 @@ def test_a_purchase_in_the_past_stops_the_kept_tallies(engine: Engine) -> None:
     options = purchases_import.Options(tz=BANGKOK, file_key="f", award_points=True)
     purchases_import.import_purchases(engine, io.StringIO(body), options)
     assert not still_kept()
-    assert_kept_adds_up(engine, used=False)
+    assert_kept_adds_up(engine, MIDNIGHT, used=False)
 
 
 def test_a_tally_cut_after_now_or_before_the_period_is_not_used(engine: Engine) -> None:
