@@ -87,8 +87,10 @@ def buyers_in(session: Session, period: Period) -> Buyers:
 
 def keep_buyers(session: Session, period: Period, cut: datetime) -> None:
     """Count the period's tally over the purchases before `cut` and keep it."""
-    counted = tally(session, period, min(cut, period.end))
-    figure_snapshots.keep(session, _key(period), cut, asdict(counted))
+    before = min(cut, period.end)
+    figure_snapshots.keep(
+        session, _key(period), cut, lambda: asdict(tally(session, period, before))
+    )
 
 
 def _key(period: Period) -> str:
@@ -207,8 +209,10 @@ def sales_by_staff(session: Session, period: Period) -> list[tuple[str, int, int
 
 def keep_staff(session: Session, period: Period, cut: datetime) -> None:
     """Keep the period's sales by staff over the purchases before `cut`."""
-    sold = _sold(session, period.start, min(cut, period.end))
-    figure_snapshots.keep(session, _staff_key(period), cut, {"staff": sold})
+    before = min(cut, period.end)
+    figure_snapshots.keep(
+        session, _staff_key(period), cut, lambda: {"staff": _sold(session, period.start, before)}
+    )
 
 
 def _staff_key(period: Period) -> str:

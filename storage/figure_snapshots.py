@@ -13,6 +13,7 @@ the 50 minutes between the two.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -53,10 +54,15 @@ class Kept:
     value: dict[str, Any]
 
 
-def keep(session: Session, key: str, cut: datetime, value: dict[str, Any]) -> None:
-    """Keep `value`, a tally over the live purchases before `cut`, under `key`."""
+def keep(session: Session, key: str, cut: datetime, count: Callable[[], dict[str, Any]]) -> None:
+    """Keep what `count` counts over the live purchases before `cut`, under `key`.
+
+    The changes are read before counting: on PostgreSQL a change committed while it counts
+    (which the count may not see) leaves the tally stale, never wrong."""
+    seen = changes(session)
+    value = count()
     session.exec(delete(FigureSnapshot).where(col(FigureSnapshot.key) == key))  # type: ignore[call-overload]
-    session.add(FigureSnapshot(key=key, cut=cut, changes=changes(session), value=value))
+    session.add(FigureSnapshot(key=key, cut=cut, changes=seen, value=value))
     session.flush()
 
 
@@ -66,6 +72,18 @@ def kept(session: Session, key: str) -> Kept | None:
     if row is None or row.changes != changes(session) or row.cut > clock.now():
         return None
     return Kept(row.cut, row.value)
+
+
+def dropped(session: Session) -> bool:
+    """True when some kept tally no longer holds (a purchase in the past changed)."""
+    stale = select(FigureSnapshot.key).where(col(FigureSnapshot.changes) != changes(session))
+    return session.exec(stale.limit(1)).first() is not None
+
+
+def settled_hour(now: datetime) -> datetime:
+    """The latest whole hour (UTC) at least `SETTLED` before `now`: a cut for a count made
+    during the day."""
+    return (now - SETTLED).replace(minute=0, second=0, microsecond=0)
 
 
 def latest_cut(session: Session) -> datetime | None:

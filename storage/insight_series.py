@@ -136,10 +136,13 @@ def keep_months(session: Session, months: list[Period], cut: datetime) -> None:
     """Count the months' buyers and cohorts over the purchases before `cut`, and their
     points over the entries written before it, and keep them."""
     before = min(cut, months[-1].end)
-    buyers, table = counted(session, months, before)
-    points = _points_written(session, months, months[0].start, before)
-    value = {"buyers": buyers, "table": table, "points": points}
-    figure_snapshots.keep(session, _key(months), cut, value)
+
+    def count() -> dict[str, Any]:
+        buyers, table = counted(session, months, before)
+        points = _points_written(session, months, months[0].start, before)
+        return {"buyers": buyers, "table": table, "points": points}
+
+    figure_snapshots.keep(session, _key(months), cut, count)
 
 
 def _key(months: list[Period]) -> str:

@@ -31,8 +31,10 @@ def points_by_kind(session: Session, period: Period) -> dict[str, int]:
 
 def keep_points(session: Session, period: Period, cut: datetime) -> None:
     """Keep the period's sums by kind over the entries written before `cut`."""
-    sums = _written(session, period.start, min(cut, period.end))
-    figure_snapshots.keep(session, _key(period), cut, {"points": sums})
+    before = min(cut, period.end)
+    figure_snapshots.keep(
+        session, _key(period), cut, lambda: {"points": _written(session, period.start, before)}
+    )
 
 
 def _key(period: Period) -> str:

@@ -166,17 +166,22 @@ def forget_old_records(jobs: Jobs) -> dict[str, int]:
 
 
 def keep_figures(jobs: Jobs) -> int | None:
-    """Once a day, after 03:00 shop time: count what `stats` offers over the purchases
-    before the day's start and keep it (`storage/figure_snapshots.py`), one period a
-    transaction (on SQLite each holds the write lock while it counts)."""
+    """Hourly: count what `stats` offers and keep it (`storage/figure_snapshots.py`), once a
+    night after 03:00 shop time over the purchases before the day's start, and again within
+    the hour when a change to past purchases (an import, a void) has dropped the tallies,
+    then over the purchases before the last whole hour at least an hour ago. One period a
+    transaction: on SQLite each holds the write lock while it counts."""
     services = jobs.services
     now = clock.now()
     local = now.astimezone(services.tz)
-    cut = periods.days_period(local.date(), local.date(), services.tz).start
+    midnight = periods.days_period(local.date(), local.date(), services.tz).start
     with transaction(services.engine) as session:
         latest = figure_snapshots.latest_cut(session)
-    if local.hour < FIGURES_HOUR or (latest is not None and latest >= cut):
+        dropped = latest is not None and figure_snapshots.dropped(session)
+    tonight = local.hour >= FIGURES_HOUR and (latest is None or latest < midnight)
+    if not tonight and not dropped:
         return None
+    cut = midnight if tonight else figure_snapshots.settled_hour(now)
     with transaction(services.engine) as session:
         figure_snapshots.forget(session)
     figures, months = kept_periods(now, services.tz)

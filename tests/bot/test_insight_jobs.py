@@ -103,6 +103,35 @@ def test_the_figures_are_kept_once_a_night_from_three(
     clock.reset()
 
 
+def test_figures_dropped_by_a_change_in_the_past_are_counted_again_within_the_hour(
+    jobs: Jobs, line: Line, engine: Engine
+) -> None:
+    shop_with_sales(line, engine)
+    clock.freeze(datetime(2026, 11, 16, 20, tzinfo=UTC))  # 03:00 on the 17th in Bangkok
+    assert keep_figures(jobs) == 5
+    clock.freeze(datetime(2026, 11, 17, 3, 30, tzinfo=UTC))  # 10:30
+    assert keep_figures(jobs) is None
+    with transaction(engine) as session:
+        ledger.award_purchase(
+            session,
+            tz=ZoneInfo("Asia/Bangkok"),
+            member=session.exec(select(Member)).first(),  # type: ignore[arg-type]
+            amount_satang=9_900,
+            baht_per_point=25,
+            staff_user_id=None,
+            idempotency_key="yesterday's sale, typed in today",
+            occurred_at=datetime(2026, 11, 16, 5, tzinfo=UTC),
+        )
+    with transaction(engine) as session:
+        assert figure_snapshots.dropped(session)
+    assert keep_figures(jobs) == 5
+    with transaction(engine) as session:
+        assert not figure_snapshots.dropped(session)
+        assert figure_snapshots.latest_cut(session) == datetime(2026, 11, 17, 2, tzinfo=UTC)
+    assert keep_figures(jobs) is None
+    clock.reset()
+
+
 def test_daily_clean_up_keeps_a_year_of_audit(jobs: Jobs, app: Any, engine: Engine) -> None:
     clock.freeze(datetime(2025, 1, 1, tzinfo=UTC))
     with transaction(engine) as session:

@@ -250,3 +250,22 @@ def test_a_tally_cut_after_now_or_before_the_period_is_not_used(engine: Engine) 
             buyer_figures.buyers_in(session, month)
             == buyer_figures.tally(session, month, month.end).figures()
         )
+
+
+def test_a_change_committed_while_counting_leaves_the_tally_stale(engine: Engine) -> None:
+    """On PostgreSQL another transaction may change the past while the night counts (on
+    SQLite the count holds the write lock): the tally is kept as stale, not as current."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite: the counting transaction holds the write lock")
+    clock.freeze(NOW)
+
+    def count_while_an_import_commits() -> dict[str, Any]:
+        with transaction(engine) as other:
+            figure_snapshots.history_changed(other)
+        return {"points": []}
+
+    with transaction(engine) as session:
+        figure_snapshots.keep(session, "test", MIDNIGHT, count_while_an_import_commits)
+    with Session(engine) as session:
+        assert figure_snapshots.kept(session, "test") is None
+        assert figure_snapshots.dropped(session)
