@@ -79,10 +79,7 @@ def buyers_in(session: Session, period: Period) -> Buyers:
     found = figure_snapshots.kept(session, _key(period))
     if found is None or found.cut < period.start:
         return tally(session, period, period.end).figures()
-    kept = Tally(**found.value)
-    if found.cut >= period.end:
-        return kept.figures()
-    return _with_since(session, period, found.cut, kept).figures()
+    return _with_since(session, period, found.cut, period.end, Tally(**found.value)).figures()
 
 
 def keep_buyers(session: Session, period: Period, cut: datetime) -> None:
@@ -91,6 +88,15 @@ def keep_buyers(session: Session, period: Period, cut: datetime) -> None:
     figure_snapshots.keep(
         session, _key(period), cut, lambda: asdict(tally(session, period, before))
     )
+
+
+def advance_buyers(session: Session, period: Period, to: datetime) -> bool:
+    """Move the kept tally on to the cut `to`, with the purchases between."""
+
+    def step(found: figure_snapshots.Kept) -> dict[str, Any]:
+        return asdict(_with_since(session, period, found.cut, to, Tally(**found.value)))
+
+    return figure_snapshots.advance(session, _key(period), to, step)
 
 
 def _key(period: Period) -> str:
@@ -138,11 +144,17 @@ def tally(session: Session, period: Period, before: datetime) -> Tally:
     return Tally(histories, buyers, purchases, sales, repeat, previous, first_time, float(row[7]))
 
 
-def _with_since(session: Session, period: Period, cut: datetime, kept: Tally) -> Tally:
+def _with_since(
+    session: Session, period: Period, cut: datetime, until: datetime, kept: Tally
+) -> Tally:
     """`kept` (counted before `cut`, at or after the period's start) with the live
-    purchases from `cut` to the period's end: per member who made one, how many and how
-    much, and what their purchases before the cut say (none, one or more in the period, the
-    first and the last), each read from the index in a few entries."""
+    purchases from `cut` to `until` (at most the period's end): per member who made one,
+    how many and how much, and their first, last and second-last purchases before the cut
+    (each read from a few index entries), which say whether they were already a buyer of
+    the period, a repeat buyer, or new."""
+    until = min(until, period.end)
+    if cut >= until:
+        return kept
     at = col(Purchase.occurred_at)
     since = (
         sa_select(
@@ -152,7 +164,7 @@ def _with_since(session: Session, period: Period, cut: datetime, kept: Tally) ->
             func.min(at).label("first"),
             func.max(at).label("last"),
         )
-        .where(at >= cut, at < period.end, live_purchase())
+        .where(at >= cut, at < until, live_purchase())
         .group_by(col(Purchase.member_id))
         .subquery()
     )
@@ -165,8 +177,7 @@ def _with_since(session: Session, period: Period, cut: datetime, kept: Tally) ->
             since.c.last,
             purchase_before(member, cut),
             purchase_before(member, cut, last=True),
-            purchase_before(member, cut, period.start),
-            purchase_before(member, cut, period.start, nth=1),
+            purchase_before(member, cut, last=True, nth=1),
         ).select_from(since)
     ).all()
     length = period.length.total_seconds()
@@ -175,8 +186,8 @@ def _with_since(session: Session, period: Period, cut: datetime, kept: Tally) ->
         return max(1.0, (last - first).total_seconds() / length)
 
     got = asdict(kept)
-    for n, sales, first, last, first_before, last_before, one, two in rows:
-        earlier_n = (one is not None) + (two is not None)
+    for n, sales, first, last, first_before, last_before, second_last in rows:
+        earlier_n = sum(1 for t in (last_before, second_last) if t and t >= period.start)
         got["purchases"] += n
         got["sales_satang"] += int(sales)
         if first_before is None:
@@ -198,13 +209,31 @@ def sales_by_staff(session: Session, period: Period) -> list[tuple[str, int, int
     if found is None or found.cut < period.start:
         rows = _sold(session, period.start, period.end)
     else:
-        rows = [(str(w), int(n), int(s)) for w, n, s in found.value["staff"]]
-        rows += _sold(session, found.cut, period.end) if found.cut < period.end else []
+        rows = _sold_since(session, period, found, period.end)
+    return sorted(rows, key=lambda r: (-r[2], r[0]))
+
+
+def advance_staff(session: Session, period: Period, to: datetime) -> bool:
+    """Move the kept sales by staff on to the cut `to`, with the purchases between."""
+
+    def step(found: figure_snapshots.Kept) -> dict[str, Any]:
+        return {"staff": _sold_since(session, period, found, to)}
+
+    return figure_snapshots.advance(session, _staff_key(period), to, step)
+
+
+def _sold_since(
+    session: Session, period: Period, found: figure_snapshots.Kept, until: datetime
+) -> list[tuple[str, int, int]]:
+    rows = [(str(w), int(n), int(s)) for w, n, s in found.value["staff"]]
+    until = min(until, period.end)
+    if found.cut < until:
+        rows += _sold(session, found.cut, until)
     totals: dict[str, tuple[int, int]] = {}
     for who, n, sales in rows:
         before = totals.get(who, (0, 0))
         totals[who] = (before[0] + n, before[1] + sales)
-    return sorted(((w, n, s) for w, (n, s) in totals.items()), key=lambda r: (-r[2], r[0]))
+    return [(w, n, s) for w, (n, s) in totals.items()]
 
 
 def keep_staff(session: Session, period: Period, cut: datetime) -> None:

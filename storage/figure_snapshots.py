@@ -86,6 +86,27 @@ def settled_hour(now: datetime) -> datetime:
     return (now - SETTLED).replace(minute=0, second=0, microsecond=0)
 
 
+def advance(
+    session: Session, key: str, to: datetime, step: Callable[[Kept], dict[str, Any]]
+) -> bool:
+    """Move the tally kept under `key` on to the cut `to`: `step` adds to it what happened
+    from its cut to `to`. It keeps the changes it was counted with, so a change made
+    meanwhile leaves it stale. False when there is no tally that holds to move."""
+    row = session.exec(select(FigureSnapshot).where(col(FigureSnapshot.key) == key)).first()
+    if row is None or row.changes != changes(session) or row.cut >= to:
+        return False
+    row.value = step(Kept(row.cut, row.value))
+    row.cut = to
+    session.add(row)
+    session.flush()
+    return True
+
+
+def latest_count(session: Session) -> datetime | None:
+    """When the newest tally was counted (moving a tally on is not counting it)."""
+    return session.exec(select(func.max(FigureSnapshot.computed_at))).first()
+
+
 def latest_cut(session: Session) -> datetime | None:
     """The cut of the newest tally kept, whether it still holds or not."""
     return session.exec(select(func.max(FigureSnapshot.cut))).first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -81,10 +82,20 @@ def _points_by_month(
     """(month, ledger kind, points) written in the months: kept at night plus since."""
     if found is None:
         return _points_written(session, months, months[0].start, months[-1].end)
-    kept = [(int(n), str(kind), int(total)) for n, kind, total in found.value["points"]]
-    if found.cut >= months[-1].end:
-        return kept
-    return kept + _points_written(session, months, found.cut, months[-1].end)
+    return _points_since(session, months, found, months[-1].end)
+
+
+def _points_since(
+    session: Session, months: list[Period], found: figure_snapshots.Kept, until: datetime
+) -> list[tuple[int, str, int]]:
+    sums: Counter[tuple[int, str]] = Counter()
+    for n, kind, total in found.value["points"]:
+        sums[(int(n), str(kind))] += int(total)
+    until = min(until, months[-1].end)
+    if found.cut < until:
+        for n, kind, total in _points_written(session, months, found.cut, until):
+            sums[(n, kind)] += total
+    return [(n, kind, total) for (n, kind), total in sums.items()]
 
 
 def _points_written(
@@ -127,8 +138,7 @@ def _buyers_by_month(
     if found is None:
         return counted(session, months, months[-1].end)
     buyers, table = found.value["buyers"], found.value["table"]
-    if found.cut < months[-1].end:
-        _add_since(session, months, found.cut, buyers, table)
+    _add_since(session, months, found.cut, months[-1].end, buyers, table)
     return buyers, table
 
 
@@ -143,6 +153,18 @@ def keep_months(session: Session, months: list[Period], cut: datetime) -> None:
         return {"buyers": buyers, "table": table, "points": points}
 
     figure_snapshots.keep(session, _key(months), cut, count)
+
+
+def advance_months(session: Session, months: list[Period], to: datetime) -> bool:
+    """Move the months' kept buyers, cohorts and points on to the cut `to`."""
+
+    def step(found: figure_snapshots.Kept) -> dict[str, Any]:
+        buyers, table = found.value["buyers"], found.value["table"]
+        _add_since(session, months, found.cut, to, buyers, table)
+        points = _points_since(session, months, found, to)
+        return {"buyers": buyers, "table": table, "points": points}
+
+    return figure_snapshots.advance(session, _key(months), to, step)
 
 
 def _key(months: list[Period]) -> str:
@@ -187,15 +209,23 @@ def counted(
 
 
 def _add_since(
-    session: Session, months: list[Period], cut: datetime, buyers: list[int], table: list[list[int]]
+    session: Session,
+    months: list[Period],
+    cut: datetime,
+    until: datetime,
+    buyers: list[int],
+    table: list[list[int]],
 ) -> None:
-    """Add the members who bought from `cut` (in the last month) to the last month's column
-    unless they had already bought in it before the cut, in the cohort of their first
-    purchase (the last month's own for a first purchase after the cut)."""
+    """Add the members who bought from `cut` (in the last month) to `until` to the last
+    month's column unless they had already bought in it before the cut, in the cohort of
+    their first purchase (the last month's own for a first purchase after the cut)."""
     at, last = col(Purchase.occurred_at), months[-1]
+    until = min(until, last.end)
+    if cut >= until:
+        return
     since = (
         select(col(Purchase.member_id).label("member_id"))
-        .where(at >= cut, at < last.end, live_purchase())
+        .where(at >= cut, at < until, live_purchase())
         .group_by(col(Purchase.member_id))
         .subquery()
     )

@@ -20,6 +20,8 @@ from sqlmodel import Session, col, select
 
 from storage import reward_costs
 from storage.buyer_figures import (
+    advance_buyers,
+    advance_staff,
     buyers_in,
     keep_buyers,
     keep_staff,
@@ -30,7 +32,7 @@ from storage.buyer_figures import (
 from storage.figure_sql import count_of, in_period, total
 from storage.models import Coupon, CouponStatus, LineUser, Member, Refund, Reward
 from storage.periods import Period
-from storage.point_figures import keep_points, points_by_kind
+from storage.point_figures import advance_points, keep_points, points_by_kind
 from storage.point_figures import moved_points as moved_points
 from storage.point_figures import outstanding as outstanding
 
@@ -139,6 +141,16 @@ def keep_figures(session: Session, period: Period, cut: datetime) -> None:
     keep_buyers(session, period, cut)
     keep_points(session, period, cut)
     keep_staff(session, period, cut)
+
+
+def advance_figures(session: Session, period: Period, to: datetime) -> bool:
+    """Move what `keep_figures` kept on to the cut `to`, with what happened between."""
+    moved = [
+        advance_buyers(session, period, to),
+        advance_points(session, period, to),
+        advance_staff(session, period, to),
+    ]
+    return all(moved)
 
 
 def _members(session: Session, period: Period, result: Figures) -> None:

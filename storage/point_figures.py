@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -24,9 +26,7 @@ def points_by_kind(session: Session, period: Period) -> dict[str, int]:
     found = figure_snapshots.kept(session, _key(period))
     if found is None or found.cut < period.start:
         return moved_points(_written(session, period.start, period.end))
-    kept = [(str(kind), int(total)) for kind, total in found.value["points"]]
-    since = _written(session, found.cut, period.end) if found.cut < period.end else []
-    return moved_points(kept + since)
+    return moved_points(_written_since(session, period, found, period.end))
 
 
 def keep_points(session: Session, period: Period, cut: datetime) -> None:
@@ -35,6 +35,26 @@ def keep_points(session: Session, period: Period, cut: datetime) -> None:
     figure_snapshots.keep(
         session, _key(period), cut, lambda: {"points": _written(session, period.start, before)}
     )
+
+
+def advance_points(session: Session, period: Period, to: datetime) -> bool:
+    """Move the kept sums on to the cut `to`, with the entries written between."""
+
+    def step(found: figure_snapshots.Kept) -> dict[str, Any]:
+        return {"points": _written_since(session, period, found, to)}
+
+    return figure_snapshots.advance(session, _key(period), to, step)
+
+
+def _written_since(
+    session: Session, period: Period, found: figure_snapshots.Kept, until: datetime
+) -> list[tuple[str, int]]:
+    sums: Counter[str] = Counter({str(kind): int(total) for kind, total in found.value["points"]})
+    until = min(until, period.end)
+    if found.cut < until:
+        for kind, total in _written(session, found.cut, until):
+            sums[kind] += total
+    return list(sums.items())
 
 
 def _key(period: Period) -> str:

@@ -6,6 +6,7 @@ No Flask here."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from huey.exceptions import RetryTask
 
@@ -166,28 +167,46 @@ def forget_old_records(jobs: Jobs) -> dict[str, int]:
 
 
 def keep_figures(jobs: Jobs) -> int | None:
-    """Hourly: count what `stats` offers and keep it (`storage/figure_snapshots.py`), once a
-    night after 03:00 shop time over the purchases before the day's start, and again within
-    the hour when a change to past purchases (an import, a void) has dropped the tallies,
-    then over the purchases before the last whole hour at least an hour ago. One period a
-    transaction: on SQLite each holds the write lock while it counts."""
+    """Hourly: keep what `stats` offers counted (`storage/figure_snapshots.py`), and return
+    how many periods were counted or moved on.
+
+    Each count is over the purchases before the latest whole hour at least an hour ago (the
+    cut). It counts once a night after 03:00 shop time, and again at once when a change to
+    past purchases (an import, a void) has dropped the tallies; every other hour it moves
+    the tallies on to the new cut, adding the hour's purchases, so that `stats` adds an
+    hour or two of them at most. One period a transaction: on SQLite each holds the write
+    lock while it counts."""
     services = jobs.services
     now = clock.now()
     local = now.astimezone(services.tz)
     midnight = periods.days_period(local.date(), local.date(), services.tz).start
+    hour = figure_snapshots.settled_hour(now)
     with transaction(services.engine) as session:
+        counted = figure_snapshots.latest_count(session)
+        dropped = counted is not None and figure_snapshots.dropped(session)
         latest = figure_snapshots.latest_cut(session)
-        dropped = latest is not None and figure_snapshots.dropped(session)
-    tonight = local.hour >= FIGURES_HOUR and (latest is None or latest < midnight)
-    if not tonight and not dropped:
+    if dropped or local.hour >= FIGURES_HOUR and (counted is None or counted < midnight):
+        return _count_figures(jobs, now, hour)
+    if latest is None or latest >= hour:
         return None
-    cut = midnight if tonight else figure_snapshots.settled_hour(now)
-    with transaction(services.engine) as session:
-        figure_snapshots.forget(session)
     figures, months = kept_periods(now, services.tz)
+    moved = 0
     for period in figures:
         with transaction(services.engine) as session:
-            insights.keep_figures(session, period, cut)
+            moved += insights.advance_figures(session, period, hour)
     with transaction(services.engine) as session:
+        moved += insight_series.advance_months(session, months, hour)
+    return moved
+
+
+def _count_figures(jobs: Jobs, now: datetime, cut: datetime) -> int:
+    engine = jobs.services.engine
+    with transaction(engine) as session:
+        figure_snapshots.forget(session)
+    figures, months = kept_periods(now, jobs.services.tz)
+    for period in figures:
+        with transaction(engine) as session:
+            insights.keep_figures(session, period, cut)
+    with transaction(engine) as session:
         insight_series.keep_months(session, months, cut)
     return len(figures) + 1

@@ -82,9 +82,14 @@ def test_the_figures_are_kept_once_a_night_from_three(
     clock.freeze(datetime(2026, 11, 16, 19, 59, tzinfo=UTC))  # 02:59 on the 17th in Bangkok
     assert keep_figures(jobs) is None
     clock.advance(timedelta(minutes=1))
-    assert keep_figures(jobs) == 5  # 4 periods and the charts' 12 months
-    clock.advance(timedelta(hours=1))
+    assert keep_figures(jobs) == 5  # 4 periods and the charts' 12 months, cut at 02:00
     assert keep_figures(jobs) is None
+    clock.advance(timedelta(hours=1))
+    assert keep_figures(jobs) == 5  # moved on to 03:00, an hour ago
+    assert keep_figures(jobs) is None
+    with transaction(engine) as session:
+        assert figure_snapshots.latest_cut(session) == datetime(2026, 11, 16, 20, tzinfo=UTC)
+        assert figure_snapshots.latest_count(session) == datetime(2026, 11, 16, 20, tzinfo=UTC)
     with transaction(engine) as session:
         ledger.award_purchase(
             session,
@@ -110,7 +115,7 @@ def test_figures_dropped_by_a_change_in_the_past_are_counted_again_within_the_ho
     clock.freeze(datetime(2026, 11, 16, 20, tzinfo=UTC))  # 03:00 on the 17th in Bangkok
     assert keep_figures(jobs) == 5
     clock.freeze(datetime(2026, 11, 17, 3, 30, tzinfo=UTC))  # 10:30
-    assert keep_figures(jobs) is None
+    assert keep_figures(jobs) == 5  # moved on to 09:00
     with transaction(engine) as session:
         ledger.award_purchase(
             session,

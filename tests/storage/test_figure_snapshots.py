@@ -95,6 +95,15 @@ def keep_all(engine: Engine, cut: datetime) -> None:
         insight_series.keep_months(session, the_months(), cut)
 
 
+def move_all(engine: Engine, to: datetime) -> None:
+    """The hourly step: every kept tally moved on to the cut `to`."""
+    for period in the_periods():
+        with transaction(engine) as session:
+            assert insights.advance_figures(session, period, to)
+    with transaction(engine) as session:
+        assert insight_series.advance_months(session, the_months(), to)
+
+
 def answers(engine: Engine) -> tuple[list[insights.Figures], Any]:
     """Every figure of the periods kept at night, and the charts' months."""
     with Session(engine) as session:
@@ -134,8 +143,13 @@ def test_a_kept_tally_plus_the_purchases_since_is_the_whole_count(
     write_purchases(engine, rng, datetime(2025, 3, 1, tzinfo=UTC), cut)
     keep_all(engine, cut)
     assert_kept_adds_up(engine, cut)
-    write_purchases(engine, rng, cut, datetime(2026, 7, 3, tzinfo=UTC))  # to after the month
-    assert_kept_adds_up(engine, cut)
+    later = cut + (NOW - cut) / 2
+    write_purchases(engine, rng, cut, later)
+    write_purchases(engine, rng, later, NOW)  # after the new cut: not moved into the tally
+    move_all(engine, later)
+    assert_kept_adds_up(engine, later)
+    write_purchases(engine, rng, later, datetime(2026, 7, 3, tzinfo=UTC))  # after the month
+    assert_kept_adds_up(engine, later)
 
 
 def test_the_figures_from_kept_tallies_are_those_of_every_purchase(engine: Engine) -> None:
