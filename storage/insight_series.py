@@ -32,8 +32,19 @@ def bucket(column: Any, months: list[Period]) -> Any:
     return case(*[(column < month.end, n) for n, month in enumerate(months)], else_=-1)
 
 
-def _members_by_month(session: Session, months: list[Period]) -> list[tuple[int, int]]:
-    """(members at the month's end, new in the month) for each month, in one scan."""
+def _members_by_month(
+    session: Session, months: list[Period], found: figure_snapshots.Kept | None
+) -> list[tuple[int, int]]:
+    """(members at the month's end, new in the month) for each month: those of the months
+    closed by the kept tally's cut from it (a member is created and erased now, so a closed
+    month's counts never change), the others in one scan."""
+    closed = [(int(total), int(new)) for total, new in found.value["members"]] if found else []
+    return closed + _count_members(session, months[len(closed) :])
+
+
+def _count_members(session: Session, months: list[Period]) -> list[tuple[int, int]]:
+    if not months:
+        return []
     created, erased = col(Member.created_at), col(Member.erased_at)
     columns = []
     for month in months:
@@ -67,7 +78,7 @@ def _month_rows(
         kinds.setdefault(n, []).append((kind, total))
     rows = []
     for n, (month, (total, new)) in enumerate(
-        zip(months, _members_by_month(session, months), strict=True)
+        zip(months, _members_by_month(session, months, found), strict=True)
     ):
         moved = moved_points(kinds.get(n, []))
         rows.append(
@@ -150,7 +161,8 @@ def keep_months(session: Session, months: list[Period], cut: datetime) -> None:
     def count() -> dict[str, Any]:
         buyers, table = counted(session, months, before)
         points = _points_written(session, months, months[0].start, before)
-        return {"buyers": buyers, "table": table, "points": points}
+        closed = _count_members(session, [month for month in months if month.end <= cut])
+        return {"buyers": buyers, "table": table, "points": points, "members": closed}
 
     figure_snapshots.keep(session, _key(months), cut, count)
 
@@ -162,7 +174,7 @@ def advance_months(session: Session, months: list[Period], to: datetime) -> bool
         buyers, table = found.value["buyers"], found.value["table"]
         _add_since(session, months, found.cut, to, buyers, table)
         points = _points_since(session, months, found, to)
-        return {"buyers": buyers, "table": table, "points": points}
+        return found.value | {"buyers": buyers, "table": table, "points": points}
 
     return figure_snapshots.advance(session, _key(months), to, step)
 

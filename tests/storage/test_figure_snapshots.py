@@ -55,8 +55,10 @@ def write_purchases(engine: Engine, rng: random.Random, first: datetime, last: d
     balances and summaries counted after."""
     with transaction(engine) as session:
         if not session.exec(select(Member.id)).first():
-            for n in range(12):
-                members.create_member(session, phone=f"+6681{n:07d}")
+            for n in range(12):  # joined a month apart from March 2025, one erased
+                member = members.create_member(session, phone=f"+6681{n:07d}")
+                member.created_at = datetime(2025, 3, 1, tzinfo=UTC) + timedelta(days=31 * n)
+                member.erased_at = datetime(2026, 3, 9, tzinfo=UTC) if n == 5 else None
         ids = list(session.exec(select(Member.id)).all())
         seconds = int((last - first).total_seconds())
         for _ in range(rng.randint(5, 40)):
