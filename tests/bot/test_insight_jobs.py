@@ -73,6 +73,20 @@ def test_an_owner_who_switched_it_off_gets_none(jobs: Jobs, line: Line, engine: 
     clock.reset()
 
 
+def sale_of_99_baht(engine: Engine, key: str, occurred_at: datetime | None = None) -> None:
+    with transaction(engine) as session:
+        ledger.award_purchase(
+            session,
+            tz=ZoneInfo("Asia/Bangkok"),
+            member=session.exec(select(Member)).first(),  # type: ignore[arg-type]
+            amount_satang=9_900,
+            baht_per_point=25,
+            staff_user_id=None,
+            idempotency_key=key,
+            occurred_at=occurred_at,
+        )
+
+
 def test_the_figures_are_kept_once_a_night_from_three(
     jobs: Jobs, line: Line, engine: Engine
 ) -> None:
@@ -90,16 +104,7 @@ def test_the_figures_are_kept_once_a_night_from_three(
     with transaction(engine) as session:
         assert figure_snapshots.latest_cut(session) == datetime(2026, 11, 16, 20, tzinfo=UTC)
         assert figure_snapshots.latest_count(session) == datetime(2026, 11, 16, 20, tzinfo=UTC)
-    with transaction(engine) as session:
-        ledger.award_purchase(
-            session,
-            tz=ZoneInfo("Asia/Bangkok"),
-            member=session.exec(select(Member)).first(),  # type: ignore[arg-type]
-            amount_satang=9_900,
-            baht_per_point=25,
-            staff_user_id=None,
-            idempotency_key="after the cut",
-        )
+    sale_of_99_baht(engine, "after the cut")
     kept = line.ask(owner, "stats")
     assert "฿849.00" in kept
     with transaction(engine) as session:
@@ -116,17 +121,9 @@ def test_figures_dropped_by_a_change_in_the_past_are_counted_again_within_the_ho
     assert keep_figures(jobs) == 5
     clock.freeze(datetime(2026, 11, 17, 3, 30, tzinfo=UTC))  # 10:30
     assert keep_figures(jobs) == 5  # moved on to 09:00
-    with transaction(engine) as session:
-        ledger.award_purchase(
-            session,
-            tz=ZoneInfo("Asia/Bangkok"),
-            member=session.exec(select(Member)).first(),  # type: ignore[arg-type]
-            amount_satang=9_900,
-            baht_per_point=25,
-            staff_user_id=None,
-            idempotency_key="yesterday's sale, typed in today",
-            occurred_at=datetime(2026, 11, 16, 5, tzinfo=UTC),
-        )
+    sale_of_99_baht(
+        engine, "yesterday's sale, typed in today", datetime(2026, 11, 16, 5, tzinfo=UTC)
+    )
     with transaction(engine) as session:
         assert figure_snapshots.dropped(session)
     assert keep_figures(jobs) == 5

@@ -89,6 +89,25 @@ def write_purchases(engine: Engine, rng: random.Random, first: datetime, last: d
         purchase_summary.recount(session)
 
 
+def award(
+    engine: Engine, member_id: int | None, at: datetime, key: str, satang: int = 10_000
+) -> int:
+    """A purchase at the counter (dated `at`) with its points; returns the entry's id."""
+    with transaction(engine) as session:
+        member = members.lock_existing_member(session, member_id)  # type: ignore[arg-type]
+        done = ledger.award_purchase(
+            session,
+            member=member,
+            amount_satang=satang,
+            baht_per_point=25,
+            staff_user_id="Ustaff",
+            idempotency_key=key,
+            tz=BANGKOK,
+            occurred_at=at,
+        )
+        return ledger.id_of(done.entry)
+
+
 def keep_all(engine: Engine, cut: datetime) -> None:
     for period in the_periods():
         with transaction(engine) as session:
@@ -166,19 +185,7 @@ def test_the_figures_from_kept_tallies_are_those_of_every_purchase(engine: Engin
     keys = iter(range(100))
 
     def buy(member_id: int | None, at: datetime, satang: int = 10_000) -> int:
-        with transaction(engine) as session:
-            member = members.lock_existing_member(session, member_id)  # type: ignore[arg-type]
-            done = ledger.award_purchase(
-                session,
-                member=member,
-                amount_satang=satang,
-                baht_per_point=25,
-                staff_user_id="Ustaff",
-                idempotency_key=f"buy:{next(keys)}",
-                tz=BANGKOK,
-                occurred_at=at,
-            )
-            return ledger.id_of(done.entry)
+        return award(engine, member_id, at, f"buy:{next(keys)}", satang)
 
     buy(back, datetime(2026, 5, 20, tzinfo=BANGKOK))
     buy(back, datetime(2026, 6, 2, tzinfo=BANGKOK))
@@ -217,31 +224,19 @@ def test_a_purchase_in_the_past_stops_the_kept_tallies(engine: Engine) -> None:
         with Session(engine) as session:
             return figure_snapshots.kept(session, key) is not None
 
-    def award(at: datetime, name: str) -> int:
-        with transaction(engine) as session:
-            locked = members.lock_existing_member(session, member.id)  # type: ignore[arg-type]
-            done = ledger.award_purchase(
-                session,
-                member=locked,
-                amount_satang=10_000,
-                baht_per_point=25,
-                staff_user_id="Ustaff",
-                idempotency_key=name,
-                tz=BANGKOK,
-                occurred_at=at,
-            )
-            return ledger.id_of(done.entry)
+    def sale(at: datetime, key: str) -> int:
+        return award(engine, member.id, at, key)
 
     keep_all(engine, MIDNIGHT)
     assert still_kept()
-    award(NOW - figure_snapshots.BACKDATED + timedelta(seconds=1), "now")  # as it happens
-    award(NOW, "now again")
+    sale(NOW - figure_snapshots.BACKDATED + timedelta(seconds=1), "now")  # as it happens
+    sale(NOW, "now again")
     assert still_kept()
-    award(NOW - figure_snapshots.BACKDATED - timedelta(seconds=1), "dated back")
+    sale(NOW - figure_snapshots.BACKDATED - timedelta(seconds=1), "dated back")
     assert not still_kept()
     keep_all(engine, MIDNIGHT)
     with transaction(engine) as session:
-        ledger.void_entry(session, entry_id=award(NOW, "void me"), actor="U", may_void_any=True)
+        ledger.void_entry(session, entry_id=sale(NOW, "void me"), actor="U", may_void_any=True)
     assert not still_kept()
     keep_all(engine, MIDNIGHT)
     body = "phone,customer_ref,occurred_at,amount,ref\n0812345678,,2026-06-10T10:55:00,5,X-1\n"
