@@ -100,7 +100,10 @@ def advance_buyers(session: Session, period: Period, to: datetime) -> bool:
 
 
 def _key(period: Period) -> str:
-    return f"buyers {period.start.isoformat()} {period.end.isoformat()} {period.previous_start}"
+    start, end, previous = (
+        t.isoformat() for t in (period.start, period.end, period.previous_start)
+    )
+    return f"buyers {start} {end} {previous}"
 
 
 def tally(session: Session, period: Period, before: datetime) -> Tally:

@@ -1,14 +1,16 @@
 """The shop's figures kept between answers: a tally over the live purchases before a moment
-(the cut), counted at night; `stats` adds what happened since the cut, so that a shop with
-ten million purchases is not read whole every time its owner asks.
+(the cut), counted at night and moved on each hour (`bot.jobs.tasks.keep_figures`); `stats`
+adds what happened since the cut, so that a shop with ten million purchases is not read
+whole every time its owner asks.
 
 A kept tally holds while no write has changed purchases that were already in the past:
 every such write (an import, a void, an award dated back by more than `BACKDATED`) counts
 one more change in `purchase_history`, in its own transaction, and a tally kept with an
 older count is not used. A purchase written as it happens is dated within `BACKDATED` of
-its writing, and the nightly cut lies at least `SETTLED` before the night's count, so such
-a purchase is either in the tally or after the cut, unless its transaction stays open for
-the 50 minutes between the two.
+its writing, and a cut lies at least `SETTLED` before the count or the move that sets it,
+so such a purchase is either in the tally or after the cut, unless its transaction stays open for
+the 50 minutes between the two. Anything else that changes past purchases (a data migration,
+a repair by hand in SQL) must call `history_changed` too, or empty `figure_snapshot`.
 """
 
 from __future__ import annotations
