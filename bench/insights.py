@@ -44,8 +44,8 @@ from sqlalchemy import event, func, inspect, text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session, SQLModel, select  # noqa: E402
 
+from bot.jobs.tasks import count_figures, move_figures  # noqa: E402
 from handlers import insight_views as views  # noqa: E402
-from handlers.insights import kept_periods  # noqa: E402
 from handlers.views.insight_charts import draw_chart  # noqa: E402
 from storage import (  # noqa: E402
     clock,
@@ -202,27 +202,16 @@ def keep_tallies(engine: Engine) -> tuple[float, list[float]]:
     """What the worker keeps (`bot.jobs.tasks.keep_figures`) by the bench's "now": the
     night's count at 03:00, cut at 02:00, then moved on hour by hour to the latest whole
     hour an hour ago; returns the seconds the count took and those of each hour's move."""
-    figures, months = kept_periods(NOW, TZ)
     night = datetime.combine(NOW.astimezone(TZ).date(), datetime.min.time(), TZ)
     cut = figure_snapshots.settled_hour(night + timedelta(hours=3))
     began = time.perf_counter()
-    with transaction(engine) as session:
-        figure_snapshots.forget(session)
-    for period in figures:
-        with transaction(engine) as session:
-            insights.keep_figures(session, period, cut)
-    with transaction(engine) as session:
-        insight_series.keep_months(session, months, cut)
+    count_figures(engine, TZ, NOW, cut)
     counted = time.perf_counter() - began
     moves = []
     while cut < figure_snapshots.settled_hour(NOW):
         cut += timedelta(hours=1)
         began = time.perf_counter()
-        for period in figures:
-            with transaction(engine) as session:
-                insights.advance_figures(session, period, cut)
-        with transaction(engine) as session:
-            insight_series.advance_months(session, months, cut)
+        move_figures(engine, TZ, NOW, cut)
         moves.append(time.perf_counter() - began)
     return counted, moves
 

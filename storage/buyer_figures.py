@@ -228,15 +228,9 @@ def advance_staff(session: Session, period: Period, to: datetime) -> bool:
 def _sold_since(
     session: Session, period: Period, found: figure_snapshots.Kept, until: datetime
 ) -> list[tuple[str, int, int]]:
-    rows = [(str(w), int(n), int(s)) for w, n, s in found.value["staff"]]
     until = min(until, period.end)
-    if found.cut < until:
-        rows += _sold(session, found.cut, until)
-    totals: dict[str, tuple[int, int]] = {}
-    for who, n, sales in rows:
-        before = totals.get(who, (0, 0))
-        totals[who] = (before[0] + n, before[1] + sales)
-    return [(w, n, s) for w, (n, s) in totals.items()]
+    since = _sold(session, found.cut, until) if found.cut < until else []
+    return figure_snapshots.added_up([*found.value["staff"], *since], keys=1)
 
 
 def keep_staff(session: Session, period: Period, cut: datetime) -> None:

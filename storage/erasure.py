@@ -12,7 +12,16 @@ from typing import Any
 from sqlalchemy import Column, String, TypeDecorator, cast, delete, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
-from storage import audit, clock, codes, ledger, media_files, members, queued_jobs
+from storage import (
+    audit,
+    clock,
+    codes,
+    figure_snapshots,
+    ledger,
+    media_files,
+    members,
+    queued_jobs,
+)
 from storage.members import new_member_code
 from storage.models import (
     ApiCall,
@@ -88,6 +97,7 @@ def _anonymise_member(session: Session, member: Member, line_user_id: str) -> No
     session.flush()
     _scrub_line_id(session, member_id, line_user_id)  # type: ignore[arg-type]
     _scrub_api_answers(session, personal)
+    figure_snapshots.forget(session)  # a kept sales-by-staff tally may name the LINE id
     audit.record(
         session, actor=ERASED, actor_role=Role.CUSTOMER, action="erase", member_id=member_id
     )

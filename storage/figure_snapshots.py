@@ -5,34 +5,39 @@ whole every time its owner asks.
 
 A kept tally holds while no write has changed purchases that were already in the past:
 every such write (an import, a void, an award dated back by more than `BACKDATED`) counts
-one more change in `purchase_history`, in its own transaction, and a tally kept with an
-older count is not used. A purchase written as it happens is dated within `BACKDATED` of
-its writing, and a cut lies at least `SETTLED` before the count or the move that sets it,
-so such a purchase is either in the tally or after the cut, unless its transaction stays open for
-the 50 minutes between the two. Anything else that changes past purchases (a data migration,
-a repair by hand in SQL) must call `history_changed` too, or empty `figure_snapshot`.
+one more change in `figure_state`, in its own transaction, and a tally kept with an older
+count is not used. Erasing a member drops every tally instead (`forget`): a tally of sales
+by staff may name their LINE id. A purchase written as it happens is dated within
+`BACKDATED` of its writing, and a cut lies at least `SETTLED` before the count or the move
+that sets it, so such a purchase is either in the tally or after the cut, unless its
+transaction stays open for the 50 minutes between the two. Anything else that changes past
+purchases (a data migration, a repair by hand in SQL) must call `history_changed` too, or
+empty `figure_snapshot`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, text
+from sqlalchemy import delete, func, text, update
 from sqlmodel import Session, col, select
 
 from storage import clock
-from storage.models import FigureSnapshot, PurchaseHistory
+from storage.models import FigureSnapshot, FigureState
 
 BACKDATED = timedelta(minutes=10)
 SETTLED = timedelta(hours=1)
 
+COUNTING = timedelta(hours=1)  # a worker's hold on the count, should it die while counting
+
 _CHANGED = text(
-    "INSERT INTO purchase_history (id, changes) VALUES (1, 1) "
-    "ON CONFLICT (id) DO UPDATE SET changes = purchase_history.changes + 1"
+    "INSERT INTO figure_state (id, changes) VALUES (1, 1) "
+    "ON CONFLICT (id) DO UPDATE SET changes = figure_state.changes + 1"
 )
+_STATE = text("INSERT INTO figure_state (id, changes) VALUES (1, 0) ON CONFLICT (id) DO NOTHING")
 
 
 def history_changed(session: Session) -> None:
@@ -46,7 +51,7 @@ def dated_back(occurred_at: datetime | None) -> bool:
 
 
 def changes(session: Session) -> int:
-    found = session.exec(select(PurchaseHistory.changes).where(col(PurchaseHistory.id) == 1))
+    found = session.exec(select(FigureState.changes).where(col(FigureState.id) == 1))
     return int(found.first() or 0)
 
 
@@ -66,6 +71,17 @@ def keep(session: Session, key: str, cut: datetime, count: Callable[[], dict[str
     session.exec(delete(FigureSnapshot).where(col(FigureSnapshot.key) == key))  # type: ignore[call-overload]
     session.add(FigureSnapshot(key=key, cut=cut, changes=seen, value=value))
     session.flush()
+
+
+def added_up(rows: Iterable[Sequence[Any]], keys: int) -> list[tuple[Any, ...]]:
+    """Rows with the same first `keys` values made one, the rest of their values summed: a
+    kept sum and the same sum since its cut (points by kind, sales by staff)."""
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    for row in rows:
+        key, values = tuple(row[:keys]), [int(value) for value in row[keys:]]
+        before = sums.setdefault(key, [0] * len(values))
+        sums[key] = [a + b for a, b in zip(before, values, strict=True)]
+    return [(*key, *values) for key, values in sums.items()]
 
 
 def kept(session: Session, key: str) -> Kept | None:
@@ -102,6 +118,24 @@ def advance(
     session.add(row)
     session.flush()
     return True
+
+
+def hold_count(session: Session) -> bool:
+    """Claim the counting for this worker until it lets go (or `COUNTING` has passed): True
+    for one of several workers asking at once, in one conditional UPDATE."""
+    session.execute(_STATE)
+    now = clock.now()
+    free = col(FigureState.counting_until).is_(None) | (col(FigureState.counting_until) < now)
+    won = session.exec(  # type: ignore[call-overload]
+        update(FigureState)
+        .where(col(FigureState.id) == 1, free)
+        .values(counting_until=now + COUNTING)
+    )
+    return int(won.rowcount) == 1
+
+
+def let_go(session: Session) -> None:
+    session.exec(update(FigureState).values(counting_until=None))  # type: ignore[call-overload]
 
 
 def latest_count(session: Session) -> datetime | None:

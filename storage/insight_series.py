@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -99,14 +98,9 @@ def _points_by_month(
 def _points_since(
     session: Session, months: list[Period], found: figure_snapshots.Kept, until: datetime
 ) -> list[tuple[int, str, int]]:
-    sums: Counter[tuple[int, str]] = Counter()
-    for n, kind, total in found.value["points"]:
-        sums[(int(n), str(kind))] += int(total)
     until = min(until, months[-1].end)
-    if found.cut < until:
-        for n, kind, total in _points_written(session, months, found.cut, until):
-            sums[(n, kind)] += total
-    return [(n, kind, total) for (n, kind), total in sums.items()]
+    since = _points_written(session, months, found.cut, until) if found.cut < until else []
+    return figure_snapshots.added_up([*found.value["points"], *since], keys=2)
 
 
 def _points_written(

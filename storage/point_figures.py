@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -49,12 +48,9 @@ def advance_points(session: Session, period: Period, to: datetime) -> bool:
 def _written_since(
     session: Session, period: Period, found: figure_snapshots.Kept, until: datetime
 ) -> list[tuple[str, int]]:
-    sums: Counter[str] = Counter({str(kind): int(total) for kind, total in found.value["points"]})
     until = min(until, period.end)
-    if found.cut < until:
-        for kind, total in _written(session, found.cut, until):
-            sums[kind] += total
-    return list(sums.items())
+    since = _written(session, found.cut, until) if found.cut < until else []
+    return figure_snapshots.added_up([*found.value["points"], *since], keys=1)
 
 
 def _key(period: Period) -> str:

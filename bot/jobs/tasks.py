@@ -6,9 +6,10 @@ No Flask here."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from huey.exceptions import RetryTask
+from sqlalchemy.engine import Engine
 
 from bot.jobs.queue import Jobs
 from bot.line.client import LineError
@@ -168,45 +169,57 @@ def forget_old_records(jobs: Jobs) -> dict[str, int]:
 
 def keep_figures(jobs: Jobs) -> int | None:
     """Hourly: keep what `stats` offers counted (`storage/figure_snapshots.py`), and return
-    how many periods were counted or moved on.
+    how many periods were counted or moved on (None: nothing was due, or another worker is
+    at it).
 
     Each count is over the purchases before the latest whole hour at least an hour ago (the
     cut). It counts once a night after 03:00 shop time, and again at once when a change to
     past purchases (an import, a void) has dropped the tallies; every other hour it moves
     the tallies on to the new cut, adding the hour's purchases, so that `stats` adds an
-    hour or two of them at most. One period a transaction: on SQLite each holds the write
-    lock while it counts."""
+    hour or two of them at most."""
     services = jobs.services
     now = clock.now()
     local = now.astimezone(services.tz)
     midnight = periods.days_period(local.date(), local.date(), services.tz).start
     hour = figure_snapshots.settled_hour(now)
     with transaction(services.engine) as session:
+        if not figure_snapshots.hold_count(session):
+            return None
         counted = figure_snapshots.latest_count(session)
         dropped = counted is not None and figure_snapshots.dropped(session)
         latest = figure_snapshots.latest_cut(session)
-    if dropped or local.hour >= FIGURES_HOUR and (counted is None or counted < midnight):
-        return _count_figures(jobs, now, hour)
-    if latest is None or latest >= hour:
-        return None
-    figures, months = kept_periods(now, services.tz)
-    moved = 0
-    for period in figures:
+    try:
+        if dropped or local.hour >= FIGURES_HOUR and (counted is None or counted < midnight):
+            return count_figures(services.engine, services.tz, now, hour)
+        if latest is None or latest >= hour:
+            return None
+        return move_figures(services.engine, services.tz, now, hour)
+    finally:
         with transaction(services.engine) as session:
-            moved += insights.advance_figures(session, period, hour)
-    with transaction(services.engine) as session:
-        moved += insight_series.advance_months(session, months, hour)
-    return moved
+            figure_snapshots.let_go(session)
 
 
-def _count_figures(jobs: Jobs, now: datetime, cut: datetime) -> int:
-    engine = jobs.services.engine
+def count_figures(engine: Engine, tz: tzinfo, now: datetime, cut: datetime) -> int:
+    """Count what `stats` offers at `now` over the purchases before `cut`, replacing what was
+    kept; one period a transaction (on SQLite each holds the write lock while it counts)."""
     with transaction(engine) as session:
         figure_snapshots.forget(session)
-    figures, months = kept_periods(now, jobs.services.tz)
+    figures, months = kept_periods(now, tz)
     for period in figures:
         with transaction(engine) as session:
             insights.keep_figures(session, period, cut)
     with transaction(engine) as session:
         insight_series.keep_months(session, months, cut)
     return len(figures) + 1
+
+
+def move_figures(engine: Engine, tz: tzinfo, now: datetime, to: datetime) -> int:
+    """Move what is kept for `stats` at `now` on to the cut `to`; how many periods moved."""
+    figures, months = kept_periods(now, tz)
+    moved = 0
+    for period in figures:
+        with transaction(engine) as session:
+            moved += insights.advance_figures(session, period, to)
+    with transaction(engine) as session:
+        moved += insight_series.advance_months(session, months, to)
+    return moved

@@ -32,7 +32,7 @@ from storage.models.columns import (
     UTCDateTime,
     id_of,
 )
-from storage.models.figures import FigureSnapshot, PurchaseHistory
+from storage.models.figures import FigureSnapshot, FigureState
 from storage.models.ledger import (
     EntryKind,
     LedgerEntry,
@@ -85,6 +85,7 @@ __all__ = [
     "Dialog",
     "EntryKind",
     "FigureSnapshot",
+    "FigureState",
     "id_of",
     "LedgerEntry",
     "LineQuota",
@@ -101,7 +102,6 @@ __all__ = [
     "PointsDebt",
     "ProcessedEvent",
     "Purchase",
-    "PurchaseHistory",
     "QueuedJob",
     "RateLimitWindow",
     "Referral",

@@ -1,5 +1,5 @@
 """The shop's figures kept between answers: counted over the purchases before a moment, and
-the number that tells when purchases before now changed."""
+the row that tells when purchases before now changed and who is counting."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from storage.models.columns import created, utc_time
 class FigureSnapshot(SQLModel, table=True):
     """A figure's tally over the live purchases before `cut` (`storage/figure_snapshots.py`).
 
-    It holds while `PurchaseHistory.changes` is still `changes`: purchases after the cut are
+    It holds while `FigureState.changes` is still `changes`: purchases after the cut are
     counted live and added to it."""
 
     __tablename__ = "figure_snapshot"
@@ -27,11 +27,13 @@ class FigureSnapshot(SQLModel, table=True):
     computed_at: datetime = created()
 
 
-class PurchaseHistory(SQLModel, table=True):
+class FigureState(SQLModel, table=True):
     """One row: how many writes so far changed purchases that had already happened (an
-    import, a void, an award dated in the past)."""
+    import, a void, an award dated in the past, an erasure), and until when a worker holds
+    the count (two workers run the hourly job at once; one counts)."""
 
-    __tablename__ = "purchase_history"
+    __tablename__ = "figure_state"
 
     id: int = Field(default=1, primary_key=True)
     changes: int = Field(default=0, sa_type=BigInteger)
+    counting_until: datetime | None = utc_time(default=None)

@@ -14,9 +14,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.jobs.tasks import count_figures, move_figures
+from handlers.insights import kept_periods
 from storage import (
     buyer_figures,
     clock,
+    erasure,
     figure_snapshots,
     insight_series,
     insights,
@@ -27,8 +30,10 @@ from storage import (
     purchases_import,
 )
 from storage.db import transaction
-from storage.models import EntryKind, LedgerEntry, Member, Purchase
+from storage.models import EntryKind, FigureSnapshot, LedgerEntry, LineUser, Member, Purchase
 from storage.periods import Period
+from tests.support.factories import sale
+from tests.support.threads import run_together
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 NOW = datetime(2026, 6, 10, 4, tzinfo=UTC)  # 11:00 in Bangkok
@@ -36,17 +41,12 @@ MIDNIGHT = datetime(2026, 6, 10, tzinfo=BANGKOK)
 
 
 def the_periods() -> list[Period]:
-    this_month = periods.month_of(NOW, BANGKOK)
-    return [
-        this_month,
-        periods.month_period(2026, 5, BANGKOK),
-        periods.last_days(90, NOW.astimezone(BANGKOK).date(), BANGKOK),
-        periods.days_period(datetime(2026, 1, 1).date(), datetime(2026, 12, 31).date(), BANGKOK),
-    ]
+    """What the worker keeps at NOW: this month, May, the last 90 days, 2026."""
+    return kept_periods(NOW, BANGKOK)[0]
 
 
 def the_months() -> list[Period]:
-    return periods.months_up_to(periods.month_of(NOW, BANGKOK), BANGKOK, 12)
+    return kept_periods(NOW, BANGKOK)[1]
 
 
 def write_purchases(engine: Engine, rng: random.Random, first: datetime, last: datetime) -> None:
@@ -89,40 +89,13 @@ def write_purchases(engine: Engine, rng: random.Random, first: datetime, last: d
         purchase_summary.recount(session)
 
 
-def award(
-    engine: Engine, member_id: int | None, at: datetime, key: str, satang: int = 10_000
-) -> int:
-    """A purchase at the counter (dated `at`) with its points; returns the entry's id."""
-    with transaction(engine) as session:
-        member = members.lock_existing_member(session, member_id)  # type: ignore[arg-type]
-        done = ledger.award_purchase(
-            session,
-            member=member,
-            amount_satang=satang,
-            baht_per_point=25,
-            staff_user_id="Ustaff",
-            idempotency_key=key,
-            tz=BANGKOK,
-            occurred_at=at,
-        )
-        return ledger.id_of(done.entry)
-
-
 def keep_all(engine: Engine, cut: datetime) -> None:
-    for period in the_periods():
-        with transaction(engine) as session:
-            insights.keep_figures(session, period, cut)
-    with transaction(engine) as session:
-        insight_series.keep_months(session, the_months(), cut)
+    count_figures(engine, BANGKOK, NOW, cut)
 
 
 def move_all(engine: Engine, to: datetime) -> None:
     """The hourly step: every kept tally moved on to the cut `to`."""
-    for period in the_periods():
-        with transaction(engine) as session:
-            assert insights.advance_figures(session, period, to)
-    with transaction(engine) as session:
-        assert insight_series.advance_months(session, the_months(), to)
+    assert move_figures(engine, BANGKOK, NOW, to) == 5
 
 
 def answers(engine: Engine) -> tuple[list[insights.Figures], Any]:
@@ -185,7 +158,7 @@ def test_the_figures_from_kept_tallies_are_those_of_every_purchase(engine: Engin
     keys = iter(range(100))
 
     def buy(member_id: int | None, at: datetime, satang: int = 10_000) -> int:
-        return award(engine, member_id, at, f"buy:{next(keys)}", satang)
+        return sale(engine, member_id, satang, f"buy:{next(keys)}", at)  # type: ignore[arg-type]
 
     buy(back, datetime(2026, 5, 20, tzinfo=BANGKOK))
     buy(back, datetime(2026, 6, 2, tzinfo=BANGKOK))
@@ -224,19 +197,19 @@ def test_a_purchase_in_the_past_stops_the_kept_tallies(engine: Engine) -> None:
         with Session(engine) as session:
             return figure_snapshots.kept(session, key) is not None
 
-    def sale(at: datetime, key: str) -> int:
-        return award(engine, member.id, at, key)
+    def sell(at: datetime, key: str) -> int:
+        return sale(engine, member.id, 10_000, key, at)  # type: ignore[arg-type]
 
     keep_all(engine, MIDNIGHT)
     assert still_kept()
-    sale(NOW - figure_snapshots.BACKDATED + timedelta(seconds=1), "now")  # as it happens
-    sale(NOW, "now again")
+    sell(NOW - figure_snapshots.BACKDATED + timedelta(seconds=1), "now")  # as it happens
+    sell(NOW, "now again")
     assert still_kept()
-    sale(NOW - figure_snapshots.BACKDATED - timedelta(seconds=1), "dated back")
+    sell(NOW - figure_snapshots.BACKDATED - timedelta(seconds=1), "dated back")
     assert not still_kept()
     keep_all(engine, MIDNIGHT)
     with transaction(engine) as session:
-        ledger.void_entry(session, entry_id=sale(NOW, "void me"), actor="U", may_void_any=True)
+        ledger.void_entry(session, entry_id=sell(NOW, "void me"), actor="U", may_void_any=True)
     assert not still_kept()
     keep_all(engine, MIDNIGHT)
     body = "phone,customer_ref,occurred_at,amount,ref\n0812345678,,2026-06-10T10:55:00,5,X-1\n"
@@ -280,3 +253,48 @@ def test_a_change_committed_while_counting_leaves_the_tally_stale(engine: Engine
     with Session(engine) as session:
         assert figure_snapshots.kept(session, "test") is None
         assert figure_snapshots.dropped(session)
+
+
+def test_one_of_several_workers_holds_the_count(engine: Engine) -> None:
+    """The hourly job runs in every worker at once: one counts, the others let it be."""
+    clock.freeze(NOW)
+
+    def ask() -> bool:
+        with transaction(engine) as session:
+            return figure_snapshots.hold_count(session)
+
+    assert sorted(run_together([ask] * 4)) == [False, False, False, True]
+    assert not ask()
+    clock.freeze(NOW + figure_snapshots.COUNTING + timedelta(seconds=1))
+    assert ask()  # the worker holding it died: the hold has run out
+    with transaction(engine) as session:
+        figure_snapshots.let_go(session)
+    assert ask()
+
+
+def test_erasing_a_member_drops_the_kept_tallies(engine: Engine) -> None:
+    """A former cashier who sold to themselves, then erased: no tally keeps their LINE id,
+    and sales by staff show them as erased, as counting from the purchases does."""
+    clock.freeze(NOW)
+    line_id = "U" + "e" * 32
+    with transaction(engine) as session:
+        user = members.upsert_line_user(session, line_user_id=line_id)
+        member = members.create_member(session, phone="+66812345670")
+        members.link(session, user, member)
+        ledger.award_purchase(
+            session,
+            member=member,
+            amount_satang=10_000,
+            baht_per_point=25,
+            staff_user_id=line_id,
+            idempotency_key="own sale",
+            tz=BANGKOK,
+            occurred_at=MIDNIGHT - timedelta(hours=2),
+        )
+    keep_all(engine, MIDNIGHT)
+    with transaction(engine) as session:
+        erasure.erase(session, session.get_one(LineUser, line_id))
+    with Session(engine) as session:
+        assert session.exec(select(FigureSnapshot)).all() == []
+        june = periods.month_of(NOW, BANGKOK)
+        assert buyer_figures.sales_by_staff(session, june) == [("erased", 1, 10_000)]

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from storage import ledger, members, purchase_summary, purchases_import
 from storage.db import transaction
 from storage.models import Member
+from tests.support.factories import sale
 from tests.support.threads import run_together
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -30,30 +31,14 @@ def summary(engine: Engine, member_id: int) -> tuple[Any, ...]:
         return tuple(getattr(member, name) for name in purchase_summary.FIELDS)
 
 
-def award(engine: Engine, member_id: int, satang: int, key: str, at: datetime) -> int:
-    with transaction(engine) as session:
-        member = members.lock_existing_member(session, member_id)
-        done = ledger.award_purchase(
-            session,
-            member=member,
-            amount_satang=satang,
-            baht_per_point=25,
-            staff_user_id="Ustaff",
-            idempotency_key=key,
-            tz=BANGKOK,
-            occurred_at=at,
-        )
-        return ledger.id_of(done.entry)
-
-
 def test_awards_voids_and_imports_keep_the_summary(engine: Engine) -> None:
     with transaction(engine) as session:
         member_id = members.create_member(session, phone="+66812345678").id
         assert member_id is not None
     assert summary(engine, member_id) == (None, None, 0, 0)
-    latest = award(engine, member_id, 35_000, "award:1", MAY_9)
-    award(engine, member_id, 10_000, "award:2", MAY_1)  # backdated, as the POS API may
-    award(engine, member_id, 10_000, "award:2", MAY_1)  # the same key again counts once
+    latest = sale(engine, member_id, 35_000, "award:1", MAY_9)
+    sale(engine, member_id, 10_000, "award:2", MAY_1)  # backdated, as the POS API may
+    sale(engine, member_id, 10_000, "award:2", MAY_1)  # the same key again counts once
     assert summary(engine, member_id) == (MAY_1, MAY_9, 2, 45_000)
     with transaction(engine) as session:
         ledger.void_entry(session, entry_id=latest, actor="Ustaff", may_void_any=True)
@@ -90,7 +75,7 @@ def test_awards_a_void_and_an_import_at_once_keep_the_summary(engine: Engine) ->
     with transaction(engine) as session:
         member_id = members.create_member(session, phone="+66812345678").id
         assert member_id is not None
-    voided = award(engine, member_id, 5_000, "award:first", MAY_1)
+    voided = sale(engine, member_id, 5_000, "award:first", MAY_1)
     body = "phone,customer_ref,occurred_at,amount,ref\n0812345678,,2026-06-03T12:00:00,1,X-1\n"
     options = purchases_import.Options(tz=BANGKOK, file_key="f", award_points=True)
 
@@ -99,7 +84,7 @@ def test_awards_a_void_and_an_import_at_once_keep_the_summary(engine: Engine) ->
             ledger.void_entry(session, entry_id=voided, actor="Ustaff", may_void_any=True)
 
     jobs: list[Callable[[], object]] = [
-        lambda n=n: award(engine, member_id, 10_000, f"award:{n}", MAY_9) for n in range(8)
+        lambda n=n: sale(engine, member_id, 10_000, f"award:{n}", MAY_9) for n in range(8)
     ]
     jobs += [void, lambda: purchases_import.import_purchases(engine, io.StringIO(body), options)]
     results = run_together(jobs)

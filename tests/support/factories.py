@@ -12,12 +12,15 @@ session and flushes; the caller's transaction commits.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage import coupons, ledger, members, phones, rewards
+from storage.db import transaction
 from storage.models import Coupon, EntryKind, LedgerEntry, LineUser, Member, Reward, Role
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -95,3 +98,20 @@ def coupon(
     granted = coupons.grant_coupon(session, **given)  # type: ignore[arg-type]
     assert granted is not None, "the reward is sold out"
     return granted
+
+
+def sale(engine: Engine, member_id: int, satang: int, key: str, at: datetime) -> int:
+    """A cashier's award of `satang` dated `at`, in its own transaction; the entry's id."""
+    with transaction(engine) as session:
+        member = members.lock_existing_member(session, member_id)
+        done = ledger.award_purchase(
+            session,
+            member=member,
+            amount_satang=satang,
+            baht_per_point=25,
+            staff_user_id="Ustaff",
+            idempotency_key=key,
+            tz=BANGKOK,
+            occurred_at=at,
+        )
+        return ledger.id_of(done.entry)

@@ -1,6 +1,6 @@
 """The shop's figures kept between answers: tallies counted at night over the purchases
-before a cut, and the count of writes that changed purchases already in the past
-(storage/figure_snapshots.py)
+before a cut, the count of writes that changed purchases already in the past, and the
+worker's hold on the count (storage/figure_snapshots.py)
 
 Revision ID: 0014
 Revises: 0013
@@ -29,13 +29,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key"),
     )
     op.create_table(
-        "purchase_history",
+        "figure_state",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("changes", sa.BigInteger(), nullable=False),
+        sa.Column("counting_until", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
 
 
 def downgrade() -> None:
-    op.drop_table("purchase_history")
+    op.drop_table("figure_state")
     op.drop_table("figure_snapshot")
