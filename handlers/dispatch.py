@@ -15,7 +15,7 @@ from handlers.jobs import Recorded, RefreshProfile, record_jobs
 from handlers.router import Context, Event, Shop, router
 from handlers.views.messages import Message, text
 from storage import dialogs, events, members, people, ratelimit
-from storage.db import hold_loaded, lost_a_race, transaction
+from storage.db import hold_loaded, transaction, worth_running_again
 from storage.models import LineUser
 
 log = logging.getLogger(__name__)
@@ -37,17 +37,19 @@ def handle_event(engine: Engine, shop: Shop, event: Event) -> Outcome:
     """Process `event` exactly once. The reply is sent by the caller, after the commit.
 
     A transaction that lost a race (six first messages of one new person, four cashiers
-    creating one phone's member, a deadlock victim) is rolled back and run again, from
-    the claim of the event id on; after TRIES runs the error is raised, so that the
-    webhook answers 5xx and LINE delivers the event again. It is never dropped.
+    creating one phone's member, a deadlock victim), or found its connection closed, is
+    rolled back and run again, from the claim of the event id on; after TRIES runs the
+    error is raised, so that the webhook answers 5xx and LINE delivers the event again. It
+    is never dropped. Should a connection close during the commit, which may have
+    happened, the run again finds the event claimed: it is not counted twice.
     """
     for attempt in range(1, TRIES + 1):
         try:
             return _handle_once(engine, shop, event)
         except DBAPIError as error:
-            if attempt == TRIES or not lost_a_race(error):
+            if attempt == TRIES or not worth_running_again(error):
                 raise
-            log.info("event %s lost a race (%s); run %d again", event.event_id, error, attempt)
+            log.info("event %s: %s; run %d again", event.event_id, error, attempt)
     raise AssertionError("unreachable")
 
 

@@ -6,6 +6,8 @@ import logging
 
 from flask import Flask, Response, jsonify
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from bot.jobs.queue import Jobs
@@ -25,6 +27,21 @@ def _settings_from_environment() -> Settings:
         logging.getLogger(__name__).error("%s", error)
         # 4 is gunicorn's "app failed to load": it shuts down instead of respawning workers.
         raise SystemExit(4) from None
+
+
+def _database_answers(engine: Engine) -> bool:
+    """One `SELECT 1`; a pooled connection the database had closed is replaced once."""
+    for attempt in (1, 2):
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+        except DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                return False
+        except Exception:  # noqa: BLE001  (any failure to answer is "unavailable")
+            return False
+    return False
 
 
 def create_app(
@@ -51,15 +68,20 @@ def create_app(
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:
-        try:
-            with services.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except Exception:
-            return jsonify(status="database unavailable"), 503
-        return jsonify(status="ok"), 200
+        if _database_answers(services.engine):
+            return jsonify(status="ok"), 200
+        return jsonify(status="database unavailable"), 503
 
     @app.errorhandler(HTTPException)
     def plain_error(error: HTTPException) -> tuple[Response, int]:
         return jsonify(error=error.name, detail=error.description), error.code or 500
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError) -> tuple[Response, int]:
+        """The database is down or dropped the connection: 503, so the caller sends the
+        request again (a till's Idempotency-Key makes that safe)."""
+        logging.getLogger(__name__).warning("database unavailable: %s", error)
+        body = jsonify(error="Service Unavailable", detail="the database is unavailable: try again")
+        return body, 503
 
     return app

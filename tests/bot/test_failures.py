@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, select
 
 from handlers import staff
-from storage.db import transaction
+from handlers.i18n import t
+from storage import api_keys
+from storage.db import make_engine, transaction
 from storage.models import LedgerEntry, ProcessedEvent, Role
 from tests.support import factories
+from tests.support.databases import POSTGRES_URL
 from tests.support.line import Line
 
 
@@ -50,5 +56,60 @@ def test_database_outage_answers_503_so_line_redelivers(line: Line, monkeypatch:
     assert line.last_status == 503
 
 
-def test_healthz_checks_the_database(client: Any) -> None:
+def closed_by_the_server(engine: Engine) -> int:
+    """Every connection in `engine`'s pool, closed by PostgreSQL as a restart would."""
+    idle = [engine.connect() for _ in range(engine.pool.checkedin())]  # type: ignore[attr-defined]
+    pids = [c.execute(text("SELECT pg_backend_pid()")).scalar_one() for c in idle]
+    for connection in idle:
+        connection.close()
+    with make_engine(POSTGRES_URL, poolclass=NullPool).connect() as admin:
+        for pid in pids:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    return len(pids)
+
+
+def test_a_connection_the_database_closed_is_replaced_not_answered_503(
+    line: Line, engine: Engine
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a server that closes a pooled connection is PostgreSQL's (SQLite has none)")
+    user = line.user("Nok")
+    line.register(user, "0812345678")
+    claimed = event_count(engine)
+    assert closed_by_the_server(engine) >= 1
+    answer = line.ask(user, "แต้ม")
+    assert line.last_status == 200
+    assert answer.startswith(t("th", "points_balance", points=0))
+    assert event_count(engine) == claimed + 1
+
+
+def event_count(engine: Engine) -> int:
+    with Session(engine) as session:
+        return len(session.exec(select(ProcessedEvent)).all())
+
+
+def test_healthz_checks_the_database(client: Any, engine: Engine) -> None:
     assert client.get("/healthz").get_json() == {"status": "ok"}
+    if engine.dialect.name == "postgresql":
+        closed_by_the_server(engine)
+        assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+@pytest.mark.allow_errors
+def test_the_pos_api_answers_503_while_the_database_is_down(
+    client: Any, engine: Engine, monkeypatch: Any
+) -> None:
+    with transaction(engine) as session:
+        key, _ = api_keys.create_key(session, "till")
+
+    def down(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr("bot.web.pos_api._answer", down)
+    answer = client.post(
+        "/api/v1/purchases",
+        json={"phone": "0812345678", "amount": 100},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert answer.status_code == 503
+    assert answer.get_json()["detail"] == "the database is unavailable: try again"
