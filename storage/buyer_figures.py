@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from storage import figure_snapshots
 from storage.figure_sql import at_least_one, epoch, live_purchase, purchase_before
-from storage.models import Member, Purchase
+from storage.models import FigureSnapshot, Member, Purchase
 from storage.periods import Period
 
 
@@ -82,10 +82,10 @@ def buyers_in(session: Session, period: Period) -> Buyers:
     return _with_since(session, period, found.cut, period.end, Tally(**found.value)).figures()
 
 
-def keep_buyers(session: Session, period: Period, cut: datetime) -> None:
-    """Count the period's tally over the purchases before `cut` and keep it."""
+def tally_buyers(session: Session, period: Period, cut: datetime) -> FigureSnapshot:
+    """The period's buyers' tally over the purchases before `cut`, to keep."""
     before = min(cut, period.end)
-    figure_snapshots.keep(
+    return figure_snapshots.counted(
         session, _key(period), cut, lambda: asdict(tally(session, period, before))
     )
 
@@ -233,10 +233,10 @@ def _sold_since(
     return figure_snapshots.added_up([*found.value["staff"], *since], keys=1)
 
 
-def keep_staff(session: Session, period: Period, cut: datetime) -> None:
-    """Keep the period's sales by staff over the purchases before `cut`."""
+def tally_staff(session: Session, period: Period, cut: datetime) -> FigureSnapshot:
+    """The period's sales by staff over the purchases before `cut`, to keep."""
     before = min(cut, period.end)
-    figure_snapshots.keep(
+    return figure_snapshots.counted(
         session, _staff_key(period), cut, lambda: {"staff": _sold(session, period.start, before)}
     )
 

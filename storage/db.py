@@ -63,7 +63,8 @@ def _make_sqlite_serialisable(engine: Engine, *, in_memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
+        begin = "BEGIN" if conn.get_execution_options().get(READING) else "BEGIN IMMEDIATE"
+        conn.connection.driver_connection.execute(begin)
 
 
 @contextmanager
@@ -71,6 +72,17 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commits on success, rolls back on any exception."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A transaction that only reads, for a long count: on SQLite it takes no write lock
+    (a plain `BEGIN`; its reads share one snapshot of the database from the first on), so
+    webhooks go on writing meanwhile. It must not write: on SQLite a write after another
+    connection's commit would fail."""
+    with Session(engine.execution_options(**{READING: True}), expire_on_commit=False) as session:
+        with session.begin():
+            yield session
 
 
 def hold_loaded(session: Session) -> None:
@@ -113,6 +125,7 @@ def _forget_known(session: OrmSession, _previous: Any) -> None:
 
 LOCKED = "locked_rows"  # in `session.info`: (model, key) of rows locked until commit
 BEGINS_IMMEDIATE = "begins_immediate"  # in a connection's info: SQLite, `BEGIN IMMEDIATE`
+READING = "reading_only"  # an execution option: this transaction only reads (`reading`)
 WHOLE = "whole_database_locked"  # in `session.info`: this transaction holds the write lock
 
 
@@ -132,7 +145,9 @@ def note_locked(session: Session, model: type[Any], key: Any) -> None:
 def _lock_whole_database(session: OrmSession, _transaction: Any, connection: Any) -> None:
     """A SQLite transaction holds the database's write lock from its first statement on
     (`BEGIN IMMEDIATE`): every row it reads stays as read until it ends."""
-    if connection.info.get(BEGINS_IMMEDIATE):
+    if connection.info.get(BEGINS_IMMEDIATE) and not connection.get_execution_options().get(
+        READING
+    ):
         session.info[WHOLE] = True
 
 

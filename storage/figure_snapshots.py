@@ -61,15 +61,23 @@ class Kept:
     value: dict[str, Any]
 
 
-def keep(session: Session, key: str, cut: datetime, count: Callable[[], dict[str, Any]]) -> None:
-    """Keep what `count` counts over the live purchases before `cut`, under `key`.
+def counted(
+    session: Session, key: str, cut: datetime, count: Callable[[], dict[str, Any]]
+) -> FigureSnapshot:
+    """What `count` counts over the live purchases before `cut`, as the tally to keep under
+    `key` (`keep` writes it; the count may run in a `storage.db.reading` transaction).
 
-    The changes are read before counting: on PostgreSQL a change committed while it counts
-    (which the count may not see) leaves the tally stale, never wrong."""
+    The changes are read before counting: a change committed while it counts (which the
+    count may not see) leaves the tally stale, never wrong."""
     seen = changes(session)
-    value = count()
-    session.exec(delete(FigureSnapshot).where(col(FigureSnapshot.key) == key))  # type: ignore[call-overload]
-    session.add(FigureSnapshot(key=key, cut=cut, changes=seen, value=value))
+    return FigureSnapshot(key=key, cut=cut, changes=seen, value=count())
+
+
+def keep(session: Session, tallies: Iterable[FigureSnapshot]) -> None:
+    """Keep `tallies` (from `counted`), each instead of what was kept under its key."""
+    for tally in tallies:
+        session.exec(delete(FigureSnapshot).where(col(FigureSnapshot.key) == tally.key))  # type: ignore[call-overload]
+        session.add(tally)
     session.flush()
 
 

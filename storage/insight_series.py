@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from storage import clock, codes, figure_snapshots
 from storage.figure_sql import live_purchase, purchase_before
 from storage.insights import moved_points
-from storage.models import LedgerEntry, MediaFile, Member, Purchase
+from storage.models import FigureSnapshot, LedgerEntry, MediaFile, Member, Purchase
 from storage.periods import Period
 
 
@@ -147,9 +147,9 @@ def _buyers_by_month(
     return buyers, table
 
 
-def keep_months(session: Session, months: list[Period], cut: datetime) -> None:
-    """Count the months' buyers and cohorts over the purchases before `cut`, and their
-    points over the entries written before it, and keep them."""
+def tally_months(session: Session, months: list[Period], cut: datetime) -> FigureSnapshot:
+    """The months' buyers and cohorts over the purchases before `cut`, and their points
+    over the entries written before it, to keep."""
     before = min(cut, months[-1].end)
 
     def count() -> dict[str, Any]:
@@ -158,7 +158,7 @@ def keep_months(session: Session, months: list[Period], cut: datetime) -> None:
         closed = _count_members(session, [month for month in months if month.end <= cut])
         return {"buyers": buyers, "table": table, "points": points, "members": closed}
 
-    figure_snapshots.keep(session, _key(months), cut, count)
+    return figure_snapshots.counted(session, _key(months), cut, count)
 
 
 def advance_months(session: Session, months: list[Period], to: datetime) -> bool:

@@ -23,16 +23,16 @@ from storage.buyer_figures import (
     advance_buyers,
     advance_staff,
     buyers_in,
-    keep_buyers,
-    keep_staff,
     members_at,
     not_erased_by,
     sales_by_staff,
+    tally_buyers,
+    tally_staff,
 )
 from storage.figure_sql import count_of, in_period, total
-from storage.models import Coupon, CouponStatus, LineUser, Member, Refund, Reward
+from storage.models import Coupon, CouponStatus, FigureSnapshot, LineUser, Member, Refund, Reward
 from storage.periods import Period
-from storage.point_figures import advance_points, keep_points, points_by_kind
+from storage.point_figures import advance_points, points_by_kind, tally_points
 from storage.point_figures import moved_points as moved_points
 from storage.point_figures import outstanding as outstanding
 
@@ -135,16 +135,18 @@ def figures(session: Session, period: Period) -> Figures:
     return result
 
 
-def keep_figures(session: Session, period: Period, cut: datetime) -> None:
-    """Keep what `figures` reads most of, counted before `cut` (storage/figure_snapshots.py):
-    the buyers' tally, the points by kind, the sales by staff."""
-    keep_buyers(session, period, cut)
-    keep_points(session, period, cut)
-    keep_staff(session, period, cut)
+def tallies(session: Session, period: Period, cut: datetime) -> list[FigureSnapshot]:
+    """What `figures` reads most of, counted before `cut`, to keep
+    (storage/figure_snapshots.py): the buyers' tally, the points by kind, the sales by staff."""
+    return [
+        tally_buyers(session, period, cut),
+        tally_points(session, period, cut),
+        tally_staff(session, period, cut),
+    ]
 
 
 def advance_figures(session: Session, period: Period, to: datetime) -> bool:
-    """Move what `keep_figures` kept on to the cut `to`, with what happened between."""
+    """Move what was kept from `tallies` on to the cut `to`, with what happened between."""
     moved = [
         advance_buyers(session, period, to),
         advance_points(session, period, to),

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from storage import figure_snapshots
 from storage.figure_sql import count_of
-from storage.models import EntryKind, LedgerEntry, Member
+from storage.models import EntryKind, FigureSnapshot, LedgerEntry, Member
 from storage.periods import Period
 
 
@@ -28,10 +28,10 @@ def points_by_kind(session: Session, period: Period) -> dict[str, int]:
     return moved_points(_written_since(session, period, found, period.end))
 
 
-def keep_points(session: Session, period: Period, cut: datetime) -> None:
-    """Keep the period's sums by kind over the entries written before `cut`."""
+def tally_points(session: Session, period: Period, cut: datetime) -> FigureSnapshot:
+    """The period's sums by kind over the entries written before `cut`, to keep."""
     before = min(cut, period.end)
-    figure_snapshots.keep(
+    return figure_snapshots.counted(
         session, _key(period), cut, lambda: {"points": _written(session, period.start, before)}
     )
 

@@ -34,7 +34,8 @@ from storage import (
     queued_jobs,
     weekly,
 )
-from storage.db import transaction
+from storage.db import reading, transaction
+from storage.models import FigureSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -201,16 +202,24 @@ def keep_figures(jobs: Jobs) -> int | None:
 
 def count_figures(engine: Engine, tz: tzinfo, now: datetime, cut: datetime) -> int:
     """Count what `stats` offers at `now` over the purchases before `cut`, replacing what was
-    kept; one period a transaction (on SQLite each holds the write lock while it counts)."""
+    kept; each period is counted in a transaction that only reads (on SQLite it holds no
+    write lock, so webhooks are not kept waiting), then kept in a short one."""
     with transaction(engine) as session:
         figure_snapshots.forget(session)
     figures, months = kept_periods(now, tz)
     for period in figures:
-        with transaction(engine) as session:
-            insights.keep_figures(session, period, cut)
-    with transaction(engine) as session:
-        insight_series.keep_months(session, months, cut)
+        with reading(engine) as session:
+            tallies = insights.tallies(session, period, cut)
+        _keep(engine, tallies)
+    with reading(engine) as session:
+        tallies = [insight_series.tally_months(session, months, cut)]
+    _keep(engine, tallies)
     return len(figures) + 1
+
+
+def _keep(engine: Engine, tallies: list[FigureSnapshot]) -> None:
+    with transaction(engine) as session:
+        figure_snapshots.keep(session, tallies)
 
 
 def move_figures(engine: Engine, tz: tzinfo, now: datetime, to: datetime) -> int:
