@@ -31,7 +31,9 @@ import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -50,6 +52,7 @@ from handlers.views.insight_charts import draw_chart  # noqa: E402
 from storage import (  # noqa: E402
     clock,
     codes,
+    events,
     figure_snapshots,
     insight_series,
     insights,
@@ -198,15 +201,44 @@ def timed(label: str, work: Callable[[], Any], rows: list[tuple[str, float]]) ->
     return result
 
 
+def webhook_waits(engine: Engine, work: Callable[[], Any]) -> list[float]:
+    """Run `work` while a thread writes as a webhook's event would (its claim, in its own
+    transaction) every 0.2 s; the seconds each of those writes took."""
+    waits: list[float] = []
+    done = threading.Event()
+
+    def claim_events() -> None:
+        while not done.is_set():
+            began = time.perf_counter()
+            with transaction(engine) as session:
+                events.claim_event(session, f"bench-{uuid.uuid4().hex}")
+            waits.append(time.perf_counter() - began)
+            done.wait(0.2)
+
+    writer = threading.Thread(target=claim_events)
+    writer.start()
+    try:
+        work()
+    finally:
+        done.set()
+        writer.join()
+    return waits
+
+
 def keep_tallies(engine: Engine) -> tuple[float, list[float]]:
     """What the worker keeps (`bot.jobs.tasks.keep_figures`) by the bench's "now": the
     night's count at 03:00, cut at 02:00, then moved on hour by hour to the latest whole
-    hour an hour ago; returns the seconds the count took and those of each hour's move."""
+    hour an hour ago; returns the seconds the count took and those of each hour's move.
+    Prints how long a webhook's write waited while the count ran."""
     night = datetime.combine(NOW.astimezone(TZ).date(), datetime.min.time(), TZ)
     cut = figure_snapshots.settled_hour(night + timedelta(hours=3))
     began = time.perf_counter()
-    count_figures(engine, TZ, NOW, cut)
+    waits = webhook_waits(engine, lambda: count_figures(engine, TZ, NOW, cut))
     counted = time.perf_counter() - began
+    print(
+        f"a webhook's write every 0.2 s during the night's count: {len(waits)} writes,"
+        f" median {statistics.median(waits) * 1000:,.1f} ms, longest {max(waits) * 1000:,.0f} ms"
+    )
     moves = []
     while cut < figure_snapshots.settled_hour(NOW):
         cut += timedelta(hours=1)
