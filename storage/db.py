@@ -63,8 +63,14 @@ def _make_sqlite_serialisable(engine: Engine, *, in_memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        """Begin through the driver (the cheapest way, on every event's path); its error
+        is raised as SQLAlchemy's, so that "database is locked" (another writer held the
+        lock past the busy timeout) is an outage to callers: a webhook answers 503."""
         begin = "BEGIN" if conn.get_execution_options().get(READING) else "BEGIN IMMEDIATE"
-        conn.connection.driver_connection.execute(begin)
+        try:
+            conn.connection.driver_connection.execute(begin)
+        except sqlite3.Error as error:
+            raise DBAPIError.instance(begin, (), error, sqlite3.Error) from None
 
 
 @contextmanager

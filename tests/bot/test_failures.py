@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import pytest
@@ -69,6 +70,28 @@ def pooled_backends(engine: Engine) -> list[int]:
     for connection in idle:
         connection.close()
     return pids
+
+
+@pytest.mark.allow_errors
+def test_an_event_that_waited_out_sqlites_write_lock_answers_503(
+    line: Line, engine: Engine
+) -> None:
+    """Another writer held SQLite's lock past the busy timeout: "database is locked" is an
+    outage, so LINE is told 503 and delivers the event again (it once got an apology and
+    200, and the event was lost)."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock")
+    user = line.user("Nok")
+    with engine.connect() as pooled:  # the connection the next event will take
+        pooled.connection.driver_connection.execute("PRAGMA busy_timeout=100")
+    holder = sqlite3.connect(engine.url.database or "", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        line.fake.say(user, "แต้ม")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert line.last_status == 503
 
 
 def test_an_event_whose_connection_breaks_is_run_again_on_a_new_one(
