@@ -6,7 +6,8 @@ whole every time its owner asks.
 A kept tally holds while no write has changed purchases that were already in the past:
 every such write (an import, a void, an award dated back by more than `BACKDATED`) counts
 one more change in `figure_state`, in its own transaction, and a tally kept with an older
-count is not used. Erasing a member drops every tally instead (`forget`): a tally of sales
+count is not used. Erasing a member drops every tally instead, and counts a change so that
+one being counted meanwhile is kept without its figures (`forget`, `keep`): a tally of sales
 by staff may name their LINE id. A purchase written as it happens is dated within
 `BACKDATED` of its writing, and a cut lies at least `SETTLED` before the count or the move
 that sets it, so such a purchase is either in the tally or after the cut, unless its
@@ -74,8 +75,19 @@ def counted(
 
 
 def keep(session: Session, tallies: Iterable[FigureSnapshot]) -> None:
-    """Keep `tallies` (from `counted`), each instead of what was kept under its key."""
+    """Keep `tallies` (from `counted`), each instead of what was kept under its key.
+
+    A tally counted before a change that has committed since (an erasure among them) is
+    kept without its figures: it may name an erased member's LINE id, and its row only
+    says that a count is due (`dropped`). The change count is read locked, so an erasure
+    committing meanwhile waits, and then drops what this keeps (`forget`)."""
+    session.execute(_STATE)
+    now_seen = session.exec(
+        select(FigureState.changes).where(col(FigureState.id) == 1).with_for_update()
+    ).one()
     for tally in tallies:
+        if tally.changes != now_seen:
+            tally.value = {}
         session.exec(delete(FigureSnapshot).where(col(FigureSnapshot.key) == tally.key))  # type: ignore[call-overload]
         session.add(tally)
     session.flush()
@@ -157,6 +169,9 @@ def latest_cut(session: Session) -> datetime | None:
 
 
 def forget(session: Session) -> int:
-    """Drop every kept tally (the night's count replaces them)."""
+    """Drop every kept tally (the night's count replaces them; an erasure drops what may
+    name the member). It counts a change first, so a tally being counted meanwhile is not
+    kept with its figures (`keep`), and on PostgreSQL it waits for one being kept."""
+    history_changed(session)
     done = session.exec(delete(FigureSnapshot))  # type: ignore[call-overload]
     return int(done.rowcount)

@@ -57,7 +57,7 @@ def test_database_outage_answers_503_so_line_redelivers(line: Line, monkeypatch:
     assert line.last_status == 503
 
 
-def closed_by_the_server(engine: Engine, pids: list[int]) -> None:
+def closed_by_the_server(pids: list[int]) -> None:
     """The backends `pids` closed by PostgreSQL, as a restart would."""
     with make_engine(POSTGRES_URL, poolclass=NullPool).connect() as admin:
         for pid in pids:
@@ -107,7 +107,7 @@ def test_an_event_whose_connection_breaks_is_run_again_on_a_new_one(
     def claim_on_a_broken_connection(session: Session, event_id: str) -> bool:
         if not broken:  # after the pool's ping: the connection breaks under the event
             pid = session.connection().execute(text("SELECT pg_backend_pid()")).scalar_one()
-            closed_by_the_server(engine, [pid])
+            closed_by_the_server([pid])
             broken.append(pid)
         return real_claim(session, event_id)
 
@@ -126,7 +126,7 @@ def event_count(engine: Engine) -> int:
 def test_healthz_checks_the_database(client: Any, engine: Engine) -> None:
     assert client.get("/healthz").get_json() == {"status": "ok"}
     if engine.dialect.name == "postgresql":  # after a restart: the pool's ping replaces them
-        closed_by_the_server(engine, pooled_backends(engine))
+        closed_by_the_server(pooled_backends(engine))
         assert client.get("/healthz").get_json() == {"status": "ok"}
 
 
